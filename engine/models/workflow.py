@@ -1,0 +1,76 @@
+"""Process versions, instances and the human-task index the cartables query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, JSONType, utcnow
+from engine.models.types import ExactDecimal, UTCDateTime
+
+
+class ProcessVersion(Base):
+    """One deployed BPMN version; its parsed spec is kept here once, not per instance."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int]
+    checksum: Mapped[str] = mapped_column(String(64), index=True)
+    bpmn_files: Mapped[dict[str, str]] = mapped_column(JSONType)
+    spec_json: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    deployed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    process_id: Mapped[str] = mapped_column(String(100))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="running")
+    state: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """One READY user task; the cartable is a query on this table (ARCHITECTURE §5)."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_lane_created", "lane", "created_at"),
+        Index("ix_human_task_assignee_created", "assignee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    element_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str] = mapped_column(String(40))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    priority: Mapped[int] = mapped_column(default=0)
+    # A summary of the document, so a list never joins or deserializes anything.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    document_type: Mapped[str] = mapped_column(String(40), default="")
+    document_label: Mapped[str] = mapped_column(String(64), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Any] = mapped_column(ExactDecimal(), nullable=True)
