@@ -18,6 +18,10 @@ NAMING = {
 }
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Key order preserved (PostgreSQL "json", not "jsonb"): SpiffWorkflow 3.2 stores each
+# task's data as a delta from its parent and restores tasks in dict order, so a
+# reordering store (jsonb sorts keys) loses workflow data. See docs/decisions.md.
+OrderedJSON = JSON()
 
 
 class Base(DeclarativeBase):

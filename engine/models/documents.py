@@ -33,6 +33,8 @@ class DocumentType(Base):
     stock_effect: Mapped[str] = mapped_column(String(10))
     source_kind: Mapped[str | None] = mapped_column(String(20))
     numbering_pattern: Mapped[str] = mapped_column(String(64))
+    # The BPMN process a submitted document of this type runs (C1).
+    process_id: Mapped[str] = mapped_column(String(100), default="document_approval")
     requires_approval: Mapped[bool] = mapped_column(default=True)
     requires_numbering: Mapped[bool] = mapped_column(default=False)
     tax_percent: Mapped[Decimal] = mapped_column(ExactDecimal())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.models.base import Base, JSONType, utcnow
+from engine.models.base import Base, JSONType, OrderedJSON, utcnow
 from engine.models.types import ExactDecimal, UTCDateTime
 
 
@@ -23,7 +24,7 @@ class ProcessVersion(Base):
     version: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64), index=True)
     bpmn_files: Mapped[dict[str, str]] = mapped_column(JSONType)
-    spec_json: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    spec_json: Mapped[dict[str, Any]] = mapped_column(OrderedJSON)
     deployed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -37,7 +38,7 @@ class ProcessInstance(Base):
     process_id: Mapped[str] = mapped_column(String(100))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), default="running")
-    state: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    state: Mapped[dict[str, Any]] = mapped_column(OrderedJSON)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -51,8 +52,8 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_lane_created", "lane", "created_at"),
-        Index("ix_human_task_assignee_created", "assignee_id", "created_at"),
+        Index("ix_human_task_open_lane", "status", "lane", "created_at"),
+        Index("ix_human_task_open_assignee", "status", "assignee_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,4 +74,10 @@ class HumanTask(Base):
     document_type: Mapped[str] = mapped_column(String(40), default="")
     document_label: Mapped[str] = mapped_column(String(64), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
-    amount: Mapped[Any] = mapped_column(ExactDecimal(), nullable=True)
+    amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    # Completed rows stay (open | completed | cancelled): a second completion is a
+    # 409, and the rows are the document's task history.
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(String(20))

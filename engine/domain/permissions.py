@@ -1,0 +1,57 @@
+"""Permissions, the default roles that bundle them, and which lane needs which (E2, I11)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Perm(StrEnum):
+    """A thing a user may do; roles are sets of these."""
+
+    CREATE = "create"  # create and submit documents
+    EDIT = "edit"  # edit documents outside the creator's time window (T3.8)
+    EDIT_AFTER_APPROVAL = "edit_after_approval"  # T3.17
+    DELETE = "delete"  # delete drafts outside the creator's window (T3.9)
+    APPROVE = "approve"  # work the approval cartable
+    NUMBER = "number"  # work the numbering cartable
+    SELL = "sell"  # confirm quotes into orders
+    DELIVER = "deliver"  # mark orders delivered
+    CANCEL = "cancel"  # cancel posted documents (writes reversals, I10)
+    RECORD_PAYMENTS = "record_payments"
+    MANAGE_CONTACTS = "manage_contacts"
+    MANAGE_PRODUCTS = "manage_products"
+    VIEW_ALL = "view_all"  # see documents whose type restricts viewing (T3.11)
+    ASSIGN_TASKS = "assign_tasks"  # assign a colleague's or an unclaimed task
+    DESIGN_PROCESSES = "design_processes"
+    MANAGE_TYPES = "manage_types"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
+    "admin": frozenset(Perm),
+    "approver": frozenset({Perm.APPROVE, Perm.VIEW_ALL, Perm.ASSIGN_TASKS}),
+    "numberer": frozenset({Perm.NUMBER, Perm.VIEW_ALL}),
+    "clerk": frozenset(
+        {Perm.CREATE, Perm.SELL, Perm.DELIVER, Perm.MANAGE_CONTACTS, Perm.MANAGE_PRODUCTS}
+    ),
+    "accountant": frozenset(
+        {Perm.RECORD_PAYMENTS, Perm.CANCEL, Perm.VIEW_ALL, Perm.EDIT_AFTER_APPROVAL, Perm.CREATE}
+    ),
+    "designer": frozenset({Perm.DESIGN_PROCESSES}),
+    "viewer": frozenset({Perm.VIEW_ALL}),
+}
+
+# A lane of the shipped BPMN and the permission that puts its tasks in a cartable.
+# The "author" lane has no permission: its task is assigned to the document's creator.
+LANE_PERMISSIONS: dict[str, Perm] = {
+    "approval": Perm.APPROVE,
+    "numbering": Perm.NUMBER,
+    "sales": Perm.SELL,
+    "warehouse": Perm.DELIVER,
+}
+
+
+def lanes_for(permissions: frozenset[str]) -> list[str]:
+    """Return the lanes whose tasks a holder of ``permissions`` may take."""
+    return [lane for lane, perm in LANE_PERMISSIONS.items() if perm in permissions]

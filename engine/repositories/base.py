@@ -1,0 +1,54 @@
+"""What every repository shares: a session and a get that raises NotFound."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.domain.errors import NotFound
+from engine.models.base import Base
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+class Repository(Generic[ModelT]):
+    """Queries of one aggregate, written once (STYLE: beside the model, via the uow)."""
+
+    model: type[ModelT]
+    label: str = "record"
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, obj: ModelT) -> ModelT:
+        """Stage a new row and give it its id."""
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    def find(self, id_: int) -> ModelT | None:
+        """Return the row or None."""
+        return self.session.get(self.model, id_)
+
+    def get(self, id_: int) -> ModelT:
+        """Return the row; raise NotFound naming the label and id."""
+        obj = self.session.get(self.model, id_)
+        if obj is None:
+            raise NotFound(f"{self.label} {id_} not found")
+        return obj
+
+    def get_for_update(self, id_: int) -> ModelT:
+        """Return the row locked until commit (FOR UPDATE on PostgreSQL)."""
+        stmt = (
+            select(self.model)
+            .where(self.model.id == id_)  # type: ignore[attr-defined]
+            # OF: eager-loaded relationships join other tables, which must not be locked
+            .with_for_update(of=self.model)
+            .execution_options(populate_existing=True)
+        )
+        obj = self.session.scalars(stmt).first()
+        if obj is None:
+            raise NotFound(f"{self.label} {id_} not found")
+        return obj

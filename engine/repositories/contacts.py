@@ -1,0 +1,96 @@
+"""Contacts, products, warehouses and stock sums."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from engine.models.contacts import Contact, CustomerGroup
+from engine.models.ledger import LedgerEntry
+from engine.models.products import Product, StockMove, Warehouse
+from engine.repositories.base import Repository
+
+
+class ContactRepository(Repository[Contact]):
+    model = Contact
+    label = "contact"
+
+    def list(self, *, kind: str | None = None, q: str | None = None, limit: int = 100,
+             offset: int = 0) -> list[Contact]:
+        """Return contacts by name, optionally of a kind (``both`` matches either)."""
+        stmt = select(Contact).order_by(Contact.name, Contact.id).limit(limit).offset(offset)
+        if kind in ("customer", "supplier"):
+            stmt = stmt.where(Contact.kind.in_((kind, "both")))
+        if q:
+            stmt = stmt.where(Contact.name.contains(q))
+        return list(self.session.scalars(stmt))
+
+    def balance(self, contact_id: int) -> Decimal:
+        """Return debit minus credit over the contact's ledger (positive: they owe us)."""
+        stmt = select(
+            func.coalesce(func.sum(LedgerEntry.debit), 0), func.coalesce(func.sum(LedgerEntry.credit), 0)
+        ).where(LedgerEntry.contact_id == contact_id)
+        debit, credit = self.session.execute(stmt).one()
+        return Decimal(debit) - Decimal(credit)
+
+    def group(self, name: str) -> CustomerGroup:
+        """Return the customer group with this name, creating it if new (P3)."""
+        group = self.session.scalars(select(CustomerGroup).where(CustomerGroup.name == name)).first()
+        if group is None:
+            group = CustomerGroup(name=name)
+            self.session.add(group)
+            self.session.flush()
+        return group
+
+    def group_name(self, group_id: int | None) -> str | None:
+        """Return a customer group's name, or None."""
+        group = self.session.get(CustomerGroup, group_id) if group_id else None
+        return group.name if group else None
+
+    def next_customer_number(self) -> int:
+        """Return how many contacts have a customer number, plus one."""
+        count = self.session.scalar(select(func.count()).where(Contact.customer_number.is_not(None)))
+        return int(count or 0) + 1
+
+
+class ProductRepository(Repository[Product]):
+    model = Product
+    label = "product"
+
+    def list(self, *, q: str | None = None, limit: int = 100, offset: int = 0) -> list[Product]:
+        """Return products by name."""
+        stmt = select(Product).order_by(Product.name, Product.id).limit(limit).offset(offset)
+        if q:
+            stmt = stmt.where(Product.name.contains(q))
+        return list(self.session.scalars(stmt))
+
+    def stock(self, product_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+        """Return {product_id: {"on_hand": q, "reserved": q}} summed over all warehouses."""
+        stmt = (
+            select(StockMove.product_id, StockMove.bucket, func.sum(StockMove.quantity))
+            .where(StockMove.product_id.in_(product_ids))
+            .group_by(StockMove.product_id, StockMove.bucket)
+        )
+        result = {pid: {"on_hand": Decimal(0), "reserved": Decimal(0)} for pid in product_ids}
+        for pid, bucket, qty in self.session.execute(stmt):
+            result[pid][bucket] = Decimal(qty)
+        return result
+
+    def default_warehouse(self) -> Warehouse:
+        """Return the main warehouse, creating it on first use."""
+        warehouse = self.session.scalars(select(Warehouse).order_by(Warehouse.id)).first()
+        if warehouse is None:
+            warehouse = Warehouse(code="main", name="Main warehouse")
+            self.session.add(warehouse)
+            self.session.flush()
+        return warehouse
+
+    def add_move(self, move: StockMove) -> None:
+        """Stage one stock move."""
+        self.session.add(move)
+
+    def moves_of(self, document_id: int) -> list[StockMove]:
+        """Return the stock moves a document wrote, oldest first."""
+        stmt = select(StockMove).where(StockMove.document_id == document_id).order_by(StockMove.id)
+        return list(self.session.scalars(stmt))

@@ -1,0 +1,134 @@
+"""Document types, documents, their history and number sequences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.domain.errors import NotFound
+from engine.models.contacts import Contact
+from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
+from engine.models.ledger import NumberSequence
+from engine.repositories.base import Repository
+
+OPEN_STATES = ("posted", "partially_paid")
+
+
+class DocumentTypeRepository(Repository[DocumentType]):
+    model = DocumentType
+    label = "document type"
+
+    def by_code(self, code: str) -> DocumentType:
+        """Return the type with this code; raise NotFound."""
+        found = self.session.scalars(select(DocumentType).where(DocumentType.code == code)).first()
+        if found is None:
+            raise NotFound(f"document type {code!r} not found")
+        return found
+
+    def find_code(self, code: str) -> DocumentType | None:
+        """Return the type with this code, or None."""
+        return self.session.scalars(select(DocumentType).where(DocumentType.code == code)).first()
+
+    def list(self) -> list[DocumentType]:
+        """Return every type in display order."""
+        stmt = select(DocumentType).order_by(DocumentType.position, DocumentType.id)
+        return list(self.session.scalars(stmt))
+
+    def take_number(self, type_id: int, period_key: str) -> int:
+        """Increment and return the type's counter for the period (gapless, ARCHITECTURE §4).
+
+        The UPDATE holds the sequence row's lock until commit, so parallel approvals of
+        one type queue here and each gets the next value; a rollback gives it back.
+        """
+        exists = self.session.execute(
+            select(NumberSequence.id).where(
+                NumberSequence.type_id == type_id, NumberSequence.period_key == period_key
+            )
+        ).first()
+        if exists is None:
+            self._create_sequence(type_id, period_key)
+        stmt = (
+            update(NumberSequence)
+            .where(NumberSequence.type_id == type_id, NumberSequence.period_key == period_key)
+            .values(last_value=NumberSequence.last_value + 1)
+            .returning(NumberSequence.last_value)
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
+    def _create_sequence(self, type_id: int, period_key: str) -> None:
+        # A nested transaction, so losing the race to create the row costs only the
+        # savepoint; the winner's row is then used.
+        try:
+            with self.session.begin_nested():
+                self.session.add(NumberSequence(type_id=type_id, period_key=period_key))
+        except IntegrityError:
+            pass  # another transaction created it first; the UPDATE below waits for it
+
+
+class DocumentRepository(Repository[Document]):
+    model = Document
+    label = "document"
+
+    def list(
+        self,
+        *,
+        type_codes: Sequence[str] | None = None,
+        states: Sequence[str] | None = None,
+        contact_id: int | None = None,
+        overdue_on: date | None = None,
+        q: str | None = None,
+        visible_to: int | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Document]:
+        """Return documents newest first, filtered; ``overdue_on`` keeps open, past-due ones."""
+        stmt = select(Document).join(DocumentType).order_by(Document.created_at.desc(), Document.id.desc())
+        if type_codes:
+            stmt = stmt.where(DocumentType.code.in_(type_codes))
+        if states:
+            stmt = stmt.where(Document.state.in_(states))
+        if contact_id is not None:
+            stmt = stmt.where(Document.contact_id == contact_id)
+        if overdue_on is not None:
+            stmt = stmt.where(Document.state.in_(OPEN_STATES), Document.due_date < overdue_on)
+        if q:
+            stmt = stmt.join(Contact, Contact.id == Document.contact_id).where(
+                Document.number.contains(q) | Contact.name.contains(q)
+            )
+        if visible_to is not None:
+            stmt = stmt.where(
+                DocumentType.restrict_view.is_(False) | (Document.created_by == visible_to)
+            )
+        return list(self.session.scalars(stmt.limit(limit).offset(offset)))
+
+    def events(self, document_id: int) -> list[DocumentEvent]:
+        """Return the document's history, oldest first."""
+        stmt = select(DocumentEvent).where(DocumentEvent.document_id == document_id)
+        return list(self.session.scalars(stmt.order_by(DocumentEvent.at, DocumentEvent.id)))
+
+    def add_event(self, event: DocumentEvent) -> None:
+        """Stage one history line."""
+        self.session.add(event)
+
+    def children(self, source_id: int, *, kind: str | None = None) -> list[Document]:
+        """Return the documents made from ``source_id`` (returns, invoices of an order)."""
+        stmt = select(Document).join(DocumentType).where(Document.source_id == source_id)
+        if kind:
+            stmt = stmt.where(DocumentType.kind == kind)
+        return list(self.session.scalars(stmt))
+
+    def returned_quantities(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
+        """Return {product_id: quantity} already returned (or being returned) against a source."""
+        stmt = (
+            select(DocumentLine.product_id, func.sum(DocumentLine.quantity))
+            .join(Document, Document.id == DocumentLine.document_id)
+            .where(Document.source_id == source_id, Document.state != "cancelled")
+            .group_by(DocumentLine.product_id)
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(Document.id != exclude_id)
+        return {pid: Decimal(qty) for pid, qty in self.session.execute(stmt)}

@@ -1,0 +1,133 @@
+"""Process versions and instances, and the human-task index behind the cartables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+
+from engine.domain.errors import NotFound
+from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.repositories.base import Repository
+
+
+class ProcessRepository(Repository[ProcessInstance]):
+    model = ProcessInstance
+    label = "process instance"
+
+    def latest_version(self, process_id: str) -> ProcessVersion:
+        """Return the newest deployed version of a process; raise NotFound."""
+        stmt = (
+            select(ProcessVersion)
+            .where(ProcessVersion.process_id == process_id)
+            .order_by(ProcessVersion.version.desc())
+        )
+        found = self.session.scalars(stmt).first()
+        if found is None:
+            raise NotFound(f"process {process_id!r} is not deployed")
+        return found
+
+    def version(self, version_id: int) -> ProcessVersion:
+        """Return one version; raise NotFound."""
+        found = self.session.get(ProcessVersion, version_id)
+        if found is None:
+            raise NotFound(f"process version {version_id} not found")
+        return found
+
+    def versions(self, process_id: str | None = None) -> list[ProcessVersion]:
+        """Return versions newest first."""
+        stmt = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+        if process_id:
+            stmt = stmt.where(ProcessVersion.process_id == process_id)
+        return list(self.session.scalars(stmt))
+
+    def has_checksum(self, process_id: str, checksum: str) -> bool:
+        """Tell whether this exact BPMN is already deployed."""
+        stmt = select(ProcessVersion.id).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.checksum == checksum
+        )
+        return self.session.execute(stmt).first() is not None
+
+    def add_version(self, version: ProcessVersion) -> ProcessVersion:
+        """Stage a new version."""
+        self.session.add(version)
+        self.session.flush()
+        return version
+
+    def running_for_document(self, document_id: int) -> ProcessInstance | None:
+        """Return the running instance driving a document, or None."""
+        stmt = select(ProcessInstance).where(
+            ProcessInstance.document_id == document_id, ProcessInstance.status == "running"
+        )
+        return self.session.scalars(stmt.order_by(ProcessInstance.id.desc())).first()
+
+    def for_document(self, document_id: int) -> list[ProcessInstance]:
+        """Return every instance started for a document, newest first."""
+        stmt = select(ProcessInstance).where(ProcessInstance.document_id == document_id)
+        return list(self.session.scalars(stmt.order_by(ProcessInstance.id.desc())))
+
+    def due_timer_ids(self, now: datetime, limit: int = 100) -> list[int]:
+        """Return ids of running instances whose next timer is due, skipping locked ones."""
+        stmt = (
+            select(ProcessInstance.id)
+            .where(ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now)
+            .order_by(ProcessInstance.next_timer_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.session.scalars(stmt))
+
+
+class TaskRepository(Repository[HumanTask]):
+    model = HumanTask
+    label = "task"
+
+    def open_of_instance(self, instance_id: int) -> list[HumanTask]:
+        """Return the instance's open task rows."""
+        stmt = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        return list(self.session.scalars(stmt))
+
+    def open_of_document(self, document_id: int) -> list[HumanTask]:
+        """Return the open task rows that work on a document."""
+        stmt = select(HumanTask).where(HumanTask.document_id == document_id, HumanTask.status == "open")
+        return list(self.session.scalars(stmt.order_by(HumanTask.id)))
+
+    def of_document(self, document_id: int) -> list[HumanTask]:
+        """Return all task rows of a document, oldest first (its step history)."""
+        stmt = select(HumanTask).where(HumanTask.document_id == document_id)
+        return list(self.session.scalars(stmt.order_by(HumanTask.id)))
+
+    def cartable(
+        self,
+        *,
+        user_id: int,
+        lanes: Iterable[str],
+        only_lanes: Iterable[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[HumanTask]:
+        """Return open tasks of the user's lanes or assigned to the user, oldest first.
+
+        Reads only this table (and its indexes): never a workflow state.
+        """
+        lanes = list(lanes)
+        visible = or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id) if lanes else (
+            HumanTask.assignee_id == user_id
+        )
+        stmt = select(HumanTask).where(HumanTask.status == "open", visible)
+        if only_lanes is not None:
+            stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
+        stmt = stmt.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
+        return list(self.session.scalars(stmt))
+
+    def count_open(self) -> int:
+        """Return how many tasks are open."""
+        return int(self.session.scalar(select(func.count()).where(HumanTask.status == "open")) or 0)
+
+    def get_open(self, task_id: int) -> HumanTask:
+        """Return the task locked for update; raise NotFound."""
+        task = self.get_for_update(task_id)
+        if task is None:
+            raise NotFound(f"task {task_id} not found")
+        return task

@@ -1,0 +1,214 @@
+"""Turn a document's requested lines and additions into priced, checked rows.
+
+Shared by the document commands and the workflow operators (an invoice made from an
+order), so a document is built by one set of rules however it is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from engine.domain.effects import ContactEffect
+from engine.domain.errors import ValidationFailed
+from engine.domain.money import check_scale
+from engine.domain.pricing import (
+    AdditionBasis,
+    AdditionInput,
+    AdditionKind,
+    LineInput,
+    Overrides,
+    PricingRules,
+    Totals,
+    price_document,
+)
+from engine.domain.terms import check_credit_limit, due_date
+from engine.models.contacts import Contact
+from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
+from engine.services.unit_of_work import UnitOfWork
+
+POSTED_STATES = ("posted", "partially_paid", "paid")
+
+
+@dataclass(frozen=True)
+class LineCommand:
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None = None  # None: the product's price
+    discount_percent: Decimal = Decimal(0)
+    discount_amount: Decimal = Decimal(0)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AdditionCommand:
+    name: str
+    kind: str
+    value: Decimal
+    basis: str | None = None
+    taxable: bool = False
+    leviable: bool = False
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a user may write on a document: lines, additions, hand-typed totals."""
+
+    lines: Sequence[LineCommand]
+    additions: Sequence[AdditionCommand] = ()
+    overrides: Overrides = field(default_factory=Overrides)
+
+
+def fill_document(uow: UnitOfWork, document: Document, doc_type: DocumentType, content: Content) -> None:
+    """Check ``content`` against the type's rules and write lines, additions and totals.
+
+    Raises ValidationFailed naming every bad field (``lines[i].product_id``,
+    ``lines[i].quantity`` ...).
+    """
+    lines = _checked_lines(uow, doc_type, content.lines)
+    if not doc_type.allow_duplicate_products:
+        lines = _merge_same_products(lines)  # T3.22
+    if content.overrides != Overrides() and not doc_type.totals_editable:
+        raise ValidationFailed.single("overrides", "this document type does not allow editing totals")
+    totals = price_document(
+        [LineInput(q.quantity, q.unit_price or Decimal(0), q.discount_percent, q.discount_amount) for q in lines],
+        PricingRules(doc_type.tax_percent, doc_type.levy_percent, document.currency),
+        [_addition_input(a) for a in content.additions],
+        content.overrides,
+    )
+    _write_rows(document, lines, content.additions, totals)
+    document.override_discount = content.overrides.discount
+    document.override_tax = content.overrides.tax
+    document.override_levy = content.overrides.levy
+
+
+def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) -> None:
+    """Check a return against its source invoice (T1): kind, contact, quantities left."""
+    if doc_type.source_kind is None:
+        return
+    if document.source_id is None:
+        raise ValidationFailed.single("source_id", f"a {doc_type.code} needs the {doc_type.source_kind} it returns")
+    source = uow.documents.find(document.source_id)
+    if source is None or source.type.kind != doc_type.source_kind:
+        raise ValidationFailed.single("source_id", f"must be an existing {doc_type.source_kind}")
+    if source.state not in POSTED_STATES:
+        raise ValidationFailed.single("source_id", "returns are only allowed against an approved invoice")
+    if source.contact_id != document.contact_id:
+        raise ValidationFailed.single("contact_id", "must be the contact of the source invoice")
+    _check_return_quantities(uow, document, source)
+
+
+def check_credit(uow: UnitOfWork, document: Document, doc_type: DocumentType, contact: Contact) -> None:
+    """Refuse a sale that would take the contact past its credit limit (P4)."""
+    if doc_type.contact_effect != ContactEffect.DEBIT or doc_type.source_kind is not None:
+        return
+    check_credit_limit(
+        limit=contact.credit_limit,
+        open_balance=uow.contacts.balance(contact.id),
+        amount=document.total,
+    )
+
+
+def due_date_for(uow: UnitOfWork, document: Document) -> date:
+    """Return the due date the contact's payment term gives the document (P2)."""
+    contact = uow.contacts.get(document.contact_id)
+    return due_date(document.issue_date, days=contact.payment_term_days,
+                    months=contact.payment_term_months)
+
+
+def _checked_lines(uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]) -> list[LineCommand]:
+    if not lines:
+        raise ValidationFailed.single("lines", "a document needs at least one line")
+    errors: dict[str, str] = {}
+    checked: list[LineCommand] = []
+    for i, line in enumerate(lines):
+        product = uow.products.find(line.product_id)
+        if product is None:
+            errors[f"lines[{i}].product_id"] = f"unknown product {line.product_id}"
+            continue
+        if line.quantity <= 0:
+            errors[f"lines[{i}].quantity"] = "must be greater than zero"
+        else:
+            try:
+                check_scale(line.quantity, doc_type.quantity_decimals, field=f"lines[{i}].quantity")
+            except ValidationFailed as error:
+                errors.update({k: v[0] for k, v in error.fields.items()})
+        price = product.unit_price if line.unit_price is None else line.unit_price
+        checked.append(_replace_price(line, price, line.description or product.name))
+    if errors:
+        raise ValidationFailed(errors)
+    return checked
+
+
+def _replace_price(line: LineCommand, price: Decimal, description: str) -> LineCommand:
+    return LineCommand(line.product_id, line.quantity, price, line.discount_percent,
+                       line.discount_amount, description)
+
+
+def _merge_same_products(lines: list[LineCommand]) -> list[LineCommand]:
+    merged: dict[int, LineCommand] = {}
+    for line in lines:
+        first = merged.get(line.product_id)
+        if first is None:
+            merged[line.product_id] = line
+        else:
+            merged[line.product_id] = LineCommand(
+                first.product_id, first.quantity + line.quantity, first.unit_price,
+                first.discount_percent, first.discount_amount + line.discount_amount, first.description,
+            )
+    return list(merged.values())
+
+
+def _addition_input(a: AdditionCommand) -> AdditionInput:
+    return AdditionInput(
+        name=a.name,
+        kind=a.kind,  # type: ignore[arg-type]  # pricing checks and coerces the enum
+        value=a.value,
+        basis=a.basis,  # type: ignore[arg-type]
+        taxable=a.taxable,
+        leviable=a.leviable,
+    )
+
+
+def _write_rows(document: Document, lines: list[LineCommand], additions: Sequence[AdditionCommand],
+                totals: Totals) -> None:
+    document.lines = [
+        DocumentLine(
+            position=i, product_id=line.product_id, description=line.description[:400],
+            quantity=line.quantity, unit_price=line.unit_price or Decimal(0),
+            discount_percent=line.discount_percent, discount_amount=line.discount_amount,
+            gross=t.gross, line_discount=t.discount, net=t.net,
+        )
+        for i, (line, t) in enumerate(zip(lines, totals.lines, strict=True))
+    ]
+    document.addition_rows = [
+        DocumentAddition(
+            position=i, name=a.name, kind=AdditionKind(a.kind).value,
+            basis=AdditionBasis(a.basis).value if a.basis else None, value=a.value,
+            taxable=a.taxable, leviable=a.leviable, amount=t.amount,
+        )
+        for i, (a, t) in enumerate(zip(additions, totals.additions_detail, strict=True))
+    ]
+    for name in ("subtotal", "discount", "additions", "tax", "levy", "total"):
+        setattr(document, name, getattr(totals, name))
+
+
+def _check_return_quantities(uow: UnitOfWork, document: Document, source: Document) -> None:
+    invoiced: dict[int, Decimal] = {}
+    for line in source.lines:
+        invoiced[line.product_id] = invoiced.get(line.product_id, Decimal(0)) + line.quantity
+    returned = uow.documents.returned_quantities(source.id, exclude_id=document.id)
+    asked: dict[int, Decimal] = {}
+    errors: dict[str, str] = {}
+    for i, line in enumerate(document.lines):
+        if line.product_id not in invoiced:
+            errors[f"lines[{i}].product_id"] = "is not on the source invoice"
+            continue
+        asked[line.product_id] = asked.get(line.product_id, Decimal(0)) + line.quantity
+        left = invoiced[line.product_id] - returned.get(line.product_id, Decimal(0))
+        if asked[line.product_id] > left:
+            errors[f"lines[{i}].quantity"] = f"only {left.normalize():f} left to return on the source invoice"
+    if errors:
+        raise ValidationFailed(errors)

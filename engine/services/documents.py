@@ -1,0 +1,286 @@
+"""Document commands: create, edit, delete, submit, cancel (SPEC I2-I4, I10, T1, T3)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from engine import clock
+from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
+from engine.domain.permissions import Perm, lanes_for
+from engine.models.documents import Document, DocumentType
+from engine.models.users import User
+from engine.services.access import load_actor, require
+from engine.services.document_content import (
+    POSTED_STATES,
+    Content,
+    check_credit,
+    check_source,
+    due_date_for,
+    fill_document,
+)
+from engine.services.operators import Operators
+from engine.services.posting import record_event, release_reservation, reverse_postings
+from engine.services.processes import cancel_instance, start_instance
+from engine.services.steps import complete_open_step
+from engine.services.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CURRENCY = "IRR"  # Rial: no minor unit (ARCHITECTURE §3)
+EDITABLE_BEFORE_POSTING = ("draft", "awaiting_approval", "awaiting_numbering")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    type_code: str
+    contact_id: int
+    content: Content
+    issue_date: date | None = None
+    due_date: date | None = None
+    source_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentEdit:
+    content: Content | None = None
+    contact_id: int | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    notes: str | None = None
+    lock_version: int | None = None  # the version the editor saw; stale -> 409
+
+
+def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
+    """Create a draft document and return its id (I3: no accounting effect yet).
+
+    Raises ValidationFailed naming the bad field (unknown type, contact or product,
+    quantities, a return past what was invoiced, a sale past the credit limit).
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        require(actor, Perm.CREATE)
+        doc_type = uow.types.find_code(cmd.type_code)
+        if doc_type is None:
+            raise ValidationFailed.single("type", f"unknown document type {cmd.type_code!r}")
+        if not doc_type.is_active:
+            raise ValidationFailed.single("type", "this document type is inactive (T3.4)")
+        contact = uow.contacts.find(cmd.contact_id)
+        if contact is None:
+            raise ValidationFailed.single("contact_id", f"unknown contact {cmd.contact_id}")
+        document = Document(
+            type_id=doc_type.id, type=doc_type, contact_id=contact.id, state="draft",
+            issue_date=cmd.issue_date or clock.business_today(), source_id=cmd.source_id,
+            notes=cmd.notes, created_by=actor.id, created_at=clock.now(), updated_at=clock.now(),
+            currency=DEFAULT_CURRENCY, paid=Decimal(0),
+        )
+        fill_document(uow, document, doc_type, cmd.content)
+        check_source(uow, document, doc_type)
+        check_credit(uow, document, doc_type, contact)
+        document.due_date = cmd.due_date or due_date_for(uow, document)
+        uow.documents.add(document)
+        record_event(uow, document, "created", actor_id=actor.id, total=str(document.total))
+        uow.audit.record(actor_id=actor.id, action="document.create", entity="document",
+                         entity_id=document.id, details={"type": doc_type.code})
+        uow.commit()
+        logger.info("document created", extra={"document_id": document.id})
+        return document.id
+
+
+def update_document(uow: UnitOfWork, *, document_id: int, edit: DocumentEdit, actor_id: int) -> None:
+    """Edit a document within its type's rules (T3.8, T3.10, T3.17).
+
+    A posted document may be edited only with the edit-after-approval permission and no
+    payment on it; its postings are reversed and it goes back to approval when the type
+    says so (T3.17), otherwise it is posted again at once.
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get_for_update(document_id)
+        if edit.lock_version is not None and edit.lock_version != document.lock_version:
+            raise Conflict("the document was changed by someone else; reload it")
+        was_posted = document.state in POSTED_STATES
+        _check_may_edit(uow, actor, document)
+        _apply_edit(uow, document, edit)
+        document.updated_at = clock.now()
+        record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
+        if was_posted:
+            _repost_after_edit(uow, document, actor)
+        uow.audit.record(actor_id=actor.id, action="document.update", entity="document",
+                         entity_id=document.id)
+        uow.commit()
+
+
+def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None:
+    """Delete a draft (T3.9); numbered or posted documents are cancelled instead."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get_for_update(document_id)
+        if document.state != "draft" or document.number:
+            raise InvalidState("only an unnumbered draft can be deleted; cancel it instead")
+        if Perm.DELETE not in actor.permissions:
+            _check_window(actor, document, document.type.deletable_hours, "delete")
+        _cancel_flows(uow, document, actor.id)
+        uow.audit.record(actor_id=actor.id, action="document.delete", entity="document",
+                         entity_id=document.id, details={"type": document.type.code})
+        for instance in uow.processes.for_document(document.id):
+            instance.document_id = None
+        uow.session.delete(document)
+        uow.commit()
+
+
+def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
+    """Send a draft into its type's process (approval, numbering, or straight to posted).
+
+    A rejected draft goes back to the step that rejected it. Returns the new state.
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get_for_update(document_id)
+        if document.state != "draft":
+            raise InvalidState(f"only a draft can be submitted; this one is {document.state}")
+        if actor.id != document.created_by:
+            require(actor, Perm.EDIT)
+        doc_type = document.type
+        check_source(uow, document, doc_type)
+        check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
+        record_event(uow, document, "submitted", actor_id=actor.id)
+        operators = Operators(uow, actor_id=actor.id).as_mapping()
+        if not complete_open_step(uow, document, "revise_document", actor, {"decision": "resubmit"}, operators):
+            start_instance(uow, process_id=doc_type.process_id, document_id=document.id,
+                           data=_start_data(document, doc_type), operators=operators)
+        uow.audit.record(actor_id=actor.id, action="document.submit", entity="document",
+                         entity_id=document.id)
+        uow.commit()
+        return document.state
+
+
+def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason: str = "") -> None:
+    """Cancel a document; a posted one gets reversing rows and every balance follows (I10)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get_for_update(document_id)
+        if document.state == "cancelled":
+            raise InvalidState("the document is already cancelled")
+        if document.state in POSTED_STATES or document.state in ("confirmed", "delivered", "invoiced"):
+            require(actor, Perm.CANCEL)
+            _check_cancellable(uow, document)
+        elif actor.id != document.created_by:
+            require(actor, Perm.CANCEL)
+        _cancel_flows(uow, document, actor.id)
+        if document.state in POSTED_STATES:
+            reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
+        release_reservation(uow, document.id)
+        document.state = "cancelled"
+        record_event(uow, document, "cancelled", actor_id=actor.id, comment=reason or None)
+        uow.audit.record(actor_id=actor.id, action="document.cancel", entity="document",
+                         entity_id=document.id)
+        uow.commit()
+
+
+def advance_document(uow: UnitOfWork, *, document_id: int, step: str, actor_id: int,
+                     decision: str) -> str:
+    """Complete the document's open ``step`` (confirm a quote, deliver an order)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get_for_update(document_id)
+        operators = Operators(uow, actor_id=actor.id).as_mapping()
+        if not complete_open_step(uow, document, step, actor, {"decision": decision}, operators):
+            raise InvalidState(f"document {document.id} is not waiting for {step!r} (state {document.state})")
+        uow.commit()
+        return document.state
+
+
+def _start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
+    return {
+        "document_id": document.id,
+        "author_id": document.created_by,
+        "requires_approval": doc_type.requires_approval,
+        "requires_numbering": doc_type.requires_numbering,
+    }
+
+
+def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
+    doc_type = document.type
+    if document.state in POSTED_STATES:
+        require(actor, Perm.EDIT_AFTER_APPROVAL)
+        if document.paid > 0:
+            raise InvalidState("a document with payments cannot be edited; cancel the payments first")
+        return
+    if document.state not in EDITABLE_BEFORE_POSTING:
+        raise InvalidState(f"a {document.state} document cannot be edited")
+    if doc_type.restrict_edit_to_workflow and document.state != "draft":
+        _check_holds_step(uow, actor, document)  # T3.10: not even the creator or editors
+        return
+    if Perm.EDIT in actor.permissions:
+        return
+    if actor.id != document.created_by:
+        raise PermissionDenied("only the creator or a user with the edit permission may edit this")
+    _check_window(actor, document, doc_type.editable_hours, "edit")
+
+
+def _check_holds_step(uow: UnitOfWork, actor: User, document: Document) -> None:
+    lanes = set(lanes_for(actor.permissions))
+    for task in uow.tasks.open_of_document(document.id):
+        if task.assignee_id == actor.id or (task.assignee_id is None and task.lane in lanes):
+            return
+    raise PermissionDenied("only the user holding the current cartable step may edit this document")
+
+
+def _check_window(actor: User, document: Document, hours: int | None, verb: str) -> None:
+    if actor.id != document.created_by:
+        raise PermissionDenied(f"only the creator may {verb} this document")
+    if hours is not None and clock.now() > document.created_at + timedelta(hours=hours):
+        raise PermissionDenied(f"the creator may {verb} this document only within {hours} hours")
+
+
+def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None:
+    if edit.contact_id is not None and edit.contact_id != document.contact_id:
+        if uow.contacts.find(edit.contact_id) is None:
+            raise ValidationFailed.single("contact_id", f"unknown contact {edit.contact_id}")
+        document.contact_id = edit.contact_id
+    if edit.issue_date is not None:
+        document.issue_date = edit.issue_date
+    if edit.notes is not None:
+        document.notes = edit.notes
+    if edit.content is not None:
+        fill_document(uow, document, document.type, edit.content)
+    document.due_date = edit.due_date or due_date_for(uow, document)
+    check_source(uow, document, document.type)
+    check_credit(uow, document, document.type, uow.contacts.get(document.contact_id))
+
+
+def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None:
+    reverse_postings(uow, document, actor_id=actor.id, reason="edited after approval")
+    doc_type = document.type
+    operators = Operators(uow, actor_id=actor.id).as_mapping()
+    data = _start_data(document, doc_type)
+    if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
+        data.update(requires_approval=False, requires_numbering=False)
+    document.state = "draft"
+    start_instance(uow, process_id="document_approval", document_id=document.id, data=data,
+                   operators=operators)
+
+
+def _check_cancellable(uow: UnitOfWork, document: Document) -> None:
+    if uow.payments.allocations_to(document.id):
+        raise InvalidState("the document has payments allocated; bounce or reallocate them first")
+    live_children = [c for c in uow.documents.children(document.id) if c.state != "cancelled"]
+    if live_children:
+        labels = ", ".join(c.number or f"#{c.id}" for c in live_children)
+        raise InvalidState(f"cancel the documents made from it first: {labels}")
+
+
+def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
+    operators = Operators(uow, actor_id=actor_id).as_mapping()
+    instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
+    running = uow.processes.running_for_document(document.id)
+    if running is not None:
+        instance_ids.add(running.id)
+    for instance_id in sorted(instance_ids):
+        instance = uow.processes.get_for_update(instance_id)
+        if instance.status == "running":
+            cancel_instance(uow, instance, operators)

@@ -1,0 +1,145 @@
+"""Deploy BPMN versions, start and advance instances, keep the task index in step (C1, C3)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine import clock
+from engine.domain.permissions import Perm
+from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.services.access import load_actor, require
+from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import ReadyTask, WorkflowRun, load_bundle, parse_process
+
+logger = logging.getLogger(__name__)
+
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+# Each shipped process and the files it needs (its call-activity targets included).
+SHIPPED: dict[str, tuple[str, ...]] = {
+    "document_approval": ("document_approval.bpmn",),
+    "quote_to_invoice": ("quote_to_invoice.bpmn", "document_approval.bpmn"),
+}
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    process_id: str
+    version: int
+    checksum: str
+    created: bool
+
+
+def deploy_shipped_processes(uow: UnitOfWork, *, actor_id: int | None) -> list[VersionInfo]:
+    """Deploy the files in bpmn/ whose checksum is new; running instances keep theirs."""
+    with uow:
+        infos = [
+            _deploy(uow, pid, {f: (BPMN_DIR / f).read_bytes() for f in files}, actor_id, "shipped")
+            for pid, files in SHIPPED.items()
+        ]
+        uow.commit()
+    return infos
+
+
+def deploy_process(uow: UnitOfWork, *, process_id: str, files: Mapping[str, bytes], actor_id: int,
+                   comment: str = "") -> VersionInfo:
+    """Validate and store a new version of a process (C3).
+
+    Raises ValidationFailed (field ``bpmn``) for malformed or invalid BPMN and
+    PermissionDenied without the design permission.
+    """
+    with uow:
+        require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
+        info = _deploy(uow, process_id, files, actor_id, comment)
+        uow.audit.record(actor_id=actor_id, action="process.deploy", entity="process_version",
+                         entity_id=info.id, details={"process_id": process_id, "version": info.version})
+        uow.commit()
+    return info
+
+
+def _deploy(uow: UnitOfWork, process_id: str, files: Mapping[str, bytes], actor_id: int | None,
+            comment: str) -> VersionInfo:
+    bundle = parse_process(process_id, files)
+    if uow.processes.has_checksum(process_id, bundle.checksum):
+        current = uow.processes.latest_version(process_id)
+        return VersionInfo(current.id, process_id, current.version, current.checksum, False)
+    previous = uow.processes.versions(process_id)
+    version = uow.processes.add_version(ProcessVersion(
+        process_id=process_id, version=(previous[0].version + 1) if previous else 1,
+        checksum=bundle.checksum, bpmn_files={k: v.decode() for k, v in files.items()},
+        spec_json=bundle.spec_json, deployed_by=actor_id, comment=comment,
+    ))
+    logger.info("process deployed", extra={"process_id": process_id, "version": version.version})
+    return VersionInfo(version.id, process_id, version.version, version.checksum, True)
+
+
+def start_instance(uow: UnitOfWork, *, process_id: str, document_id: int | None,
+                   data: Mapping[str, object], operators: Mapping[str, Any]) -> ProcessInstance:
+    """Start the newest version of a process for a document and run it to its first wait."""
+    version = uow.processes.latest_version(process_id)
+    instance = ProcessInstance(version_id=version.id, process_id=process_id, document_id=document_id,
+                               status="running", state={})
+    uow.processes.add(instance)
+    run = WorkflowRun.start(load_bundle(version.spec_json), data, operators)
+    save_run(uow, instance, run)
+    return instance
+
+
+def restore_run(uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]) -> WorkflowRun:
+    """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
+    version = uow.processes.version(instance.version_id)
+    return WorkflowRun.restore(load_bundle(version.spec_json), instance.state, operators)
+
+
+def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
+    """Store the run's state on the instance and rewrite its open task rows."""
+    instance.state = run.dump()
+    instance.status = "completed" if run.is_completed else "running"
+    instance.next_timer_at = run.next_timer_at()
+    instance.updated_at = clock.now()
+    sync_tasks(uow, instance, run.ready_user_tasks())
+
+
+def cancel_instance(uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]) -> None:
+    """Cancel a running instance and close its open tasks."""
+    run = restore_run(uow, instance, operators)
+    run.cancel()
+    instance.state = run.dump()
+    instance.status = "cancelled"
+    instance.next_timer_at = None
+    for row in uow.tasks.open_of_instance(instance.id):
+        row.status = "cancelled"
+
+
+def sync_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyTask]) -> None:
+    """Make the instance's open human_task rows equal its READY user tasks."""
+    open_rows = {row.task_guid: row for row in uow.tasks.open_of_instance(instance.id)}
+    ready_ids = {task.id for task in ready}
+    for guid, row in open_rows.items():
+        if guid not in ready_ids:
+            row.status = "cancelled"
+    for task in ready:
+        if task.id not in open_rows:
+            uow.session.add(_task_row(uow, instance, task))
+    uow.flush()
+
+
+def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
+    document_id = task.data.get("document_id") or instance.document_id
+    row = HumanTask(instance_id=instance.id, task_guid=task.id, element_id=task.element_id,
+                    name=task.name or task.element_id, lane=task.lane or "", created_at=clock.now())
+    if isinstance(document_id, int):
+        document = uow.documents.get(document_id)
+        row.document_id = document.id
+        row.document_type = document.type.code
+        row.document_label = document.number or f"#{document.id}"
+        row.contact_name = uow.contacts.get(document.contact_id).name
+        row.amount = document.total
+        row.due_at = None
+        if task.lane == "author":  # the author's own task: back to the creator
+            row.assignee_id = document.created_by
+    return row

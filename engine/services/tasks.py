@@ -1,0 +1,164 @@
+"""Cartables: the user's inbox of open steps, claiming and completing them (C2, §6)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from engine import clock
+from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from engine.domain.permissions import Perm, lanes_for
+from engine.models.workflow import HumanTask
+from engine.services.access import load_actor
+from engine.services.operators import Operators
+from engine.services.steps import check_may_work, complete_task_row
+from engine.services.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+CARTABLES = ("approval", "numbering", "sales", "warehouse", "author")
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    cartable: str
+    element_id: str
+    name: str
+    status: str
+    document_id: int | None
+    document_type: str
+    document_label: str
+    contact_name: str
+    amount: Decimal | None
+    assignee_id: int | None
+    claimed_at: datetime | None
+    created_at: datetime
+    due_at: datetime | None
+    priority: int
+    instance_id: int
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    task_id: int
+    document_id: int | None
+    decision: str
+    document_state: str | None
+
+
+def list_cartable(uow: UnitOfWork, *, actor_id: int, cartable: str | None = None,
+                  limit: int = 50, offset: int = 0) -> list[TaskView]:
+    """Return the open tasks of the actor's lanes and those assigned to the actor."""
+    if cartable is not None and cartable not in CARTABLES:
+        raise ValidationFailed.single("cartable", f"must be one of: {', '.join(CARTABLES)}")
+    with uow:
+        actor = load_actor(uow, actor_id)
+        rows = uow.tasks.cartable(user_id=actor.id, lanes=lanes_for(actor.permissions),
+                                  only_lanes=None if cartable is None else [cartable],
+                                  limit=min(limit, 500), offset=offset)
+        return [task_view(row) for row in rows]
+
+
+def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Return one task the actor may see."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get(task_id)
+        if task.lane not in lanes_for(actor.permissions) and task.assignee_id != actor.id \
+                and task.completed_by != actor.id:
+            raise PermissionDenied("this task is not in your cartable")
+        return task_view(task)
+
+
+def claim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Take an unclaimed task of one's lane; a task held by someone else is a 409."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id is not None and task.assignee_id != actor.id:
+            raise Conflict("another user already holds this task")
+        check_may_work(actor, task)
+        task.assignee_id, task.claimed_at = actor.id, clock.now()
+        uow.audit.record(actor_id=actor.id, action="task.claim", entity="task", entity_id=task.id)
+        uow.commit()
+        return task_view(task)
+
+
+def unclaim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Give a held task back to its lane (the holder, or a user who may assign tasks)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
+            raise PermissionDenied("only the holder may release this task")
+        if task.lane == "author":
+            raise Conflict("the author's task cannot be released")
+        task.assignee_id, task.claimed_at = None, None
+        uow.audit.record(actor_id=actor.id, action="task.unclaim", entity="task", entity_id=task.id)
+        uow.commit()
+        return task_view(task)
+
+
+def assign_task(uow: UnitOfWork, *, task_id: int, assignee_id: int, actor_id: int) -> TaskView:
+    """Hand a task to a colleague who may work its lane (the holder, or an assigner)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
+            raise PermissionDenied("only the holder or a user who may assign tasks can do this")
+        assignee = uow.users.find(assignee_id)
+        if assignee is None or not assignee.is_active:
+            raise ValidationFailed.single("assignee_id", f"unknown user {assignee_id}")
+        previous = task.assignee_id
+        task.assignee_id = None
+        try:
+            check_may_work(assignee, task)
+        except PermissionDenied as error:
+            raise ValidationFailed.single("assignee_id", "that user cannot work this cartable") from error
+        task.assignee_id, task.claimed_at = assignee.id, clock.now()
+        uow.audit.record(actor_id=actor.id, action="task.assign", entity="task", entity_id=task.id,
+                         details={"from": previous, "to": assignee.id})
+        uow.commit()
+        return task_view(task)
+
+
+def complete_task(uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str,
+                  comment: str | None = None) -> CompletionResult:
+    """Complete a task with a decision and run the process to its next wait.
+
+    Raises PermissionDenied (not the holder, not in the lane), Conflict (already
+    completed), ValidationFailed (unknown decision, rejection without a comment).
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        operators = Operators(uow, actor_id=actor.id).as_mapping()
+        complete_task_row(uow, task, actor, {"decision": decision, "comment": comment}, operators)
+        uow.audit.record(actor_id=actor.id, action="task.complete", entity="task", entity_id=task.id,
+                         details={"decision": decision, "document_id": task.document_id})
+        state = uow.documents.get(task.document_id).state if task.document_id else None
+        uow.commit()
+        logger.info("task completed", extra={"task_id": task.id, "decision": decision})
+        return CompletionResult(task.id, task.document_id, decision, state)
+
+
+def _check_open(task: HumanTask) -> None:
+    if task.status != "open":
+        raise Conflict(f"task {task.id} is already {task.status}")
+
+
+def task_view(row: HumanTask) -> TaskView:
+    """Return the plain view of a task row."""
+    return TaskView(
+        id=row.id, cartable=row.lane, element_id=row.element_id, name=row.name, status=row.status,
+        document_id=row.document_id, document_type=row.document_type,
+        document_label=row.document_label, contact_name=row.contact_name, amount=row.amount,
+        assignee_id=row.assignee_id, claimed_at=row.claimed_at, created_at=row.created_at,
+        due_at=row.due_at, priority=row.priority, instance_id=row.instance_id,
+    )

@@ -1,0 +1,76 @@
+"""The unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.domain.errors import Conflict
+from engine.repositories.contacts import ContactRepository, ProductRepository
+from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
+from engine.repositories.ledger import LedgerRepository, PaymentRepository
+from engine.repositories.users import AuditRepository, UserRepository
+from engine.repositories.workflow import ProcessRepository, TaskRepository
+
+
+class UnitOfWork:
+    """Open with ``with uow:``; nothing is kept unless :meth:`commit` is called."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        s = self.session
+        self.users = UserRepository(s)
+        self.audit = AuditRepository(s)
+        self.contacts = ContactRepository(s)
+        self.products = ProductRepository(s)
+        self.types = DocumentTypeRepository(s)
+        self.documents = DocumentRepository(s)
+        self.ledger = LedgerRepository(s)
+        self.payments = PaymentRepository(s)
+        self.processes = ProcessRepository(s)
+        self.tasks = TaskRepository(s)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        """Send pending changes; a concurrent edit surfaces here as Conflict."""
+        try:
+            self.session.flush()
+        except StaleDataError as error:
+            raise Conflict("someone else changed this record first; reload and retry") from error
+
+    def commit(self) -> None:
+        """Commit the transaction.
+
+        Raises Conflict when another transaction changed the same rows first (optimistic
+        lock) or took the same unique value.
+        """
+        try:
+            self.session.commit()
+        except StaleDataError as error:
+            self.session.rollback()
+            raise Conflict("someone else changed this record first; reload and retry") from error
+        except IntegrityError as error:
+            self.session.rollback()
+            raise Conflict("the change collides with another one; reload and retry") from error
+
+    def rollback(self) -> None:
+        """Drop everything not yet committed."""
+        self.session.rollback()

@@ -1,0 +1,53 @@
+"""POST /api/v1/auth/token: trade a username and password for a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from engine.services.users import authenticate, get_user, issue_token
+from web.context import actor_id, cartable, new_uow, require_token
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
+
+
+class Credentials(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenOut(Schema):
+    token = fields.String()
+    user_id = fields.Integer()
+    expires_in = fields.Integer()
+
+
+class MeOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    locale = fields.String()
+    roles = fields.List(fields.String())
+    permissions = fields.List(fields.String())
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(Credentials)
+@blp.response(200, TokenOut)
+@blp.doc(security=[])
+def token(body: dict[str, Any]) -> Any:
+    """Return a bearer token for good credentials (5 failures lock the user 15 minutes)."""
+    user_id = authenticate(new_uow(), username=body["username"], password=body["password"],
+                           remote_addr=request.remote_addr)
+    return issue_token(new_uow(), user_id=user_id, ttl_hours=cartable().settings.token_ttl_hours)
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeOut)
+def me() -> Any:
+    """Return the caller with their roles and permissions."""
+    require_token()
+    return get_user(new_uow(), user_id=actor_id())

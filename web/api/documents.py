@@ -1,0 +1,276 @@
+"""/api/v1/documents: create, edit, submit, confirm, deliver, cancel, history (I2-I10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine.domain.pricing import Overrides
+from engine.services.document_content import AdditionCommand, Content, LineCommand
+from engine.services.document_views import STATES, document_history, get_document, list_documents
+from engine.services.documents import (
+    DocumentEdit,
+    NewDocument,
+    advance_document,
+    cancel_document,
+    create_document,
+    delete_document,
+    submit_document,
+    update_document,
+)
+from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.context import actor_id, new_uow, require_token
+
+blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="Documents")
+blp.before_request(require_token)
+
+
+class LineIn(Schema):
+    product_id = LocalInteger(required=True)
+    quantity = DecimalString(required=True)
+    unit_price = DecimalString(load_default=None, allow_none=True)
+    discount_percent = DecimalString(load_default=None, allow_none=True)
+    discount_amount = DecimalString(load_default=None, allow_none=True)
+    description = fields.String(load_default="", validate=validate.Length(max=400))
+
+
+class AdditionIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    kind = fields.String(required=True, validate=validate.OneOf(("fixed", "percent")))
+    value = DecimalString(required=True)
+    basis = fields.String(load_default=None, allow_none=True,
+                          validate=validate.OneOf(("final", "before_discount", "before_tax")))
+    taxable = fields.Boolean(load_default=False)
+    leviable = fields.Boolean(load_default=False)
+
+
+class OverridesIn(Schema):
+    discount = DecimalString(load_default=None, allow_none=True)
+    tax = DecimalString(load_default=None, allow_none=True)
+    levy = DecimalString(load_default=None, allow_none=True)
+
+
+class DocumentIn(Schema):
+    type = fields.String(required=True)
+    contact_id = LocalInteger(required=True)
+    lines = fields.List(fields.Nested(LineIn), required=True)
+    additions = fields.List(fields.Nested(AdditionIn), load_default=list)
+    overrides = fields.Nested(OverridesIn, load_default=None, allow_none=True)
+    issue_date = LocalDate(load_default=None, allow_none=True)
+    due_date = LocalDate(load_default=None, allow_none=True)
+    source_id = LocalInteger(load_default=None, allow_none=True)
+    notes = fields.String(load_default="")
+
+
+class DocumentPatch(Schema):
+    contact_id = LocalInteger()
+    lines = fields.List(fields.Nested(LineIn))
+    additions = fields.List(fields.Nested(AdditionIn))
+    overrides = fields.Nested(OverridesIn, allow_none=True)
+    issue_date = LocalDate()
+    due_date = LocalDate(allow_none=True)
+    notes = fields.String()
+    lock_version = fields.Integer(load_default=None)
+
+
+class TotalsOut(Schema):
+    subtotal = DecimalString()
+    discount = DecimalString()
+    additions = DecimalString()
+    tax = DecimalString()
+    levy = DecimalString()
+    total = DecimalString()
+
+
+class LineOut(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    description = fields.String()
+    quantity = DecimalString()
+    unit_price = DecimalString()
+    discount_percent = DecimalString()
+    discount_amount = DecimalString()
+    gross = DecimalString()
+    discount = DecimalString()
+    net = DecimalString()
+
+
+class AdditionOut(Schema):
+    name = fields.String()
+    kind = fields.String()
+    basis = fields.String(allow_none=True)
+    value = DecimalString()
+    taxable = fields.Boolean()
+    leviable = fields.Boolean()
+    amount = DecimalString()
+
+
+class OpenTaskOut(Schema):
+    id = fields.Integer()
+    element_id = fields.String()
+    cartable = fields.String()
+    assignee_id = fields.Integer(allow_none=True)
+
+
+class DocumentOut(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    type_name = fields.String()
+    state = fields.String()
+    number = fields.String(allow_none=True)
+    contact_id = fields.Integer()
+    contact_name = fields.String()
+    issue_date = fields.Date()
+    due_date = fields.Date(allow_none=True)
+    source_id = fields.Integer(allow_none=True)
+    currency = fields.String()
+    notes = fields.String()
+    lines = fields.List(fields.Nested(LineOut))
+    additions = fields.List(fields.Nested(AdditionOut))
+    totals = fields.Nested(TotalsOut)
+    overrides = fields.Nested(OverridesIn)
+    paid = DecimalString()
+    open_amount = DecimalString()
+    overdue = fields.Boolean()
+    created_by = fields.Integer()
+    created_at = fields.DateTime()
+    posted_at = fields.DateTime(allow_none=True)
+    lock_version = fields.Integer()
+    process_instance_id = fields.Integer(allow_none=True)
+    open_tasks = fields.List(fields.Nested(OpenTaskOut))
+
+
+class DocumentSummaryOut(DocumentOut):
+    class Meta:
+        exclude = ("open_tasks", "lines", "additions")
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    comment = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class DocumentQuery(Schema):
+    type = fields.String(load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    contact_id = fields.Integer(load_default=None)
+    overdue = fields.Boolean(load_default=False)
+    q = fields.String(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class CancelIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=400))
+
+
+def _content(body: dict[str, Any]) -> Content:
+    overrides = body.get("overrides") or {}
+    return Content(
+        lines=[LineCommand(
+            product_id=line["product_id"], quantity=line["quantity"], unit_price=line.get("unit_price"),
+            discount_percent=line.get("discount_percent") or 0, discount_amount=line.get("discount_amount") or 0,
+            description=line.get("description", ""),
+        ) for line in body.get("lines", [])],
+        additions=[AdditionCommand(**a) for a in body.get("additions") or []],
+        overrides=Overrides(**{k: v for k, v in overrides.items() if v is not None}),
+    )
+
+
+def _view(document_id: int) -> Any:
+    return get_document(new_uow(), document_id=document_id, actor_id=actor_id())
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(DocumentIn)
+@blp.response(201, DocumentOut)
+def create(body: dict[str, Any]) -> Any:
+    """Create a draft document (no accounting effect until posted, I3)."""
+    cmd = NewDocument(type_code=body["type"], contact_id=body["contact_id"], content=_content(body),
+                      issue_date=body.get("issue_date"), due_date=body.get("due_date"),
+                      source_id=body.get("source_id"), notes=body.get("notes", ""))
+    return _view(create_document(new_uow(), cmd, actor_id=actor_id()))
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(DocumentQuery, location="query")
+@blp.response(200, DocumentSummaryOut(many=True))
+def index(query: dict[str, Any]) -> Any:
+    """List documents newest first; ``overdue=true`` keeps open, past-due ones (F3)."""
+    query["type_code"] = query.pop("type")
+    return list_documents(new_uow(), actor_id=actor_id(), **query)
+
+
+@blp.route("/<int:document_id>", methods=["GET"])
+@blp.response(200, DocumentOut)
+def show(document_id: int) -> Any:
+    """Return one document with its totals, state and number."""
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>", methods=["PATCH"])
+@blp.arguments(DocumentPatch)
+@blp.response(200, DocumentOut)
+def patch(body: dict[str, Any], document_id: int) -> Any:
+    """Edit a document within its type's rules; send lock_version to detect races (409)."""
+    content = _content(body) if "lines" in body else None
+    edit = DocumentEdit(content=content, contact_id=body.get("contact_id"), issue_date=body.get("issue_date"),
+                        due_date=body.get("due_date"), notes=body.get("notes"),
+                        lock_version=body.get("lock_version"))
+    update_document(new_uow(), document_id=document_id, edit=edit, actor_id=actor_id())
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>", methods=["DELETE"])
+@blp.response(204)
+def delete(document_id: int) -> None:
+    """Delete an unnumbered draft (T3.9)."""
+    delete_document(new_uow(), document_id=document_id, actor_id=actor_id())
+
+
+@blp.route("/<int:document_id>/submit", methods=["POST"])
+@blp.response(200, DocumentOut)
+def submit(document_id: int) -> Any:
+    """Send a draft into its process: approval, numbering, or straight to posted."""
+    submit_document(new_uow(), document_id=document_id, actor_id=actor_id())
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>/confirm", methods=["POST"])
+@blp.response(200, DocumentOut)
+def confirm(document_id: int) -> Any:
+    """Confirm a quote: it becomes a sales order (Q3)."""
+    advance_document(new_uow(), document_id=document_id, step="confirm_quote", actor_id=actor_id(),
+                     decision="confirm")
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>/deliver", methods=["POST"])
+@blp.response(200, DocumentOut)
+def deliver(document_id: int) -> Any:
+    """Record an order's delivery; its draft invoice is created and sent to approval (I4)."""
+    advance_document(new_uow(), document_id=document_id, step="deliver_order", actor_id=actor_id(),
+                     decision="deliver")
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>/cancel", methods=["POST"])
+@blp.arguments(CancelIn)
+@blp.response(200, DocumentOut)
+def cancel(body: dict[str, Any], document_id: int) -> Any:
+    """Cancel; a posted document gets reversing entries (I10)."""
+    cancel_document(new_uow(), document_id=document_id, actor_id=actor_id(), reason=body["reason"])
+    return _view(document_id)
+
+
+@blp.route("/<int:document_id>/history", methods=["GET"])
+@blp.response(200, EventOut(many=True))
+def history(document_id: int) -> Any:
+    """Return every change, decision and payment, oldest first (I8)."""
+    return document_history(new_uow(), document_id=document_id, actor_id=actor_id())

@@ -1,0 +1,102 @@
+"""/api/v1/payments: receipts allocated to invoices; cheque states (I5, I6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine.services.payments import (
+    METHODS,
+    Allocation,
+    NewPayment,
+    get_payment,
+    list_payments,
+    record_payment,
+    set_cheque_state,
+)
+from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.context import actor_id, new_uow, require_token
+
+blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payments")
+blp.before_request(require_token)
+
+
+class AllocationIn(Schema):
+    document_id = LocalInteger(required=True)
+    amount = DecimalString(required=True)
+
+
+class PaymentIn(Schema):
+    contact_id = LocalInteger(required=True)
+    amount = DecimalString(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    allocations = fields.List(fields.Nested(AllocationIn), load_default=list)
+    received_on = LocalDate(load_default=None, allow_none=True)
+    reference = fields.String(load_default="", validate=validate.Length(max=80))
+    cheque_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    cheque_due_date = LocalDate(load_default=None, allow_none=True)
+
+
+class AllocationOut(Schema):
+    document_id = fields.Integer()
+    amount = DecimalString()
+
+
+class PaymentOut(Schema):
+    id = fields.Integer()
+    contact_id = fields.Integer()
+    amount = DecimalString()
+    method = fields.String()
+    received_on = fields.Date()
+    reference = fields.String()
+    cheque_number = fields.String(allow_none=True)
+    cheque_due_date = fields.Date(allow_none=True)
+    cheque_state = fields.String(allow_none=True)
+    allocations = fields.List(fields.Nested(AllocationOut))
+    unallocated = DecimalString()
+
+
+class PaymentQuery(Schema):
+    contact_id = fields.Integer(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ChequeStateIn(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(("deposited", "cleared", "bounced")))
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(PaymentIn)
+@blp.response(201, PaymentOut)
+def create(body: dict[str, Any]) -> Any:
+    """Record a receipt and allocate it to posted invoices of the contact."""
+    body["allocations"] = [Allocation(**a) for a in body["allocations"]]
+    payment_id = record_payment(new_uow(), NewPayment(**body), actor_id=actor_id())
+    return get_payment(new_uow(), payment_id=payment_id)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PaymentQuery, location="query")
+@blp.response(200, PaymentOut(many=True))
+def index(query: dict[str, Any]) -> Any:
+    """List payments newest first."""
+    return list_payments(new_uow(), **query)
+
+
+@blp.route("/<int:payment_id>", methods=["GET"])
+@blp.response(200, PaymentOut)
+def show(payment_id: int) -> Any:
+    """Return one payment."""
+    return get_payment(new_uow(), payment_id=payment_id)
+
+
+@blp.route("/<int:payment_id>/cheque-state", methods=["POST"])
+@blp.arguments(ChequeStateIn)
+@blp.response(200, PaymentOut)
+def cheque_state(body: dict[str, Any], payment_id: int) -> Any:
+    """Move a cheque on: deposited, cleared, or bounced (which reopens its invoices)."""
+    set_cheque_state(new_uow(), payment_id=payment_id, state=body["state"], actor_id=actor_id())
+    return get_payment(new_uow(), payment_id=payment_id)

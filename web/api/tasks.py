@@ -1,0 +1,109 @@
+"""/api/v1/tasks: the caller's cartable; claim, unclaim, assign, complete (C2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine.services.tasks import (
+    CARTABLES,
+    assign_task,
+    claim_task,
+    complete_task,
+    get_task,
+    list_cartable,
+    unclaim_task,
+)
+from web.api.fields import DecimalString
+from web.context import actor_id, new_uow, require_token
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Cartables")
+blp.before_request(require_token)
+
+
+class TaskOut(Schema):
+    id = fields.Integer()
+    cartable = fields.String()
+    element_id = fields.String()
+    name = fields.String()
+    status = fields.String()
+    document_id = fields.Integer(allow_none=True)
+    document_type = fields.String()
+    document_label = fields.String()
+    contact_name = fields.String()
+    amount = DecimalString(allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    claimed_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    priority = fields.Integer()
+    instance_id = fields.Integer()
+
+
+class TaskQuery(Schema):
+    cartable = fields.String(load_default=None, validate=validate.OneOf(CARTABLES))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class CompleteIn(Schema):
+    decision = fields.String(required=True)
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class CompleteOut(Schema):
+    task_id = fields.Integer()
+    document_id = fields.Integer(allow_none=True)
+    decision = fields.String()
+    document_state = fields.String(allow_none=True)
+
+
+class AssignIn(Schema):
+    assignee_id = fields.Integer(required=True)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TaskQuery, location="query")
+@blp.response(200, TaskOut(many=True))
+def index(query: dict[str, Any]) -> Any:
+    """List open tasks of the caller's roles and those assigned to the caller, oldest first."""
+    return list_cartable(new_uow(), actor_id=actor_id(), **query)
+
+
+@blp.route("/<int:task_id>", methods=["GET"])
+@blp.response(200, TaskOut)
+def show(task_id: int) -> Any:
+    """Return one task."""
+    return get_task(new_uow(), task_id=task_id, actor_id=actor_id())
+
+
+@blp.route("/<int:task_id>/claim", methods=["POST"])
+@blp.response(200, TaskOut)
+def claim(task_id: int) -> Any:
+    """Take the task; 409 if a colleague holds it."""
+    return claim_task(new_uow(), task_id=task_id, actor_id=actor_id())
+
+
+@blp.route("/<int:task_id>/unclaim", methods=["POST"])
+@blp.response(200, TaskOut)
+def unclaim(task_id: int) -> Any:
+    """Give the task back to its cartable."""
+    return unclaim_task(new_uow(), task_id=task_id, actor_id=actor_id())
+
+
+@blp.route("/<int:task_id>/assign", methods=["POST"])
+@blp.arguments(AssignIn)
+@blp.response(200, TaskOut)
+def assign(body: dict[str, Any], task_id: int) -> Any:
+    """Hand the task to a colleague who works the same cartable."""
+    return assign_task(new_uow(), task_id=task_id, assignee_id=body["assignee_id"], actor_id=actor_id())
+
+
+@blp.route("/<int:task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteIn)
+@blp.response(200, CompleteOut)
+def complete(body: dict[str, Any], task_id: int) -> Any:
+    """Decide (approve or reject, with a comment) and move the document on."""
+    return complete_task(new_uow(), task_id=task_id, actor_id=actor_id(), **body)
