@@ -1,0 +1,189 @@
+"""Run one workflow instance: start, restore, complete user tasks, fire timers.
+
+``WorkflowRun`` wraps a SpiffWorkflow ``BpmnWorkflow``. Service tasks run during
+engine steps through the operators given to ``start``/``restore``; an operator's
+exception propagates unchanged and leaves the run unusable (the service layer rolls
+back and reloads). Other engine failures (a gateway with no matching flow, an
+expression error) become InvalidState with the element id in ``details``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.domain.errors import Conflict, InvalidState, NotFound
+from engine.workflow.expressions import CartableScriptEngine
+from engine.workflow.operators import Operator
+from engine.workflow.serialization import LoadedSpec, dump_workflow, restore_workflow
+
+logger = logging.getLogger(__name__)
+
+_TIMER_EVENTS = frozenset(
+    {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
+)
+_CURRENT = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for a person, as the cartable shows it."""
+
+    id: str
+    element_id: str
+    name: str
+    lane: str | None
+    process_id: str
+    data: Mapping[str, object]
+
+
+class WorkflowRun:
+    """One running BPMN process instance."""
+
+    def __init__(self, workflow: Any) -> None:
+        self._workflow = workflow
+
+    @classmethod
+    def start(
+        cls,
+        bundle_spec: LoadedSpec,
+        data: Mapping[str, object],
+        operators: Mapping[str, Operator],
+    ) -> WorkflowRun:
+        """Start an instance with ``data`` and run it up to its first wait.
+
+        Raises whatever an operator raises, or InvalidState if the engine fails.
+        """
+        workflow = BpmnWorkflow(
+            bundle_spec.spec,
+            dict(bundle_spec.subprocess_specs),
+            script_engine=CartableScriptEngine(operators),
+        )
+        # Data must sit on the start task to be visible to gateways (SpiffWorkflow 3.2).
+        workflow.task_tree.data.update(copy.deepcopy(dict(data)))
+        run = cls(workflow)
+        run._advance(None)
+        return run
+
+    @classmethod
+    def restore(
+        cls,
+        bundle_spec: LoadedSpec,
+        state: Mapping[str, Any],
+        operators: Mapping[str, Operator],
+    ) -> WorkflowRun:
+        """Rebuild an instance from ``dump()``'s dict; raises InvalidState if it is not one."""
+        workflow = restore_workflow(bundle_spec, state)
+        workflow.script_engine = CartableScriptEngine(operators)
+        return cls(workflow)
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        """List the READY user tasks, including those inside call activities."""
+        return [
+            ReadyTask(
+                id=str(task.id),
+                element_id=task.task_spec.bpmn_id,
+                name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                lane=task.task_spec.lane,
+                process_id=task.workflow.spec.name,
+                data=copy.deepcopy(task.data),
+            )
+            for task in self._workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def complete(self, task_id: str, form: Mapping[str, object]) -> None:
+        """Merge ``form`` into the task's data, complete it and run to the next wait.
+
+        The form is merged as given: the caller validates its keys. Raises NotFound
+        for an unknown task id, Conflict if the task is not a READY user task, and
+        whatever an operator raises.
+        """
+        task = self._find_task(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise Conflict(
+                f"task {task_id} ({task.task_spec.name}) is {TaskState.get_name(task.state)}",
+                details={"task_id": task_id, "state": TaskState.get_name(task.state)},
+            )
+        task.data.update(copy.deepcopy(dict(form)))
+        self._advance(task)
+        logger.debug("completed task %s (%s)", task_id, task.task_spec.bpmn_id)
+
+    def refresh_timers(self) -> None:
+        """Fire the timers that are due and run to the next wait."""
+        self._workflow.refresh_timers()
+        self._advance(None)
+
+    def next_timer_at(self) -> datetime | None:
+        """Return when the earliest waiting timer is due (aware UTC), or None."""
+        due = [
+            TimerEventDefinition.get_datetime(event.value)
+            for event in self._workflow.waiting_events()
+            if event.event_type in _TIMER_EVENTS and isinstance(event.value, str)
+        ]
+        return min(due, default=None)
+
+    def cancel(self) -> None:
+        """Cancel every open task; the run then counts as completed."""
+        self._workflow.cancel()
+
+    @property
+    def is_completed(self) -> bool:
+        """Tell whether no task is left to run (ended or cancelled)."""
+        return bool(self._workflow.is_completed())
+
+    def current_element_ids(self) -> list[str]:
+        """List element ids of READY, WAITING and STARTED tasks (SPEC E4 highlight).
+
+        STARTED covers a call activity whose called process is running.
+        """
+        return _element_ids(self._workflow.get_tasks(state=_CURRENT))
+
+    def path_taken(self) -> list[str]:
+        """List element ids of COMPLETED tasks in completion order, call activities included."""
+        done = self._workflow.get_tasks(state=TaskState.COMPLETED)
+        # Stable sort: tree order (depth first) breaks ties of equal timestamps.
+        return _element_ids(sorted(done, key=lambda task: task.last_state_change))
+
+    def dump(self) -> dict[str, Any]:
+        """Serialize the state, without specs, to a JSON-able dict."""
+        return dump_workflow(self._workflow)
+
+    def _find_task(self, task_id: str) -> Any:
+        try:
+            return self._workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, TypeError, AttributeError, TaskNotFoundException) as exc:
+            raise NotFound(f"no task {task_id!r} in this instance") from exc
+
+    def _advance(self, task: Any | None) -> None:
+        """Run ``task`` if given, then engine steps; engine errors become InvalidState."""
+        try:
+            if task is not None:
+                task.run()
+            self._workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise _engine_error(exc) from exc
+
+
+def _element_ids(tasks: list[Any]) -> list[str]:
+    return [task.task_spec.bpmn_id for task in tasks if task.task_spec.bpmn_id is not None]
+
+
+def _engine_error(exc: SpiffWorkflowException) -> InvalidState:
+    message = " ".join([str(exc.args[0]) if exc.args else "", *exc.notes]).strip()
+    task = getattr(exc, "task", None)
+    task_spec = getattr(exc, "task_spec", None) or getattr(task, "task_spec", None)
+    element_id = getattr(task_spec, "bpmn_id", None)
+    return InvalidState(
+        f"workflow failed at {element_id!r}: {message}",
+        details={"element_id": element_id, "error": message},
+    )
