@@ -48,7 +48,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 def _register_blueprints(api: CartableApi) -> None:
     # The one accepted place for imports inside a function: the factory wiring
     # blueprints (STYLE: avoid import cycles through the app module).
-    from web.api import auth, contacts, document_types, documents, payments, processes, products, tasks
+    from web.api import (
+        auth,
+        contacts,
+        document_types,
+        documents,
+        payments,
+        processes,
+        products,
+        tasks,
+    )
 
     for module in (auth, contacts, products, document_types, documents, tasks, payments, processes):
         api.register_blueprint(module.blp)

@@ -27,7 +27,9 @@ def _uow(settings: Settings) -> UnitOfWork:
 @click.group()
 def main() -> None:
     """Cartable: BPMN-driven quote-to-cash approvals."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @main.group()
@@ -62,8 +64,11 @@ def demo_load() -> None:
 def serve() -> None:
     """Serve the web app and API on CARTABLE_HOST:CARTABLE_PORT (default 127.0.0.1:8000)."""
     settings = Settings.from_env()
-    click.echo(f"Cartable on http://{settings.host}:{settings.port}/ (API: /api/v1, OpenAPI: /api/openapi.json)")
-    run_simple(settings.host, settings.port, create_app(settings), threaded=True, use_reloader=False)
+    url = f"http://{settings.host}:{settings.port}"
+    click.echo(f"Cartable on {url}/  (API: {url}/api/v1, OpenAPI: {url}/api/openapi.json)")
+    run_simple(
+        settings.host, settings.port, create_app(settings), threaded=True, use_reloader=False
+    )
 
 
 @main.command()
@@ -83,13 +88,20 @@ def users() -> None:
 @users.command("create")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", "roles", multiple=True, required=True, help="admin, approver, numberer, clerk, ...")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="admin, approver, numberer, clerk, ..."
+)
 @click.option("--full-name", default="")
 def users_create(username: str, password: str, roles: tuple[str, ...], full_name: str) -> None:
     """Create a user with one or more roles."""
     try:
-        user_id = create_user(_uow(Settings.from_env()), username=username, password=password,
-                              roles=roles, full_name=full_name)
+        user_id = create_user(
+            _uow(Settings.from_env()),
+            username=username,
+            password=password,
+            roles=roles,
+            full_name=full_name,
+        )
     except CartableError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)

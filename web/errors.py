@@ -29,11 +29,19 @@ STATUS: dict[type[CartableError], int] = {
     InvalidState: 409,
     Conflict: 409,
 }
-NAMES = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-         422: "Unprocessable Entity", 500: "Internal Server Error"}
+NAMES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Entity",
+    500: "Internal Server Error",
+}
 
 
-def error_body(code: int, message: str, errors: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: int, message: str, errors: Mapping[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Return the one error shape: code, status, message and, for bad input, errors by field."""
     body: dict[str, Any] = {"code": code, "status": NAMES.get(code, "Error"), "message": message}
     if errors:
@@ -51,8 +59,11 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
             flat.update(flatten(value, ""))
             continue
-        name = f"{prefix}[{key}]" if isinstance(key, int) or str(key).isdigit() else (
-            f"{prefix}.{key}" if prefix else str(key))
+        name = (
+            f"{prefix}[{key}]"
+            if isinstance(key, int) or str(key).isdigit()
+            else (f"{prefix}.{key}" if prefix else str(key))
+        )
         flat.update(flatten(value, name))
     return flat
 
@@ -65,7 +76,9 @@ class CartableApi(Api):  # type: ignore[misc]
         errors = flatten(data["messages"]) if "messages" in data else None
         message = data.get("message") or error.description or error.name
         if errors:
-            message = "invalid input: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
+            message = "invalid input: " + "; ".join(
+                f"{k}: {', '.join(v)}" for k, v in errors.items()
+            )
         code = error.code or 500
         if code >= 500:
             message = "internal error"

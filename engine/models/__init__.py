@@ -1,17 +1,41 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from engine.models.audit import AuditEntry
 from engine.models.base import Base
 from engine.models.contacts import Contact, CustomerGroup
-from engine.models.documents import Document, DocumentAddition, DocumentEvent, DocumentLine, DocumentType
+from engine.models.documents import (
+    Document,
+    DocumentAddition,
+    DocumentEvent,
+    DocumentLine,
+    DocumentType,
+)
 from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAllocation
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import ApiToken, Role, User
-from engine.models.audit import AuditEntry
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Base", "Contact", "CustomerGroup", "Document", "DocumentAddition",
-    "DocumentEvent", "DocumentLine", "DocumentType", "HumanTask", "LedgerEntry", "NumberSequence",
-    "Payment", "PaymentAllocation", "ProcessInstance", "ProcessVersion", "Product", "Role",
-    "StockMove", "User", "Warehouse",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "Contact",
+    "CustomerGroup",
+    "Document",
+    "DocumentAddition",
+    "DocumentEvent",
+    "DocumentLine",
+    "DocumentType",
+    "HumanTask",
+    "LedgerEntry",
+    "NumberSequence",
+    "Payment",
+    "PaymentAllocation",
+    "ProcessInstance",
+    "ProcessVersion",
+    "Product",
+    "Role",
+    "StockMove",
+    "User",
+    "Warehouse",
 ]

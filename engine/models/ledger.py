@@ -72,6 +72,8 @@ class PaymentAllocation(Base):
     __tablename__ = "payment_allocation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id", ondelete="CASCADE"), index=True)
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payment.id", ondelete="CASCADE"), index=True
+    )
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())

@@ -16,8 +16,9 @@ class ContactRepository(Repository[Contact]):
     model = Contact
     label = "contact"
 
-    def list(self, *, kind: str | None = None, q: str | None = None, limit: int = 100,
-             offset: int = 0) -> list[Contact]:
+    def list(
+        self, *, kind: str | None = None, q: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Contact]:
         """Return contacts by name, optionally of a kind (``both`` matches either)."""
         stmt = select(Contact).order_by(Contact.name, Contact.id).limit(limit).offset(offset)
         if kind in ("customer", "supplier"):
@@ -29,14 +30,17 @@ class ContactRepository(Repository[Contact]):
     def balance(self, contact_id: int) -> Decimal:
         """Return debit minus credit over the contact's ledger (positive: they owe us)."""
         stmt = select(
-            func.coalesce(func.sum(LedgerEntry.debit), 0), func.coalesce(func.sum(LedgerEntry.credit), 0)
+            func.coalesce(func.sum(LedgerEntry.debit), 0),
+            func.coalesce(func.sum(LedgerEntry.credit), 0),
         ).where(LedgerEntry.contact_id == contact_id)
         debit, credit = self.session.execute(stmt).one()
         return Decimal(debit) - Decimal(credit)
 
     def group(self, name: str) -> CustomerGroup:
         """Return the customer group with this name, creating it if new (P3)."""
-        group = self.session.scalars(select(CustomerGroup).where(CustomerGroup.name == name)).first()
+        group = self.session.scalars(
+            select(CustomerGroup).where(CustomerGroup.name == name)
+        ).first()
         if group is None:
             group = CustomerGroup(name=name)
             self.session.add(group)
@@ -50,7 +54,9 @@ class ContactRepository(Repository[Contact]):
 
     def next_customer_number(self) -> int:
         """Return how many contacts have a customer number, plus one."""
-        count = self.session.scalar(select(func.count()).where(Contact.customer_number.is_not(None)))
+        count = self.session.scalar(
+            select(func.count()).where(Contact.customer_number.is_not(None))
+        )
         return int(count or 0) + 1
 
 

@@ -86,7 +86,11 @@ class DocumentRepository(Repository[Document]):
         offset: int = 0,
     ) -> list[Document]:
         """Return documents newest first, filtered; ``overdue_on`` keeps open, past-due ones."""
-        stmt = select(Document).join(DocumentType).order_by(Document.created_at.desc(), Document.id.desc())
+        stmt = (
+            select(Document)
+            .join(DocumentType)
+            .order_by(Document.created_at.desc(), Document.id.desc())
+        )
         if type_codes:
             stmt = stmt.where(DocumentType.code.in_(type_codes))
         if states:
@@ -121,7 +125,9 @@ class DocumentRepository(Repository[Document]):
             stmt = stmt.where(DocumentType.kind == kind)
         return list(self.session.scalars(stmt))
 
-    def returned_quantities(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
+    def returned_quantities(
+        self, source_id: int, exclude_id: int | None = None
+    ) -> dict[int, Decimal]:
         """Return {product_id: quantity} already returned (or being returned) against a source."""
         stmt = (
             select(DocumentLine.product_id, func.sum(DocumentLine.quantity))

@@ -36,7 +36,9 @@ class PaymentRepository(Repository[Payment]):
         stmt = select(PaymentAllocation).where(PaymentAllocation.document_id == document_id)
         return list(self.session.scalars(stmt))
 
-    def list(self, *, contact_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Payment]:
+    def list(
+        self, *, contact_id: int | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Payment]:
         """Return payments newest first."""
         stmt = select(Payment).order_by(Payment.id.desc()).limit(limit).offset(offset)
         if contact_id is not None:

@@ -37,7 +37,9 @@ class ProcessRepository(Repository[ProcessInstance]):
 
     def versions(self, process_id: str | None = None) -> list[ProcessVersion]:
         """Return versions newest first."""
-        stmt = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+        stmt = select(ProcessVersion).order_by(
+            ProcessVersion.process_id, ProcessVersion.version.desc()
+        )
         if process_id:
             stmt = stmt.where(ProcessVersion.process_id == process_id)
         return list(self.session.scalars(stmt))
@@ -85,12 +87,16 @@ class TaskRepository(Repository[HumanTask]):
 
     def open_of_instance(self, instance_id: int) -> list[HumanTask]:
         """Return the instance's open task rows."""
-        stmt = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        stmt = select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.status == "open"
+        )
         return list(self.session.scalars(stmt))
 
     def open_of_document(self, document_id: int) -> list[HumanTask]:
         """Return the open task rows that work on a document."""
-        stmt = select(HumanTask).where(HumanTask.document_id == document_id, HumanTask.status == "open")
+        stmt = select(HumanTask).where(
+            HumanTask.document_id == document_id, HumanTask.status == "open"
+        )
         return list(self.session.scalars(stmt.order_by(HumanTask.id)))
 
     def of_document(self, document_id: int) -> list[HumanTask]:
@@ -112,8 +118,10 @@ class TaskRepository(Repository[HumanTask]):
         Reads only this table (and its indexes): never a workflow state.
         """
         lanes = list(lanes)
-        visible = or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id) if lanes else (
-            HumanTask.assignee_id == user_id
+        visible = (
+            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
+            if lanes
+            else (HumanTask.assignee_id == user_id)
         )
         stmt = select(HumanTask).where(HumanTask.status == "open", visible)
         if only_lanes is not None:

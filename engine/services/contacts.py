@@ -89,20 +89,38 @@ def create_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> int:
         if cmd.owner_id is not None and uow.users.find(cmd.owner_id) is None:
             raise ValidationFailed.single("owner_id", f"unknown user {cmd.owner_id}")
         group = uow.contacts.group(cmd.customer_group) if cmd.customer_group else None
-        contact = uow.contacts.add(Contact(
-            name=cmd.name.strip(), kind=cmd.kind, email=cmd.email, mobile=cmd.mobile, phone=cmd.phone,
-            language=cmd.language, national_id=cmd.national_id,
-            customer_group_id=group.id if group else None,
-            payment_term_days=cmd.payment_term_days, payment_term_months=cmd.payment_term_months,
-            credit_limit=cmd.credit_limit, owner_id=cmd.owner_id,
-            invoice_address=cmd.invoice_address, delivery_address=cmd.delivery_address,
-        ))
+        contact = uow.contacts.add(
+            Contact(
+                name=cmd.name.strip(),
+                kind=cmd.kind,
+                email=cmd.email,
+                mobile=cmd.mobile,
+                phone=cmd.phone,
+                language=cmd.language,
+                national_id=cmd.national_id,
+                customer_group_id=group.id if group else None,
+                payment_term_days=cmd.payment_term_days,
+                payment_term_months=cmd.payment_term_months,
+                credit_limit=cmd.credit_limit,
+                owner_id=cmd.owner_id,
+                invoice_address=cmd.invoice_address,
+                delivery_address=cmd.delivery_address,
+            )
+        )
         if cmd.opening_balance:
-            uow.ledger.stage(LedgerEntry(
-                contact_id=contact.id, kind="opening", entry_date=clock.business_today(),
-                debit=max(cmd.opening_balance, Decimal(0)), credit=max(-cmd.opening_balance, Decimal(0)),
-                memo="opening balance"))
-        uow.audit.record(actor_id=actor_id, action="contact.create", entity="contact", entity_id=contact.id)
+            uow.ledger.stage(
+                LedgerEntry(
+                    contact_id=contact.id,
+                    kind="opening",
+                    entry_date=clock.business_today(),
+                    debit=max(cmd.opening_balance, Decimal(0)),
+                    credit=max(-cmd.opening_balance, Decimal(0)),
+                    memo="opening balance",
+                )
+            )
+        uow.audit.record(
+            actor_id=actor_id, action="contact.create", entity="contact", entity_id=contact.id
+        )
         uow.commit()
         return contact.id
 
@@ -112,19 +130,40 @@ def get_contact(uow: UnitOfWork, *, contact_id: int, with_ledger: bool = False) 
     with uow:
         contact = uow.contacts.get(contact_id)
         ledger = uow.ledger.of_contact(contact.id) if with_ledger else []
-        return _contact_view(uow, contact, uow.contacts.balance(contact.id), [
-            {"id": e.id, "date": e.entry_date, "kind": e.kind, "document_id": e.document_id,
-             "payment_id": e.payment_id, "debit": e.debit, "credit": e.credit, "memo": e.memo}
-            for e in ledger
-        ])
+        return _contact_view(
+            uow,
+            contact,
+            uow.contacts.balance(contact.id),
+            [
+                {
+                    "id": e.id,
+                    "date": e.entry_date,
+                    "kind": e.kind,
+                    "document_id": e.document_id,
+                    "payment_id": e.payment_id,
+                    "debit": e.debit,
+                    "credit": e.credit,
+                    "memo": e.memo,
+                }
+                for e in ledger
+            ],
+        )
 
 
-def list_contacts(uow: UnitOfWork, *, kind: str | None = None, q: str | None = None,
-                  limit: int = 100, offset: int = 0) -> list[ContactView]:
+def list_contacts(
+    uow: UnitOfWork,
+    *,
+    kind: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ContactView]:
     """Return contacts by name."""
     with uow:
-        return [_contact_view(uow, c, None, []) for c in
-                uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)]
+        return [
+            _contact_view(uow, c, None, [])
+            for c in uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
+        ]
 
 
 def create_product(uow: UnitOfWork, cmd: NewProduct, *, actor_id: int) -> int:
@@ -140,18 +179,34 @@ def create_product(uow: UnitOfWork, cmd: NewProduct, *, actor_id: int) -> int:
         raise ValidationFailed(errors)
     with uow:
         require(load_actor(uow, actor_id), Perm.MANAGE_PRODUCTS)
-        product = uow.products.add(Product(code=cmd.code, name=cmd.name.strip(), unit=cmd.unit,
-                                           unit_price=cmd.unit_price, is_service=cmd.is_service))
+        product = uow.products.add(
+            Product(
+                code=cmd.code,
+                name=cmd.name.strip(),
+                unit=cmd.unit,
+                unit_price=cmd.unit_price,
+                is_service=cmd.is_service,
+            )
+        )
         if cmd.on_hand:
-            uow.products.add_move(StockMove(product_id=product.id, bucket="on_hand", quantity=cmd.on_hand,
-                                            warehouse_id=uow.products.default_warehouse().id))
-        uow.audit.record(actor_id=actor_id, action="product.create", entity="product", entity_id=product.id)
+            uow.products.add_move(
+                StockMove(
+                    product_id=product.id,
+                    bucket="on_hand",
+                    quantity=cmd.on_hand,
+                    warehouse_id=uow.products.default_warehouse().id,
+                )
+            )
+        uow.audit.record(
+            actor_id=actor_id, action="product.create", entity="product", entity_id=product.id
+        )
         uow.commit()
         return product.id
 
 
-def list_products(uow: UnitOfWork, *, q: str | None = None, limit: int = 100,
-                  offset: int = 0) -> list[ProductView]:
+def list_products(
+    uow: UnitOfWork, *, q: str | None = None, limit: int = 100, offset: int = 0
+) -> list[ProductView]:
     """Return products with stock on hand and reserved."""
     with uow:
         products = uow.products.list(q=q, limit=min(limit, 500), offset=offset)
@@ -186,20 +241,39 @@ def _check_contact(cmd: NewContact) -> None:
         raise ValidationFailed(errors)
 
 
-def _contact_view(uow: UnitOfWork, c: Contact, balance: Decimal | None,
-                  ledger: list[dict[str, object]]) -> ContactView:
+def _contact_view(
+    uow: UnitOfWork, c: Contact, balance: Decimal | None, ledger: list[dict[str, object]]
+) -> ContactView:
     return ContactView(
-        id=c.id, name=c.name, kind=c.kind, email=c.email, mobile=c.mobile, phone=c.phone,
-        language=c.language, customer_group=uow.contacts.group_name(c.customer_group_id),
-        customer_number=c.customer_number, payment_term_days=c.payment_term_days,
-        payment_term_months=c.payment_term_months, credit_limit=c.credit_limit,
-        owner_id=c.owner_id, invoice_address=c.invoice_address,
-        delivery_address=c.delivery_address, balance=balance, ledger=ledger,
+        id=c.id,
+        name=c.name,
+        kind=c.kind,
+        email=c.email,
+        mobile=c.mobile,
+        phone=c.phone,
+        language=c.language,
+        customer_group=uow.contacts.group_name(c.customer_group_id),
+        customer_number=c.customer_number,
+        payment_term_days=c.payment_term_days,
+        payment_term_months=c.payment_term_months,
+        credit_limit=c.credit_limit,
+        owner_id=c.owner_id,
+        invoice_address=c.invoice_address,
+        delivery_address=c.delivery_address,
+        balance=balance,
+        ledger=ledger,
     )
 
 
 def _product_view(p: Product, stock: dict[str, Decimal]) -> ProductView:
-    return ProductView(id=p.id, code=p.code, name=p.name, unit=p.unit, unit_price=p.unit_price,
-                       is_service=p.is_service, on_hand=stock["on_hand"], reserved=stock["reserved"],
-                       available=stock["on_hand"] - stock["reserved"])
-
+    return ProductView(
+        id=p.id,
+        code=p.code,
+        name=p.name,
+        unit=p.unit,
+        unit_price=p.unit_price,
+        is_service=p.is_service,
+        on_hand=stock["on_hand"],
+        reserved=stock["reserved"],
+        available=stock["on_hand"] - stock["reserved"],
+    )

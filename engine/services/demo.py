@@ -29,18 +29,69 @@ def load_demo(uow: UnitOfWork) -> bool:
         admin = uow.users.by_username("admin")
         assert admin is not None
         admin_id = admin.id
-    create_contact(uow, NewContact(name="علیرضا سامری", kind="customer", mobile="+989121234567",
-                                   email="sameri@example.com", language="fa",
-                                   payment_term_days=30, credit_limit=Decimal("500000000"),
-                                   customer_group="مشتریان عمده"), actor_id=admin_id)
-    create_contact(uow, NewContact(name="شركة النور للتجارة", kind="both", language="ar",
-                                   email="info@alnoor.example", payment_term_months=1), actor_id=admin_id)
-    create_contact(uow, NewContact(name="Acme Supplies", kind="supplier", language="en",
-                                   email="sales@acme.example"), actor_id=admin_id)
-    create_product(uow, NewProduct(name="میز قابل تنظیم", code="DESK-ADJ", unit="عدد",
-                                   unit_price=Decimal("90000000"), on_hand=Decimal(20)), actor_id=admin_id)
-    create_product(uow, NewProduct(name="صندلی ارگونومیک", code="CHAIR-ERG", unit="عدد",
-                                   unit_price=Decimal("35000000"), on_hand=Decimal(40)), actor_id=admin_id)
-    create_product(uow, NewProduct(name="نصب و راه‌اندازی", code="SVC-INSTALL", unit="ساعت",
-                                   unit_price=Decimal("2500000"), is_service=True), actor_id=admin_id)
+    create_contact(
+        uow,
+        NewContact(
+            name="علیرضا سامری",
+            kind="customer",
+            mobile="+989121234567",
+            email="sameri@example.com",
+            language="fa",
+            payment_term_days=30,
+            credit_limit=Decimal("500000000"),
+            customer_group="مشتریان عمده",
+        ),
+        actor_id=admin_id,
+    )
+    create_contact(
+        uow,
+        NewContact(
+            name="شركة النور للتجارة",
+            kind="both",
+            language="ar",
+            email="info@alnoor.example",
+            payment_term_months=1,
+        ),
+        actor_id=admin_id,
+    )
+    create_contact(
+        uow,
+        NewContact(
+            name="Acme Supplies", kind="supplier", language="en", email="sales@acme.example"
+        ),
+        actor_id=admin_id,
+    )
+    create_product(
+        uow,
+        NewProduct(
+            name="میز قابل تنظیم",
+            code="DESK-ADJ",
+            unit="عدد",
+            unit_price=Decimal("90000000"),
+            on_hand=Decimal(20),
+        ),
+        actor_id=admin_id,
+    )
+    create_product(
+        uow,
+        NewProduct(
+            name="صندلی ارگونومیک",
+            code="CHAIR-ERG",
+            unit="عدد",
+            unit_price=Decimal("35000000"),
+            on_hand=Decimal(40),
+        ),
+        actor_id=admin_id,
+    )
+    create_product(
+        uow,
+        NewProduct(
+            name="نصب و راه‌اندازی",
+            code="SVC-INSTALL",
+            unit="ساعت",
+            unit_price=Decimal("2500000"),
+            is_service=True,
+        ),
+        actor_id=admin_id,
+    )
     return True

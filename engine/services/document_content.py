@@ -61,7 +61,9 @@ class Content:
     overrides: Overrides = field(default_factory=Overrides)
 
 
-def fill_document(uow: UnitOfWork, document: Document, doc_type: DocumentType, content: Content) -> None:
+def fill_document(
+    uow: UnitOfWork, document: Document, doc_type: DocumentType, content: Content
+) -> None:
     """Check ``content`` against the type's rules and write lines, additions and totals.
 
     Raises ValidationFailed naming every bad field (``lines[i].product_id``,
@@ -71,9 +73,14 @@ def fill_document(uow: UnitOfWork, document: Document, doc_type: DocumentType, c
     if not doc_type.allow_duplicate_products:
         lines = _merge_same_products(lines)  # T3.22
     if content.overrides != Overrides() and not doc_type.totals_editable:
-        raise ValidationFailed.single("overrides", "this document type does not allow editing totals")
+        raise ValidationFailed.single(
+            "overrides", "this document type does not allow editing totals"
+        )
     totals = price_document(
-        [LineInput(q.quantity, q.unit_price or Decimal(0), q.discount_percent, q.discount_amount) for q in lines],
+        [
+            LineInput(q.quantity, q.unit_price or Decimal(0), q.discount_percent, q.discount_amount)
+            for q in lines
+        ],
         PricingRules(doc_type.tax_percent, doc_type.levy_percent, document.currency),
         [_addition_input(a) for a in content.additions],
         content.overrides,
@@ -89,18 +96,24 @@ def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) ->
     if doc_type.source_kind is None:
         return
     if document.source_id is None:
-        raise ValidationFailed.single("source_id", f"a {doc_type.code} needs the {doc_type.source_kind} it returns")
+        raise ValidationFailed.single(
+            "source_id", f"a {doc_type.code} needs the {doc_type.source_kind} it returns"
+        )
     source = uow.documents.find(document.source_id)
     if source is None or source.type.kind != doc_type.source_kind:
         raise ValidationFailed.single("source_id", f"must be an existing {doc_type.source_kind}")
     if source.state not in POSTED_STATES:
-        raise ValidationFailed.single("source_id", "returns are only allowed against an approved invoice")
+        raise ValidationFailed.single(
+            "source_id", "returns are only allowed against an approved invoice"
+        )
     if source.contact_id != document.contact_id:
         raise ValidationFailed.single("contact_id", "must be the contact of the source invoice")
     _check_return_quantities(uow, document, source)
 
 
-def check_credit(uow: UnitOfWork, document: Document, doc_type: DocumentType, contact: Contact) -> None:
+def check_credit(
+    uow: UnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
+) -> None:
     """Refuse a sale that would take the contact past its credit limit (P4)."""
     if doc_type.contact_effect != ContactEffect.DEBIT or doc_type.source_kind is not None:
         return
@@ -114,11 +127,14 @@ def check_credit(uow: UnitOfWork, document: Document, doc_type: DocumentType, co
 def due_date_for(uow: UnitOfWork, document: Document) -> date:
     """Return the due date the contact's payment term gives the document (P2)."""
     contact = uow.contacts.get(document.contact_id)
-    return due_date(document.issue_date, days=contact.payment_term_days,
-                    months=contact.payment_term_months)
+    return due_date(
+        document.issue_date, days=contact.payment_term_days, months=contact.payment_term_months
+    )
 
 
-def _checked_lines(uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]) -> list[LineCommand]:
+def _checked_lines(
+    uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]
+) -> list[LineCommand]:
     if not lines:
         raise ValidationFailed.single("lines", "a document needs at least one line")
     errors: dict[str, str] = {}
@@ -143,8 +159,14 @@ def _checked_lines(uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[Line
 
 
 def _replace_price(line: LineCommand, price: Decimal, description: str) -> LineCommand:
-    return LineCommand(line.product_id, line.quantity, price, line.discount_percent,
-                       line.discount_amount, description)
+    return LineCommand(
+        line.product_id,
+        line.quantity,
+        price,
+        line.discount_percent,
+        line.discount_amount,
+        description,
+    )
 
 
 def _merge_same_products(lines: list[LineCommand]) -> list[LineCommand]:
@@ -155,8 +177,12 @@ def _merge_same_products(lines: list[LineCommand]) -> list[LineCommand]:
             merged[line.product_id] = line
         else:
             merged[line.product_id] = LineCommand(
-                first.product_id, first.quantity + line.quantity, first.unit_price,
-                first.discount_percent, first.discount_amount + line.discount_amount, first.description,
+                first.product_id,
+                first.quantity + line.quantity,
+                first.unit_price,
+                first.discount_percent,
+                first.discount_amount + line.discount_amount,
+                first.description,
             )
     return list(merged.values())
 
@@ -172,22 +198,37 @@ def _addition_input(a: AdditionCommand) -> AdditionInput:
     )
 
 
-def _write_rows(document: Document, lines: list[LineCommand], additions: Sequence[AdditionCommand],
-                totals: Totals) -> None:
+def _write_rows(
+    document: Document,
+    lines: list[LineCommand],
+    additions: Sequence[AdditionCommand],
+    totals: Totals,
+) -> None:
     document.lines = [
         DocumentLine(
-            position=i, product_id=line.product_id, description=line.description[:400],
-            quantity=line.quantity, unit_price=line.unit_price or Decimal(0),
-            discount_percent=line.discount_percent, discount_amount=line.discount_amount,
-            gross=t.gross, line_discount=t.discount, net=t.net,
+            position=i,
+            product_id=line.product_id,
+            description=line.description[:400],
+            quantity=line.quantity,
+            unit_price=line.unit_price or Decimal(0),
+            discount_percent=line.discount_percent,
+            discount_amount=line.discount_amount,
+            gross=t.gross,
+            line_discount=t.discount,
+            net=t.net,
         )
         for i, (line, t) in enumerate(zip(lines, totals.lines, strict=True))
     ]
     document.addition_rows = [
         DocumentAddition(
-            position=i, name=a.name, kind=AdditionKind(a.kind).value,
-            basis=AdditionBasis(a.basis).value if a.basis else None, value=a.value,
-            taxable=a.taxable, leviable=a.leviable, amount=t.amount,
+            position=i,
+            name=a.name,
+            kind=AdditionKind(a.kind).value,
+            basis=AdditionBasis(a.basis).value if a.basis else None,
+            value=a.value,
+            taxable=a.taxable,
+            leviable=a.leviable,
+            amount=t.amount,
         )
         for i, (a, t) in enumerate(zip(additions, totals.additions_detail, strict=True))
     ]
@@ -209,6 +250,8 @@ def _check_return_quantities(uow: UnitOfWork, document: Document, source: Docume
         asked[line.product_id] = asked.get(line.product_id, Decimal(0)) + line.quantity
         left = invoiced[line.product_id] - returned.get(line.product_id, Decimal(0))
         if asked[line.product_id] > left:
-            errors[f"lines[{i}].quantity"] = f"only {left.normalize():f} left to return on the source invoice"
+            errors[f"lines[{i}].quantity"] = (
+                f"only {left.normalize():f} left to return on the source invoice"
+            )
     if errors:
         raise ValidationFailed(errors)

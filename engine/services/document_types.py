@@ -52,7 +52,12 @@ class TypeSettings:
 
 # What an admin may change; effects and kind are fixed by the type's kind (T1).
 EDITABLE = frozenset(f.name for f in fields(TypeSettings)) - {
-    "kind", "contact_effect", "stock_effect", "source_kind", "lock_version"}
+    "kind",
+    "contact_effect",
+    "stock_effect",
+    "source_kind",
+    "lock_version",
+}
 SORTS = ("created_desc", "created_asc", "number", "issue_date", "issue_date_jalali")
 PREVIEWS = ("pdf", "image", "word")
 
@@ -69,8 +74,14 @@ def get_type(uow: UnitOfWork, *, code: str) -> TypeSettings:
         return settings_of(uow.types.by_code(code))
 
 
-def update_type(uow: UnitOfWork, *, code: str, changes: Mapping[str, object], actor_id: int,
-                lock_version: int | None = None) -> TypeSettings:
+def update_type(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    changes: Mapping[str, object],
+    actor_id: int,
+    lock_version: int | None = None,
+) -> TypeSettings:
     """Change a type's settings (T3) after checking each; returns the new settings."""
     unknown = set(changes) - EDITABLE
     if unknown:
@@ -81,7 +92,11 @@ def update_type(uow: UnitOfWork, *, code: str, changes: Mapping[str, object], ac
         doc_type = uow.types.get_for_update(uow.types.by_code(code).id)
         if lock_version is not None and lock_version != doc_type.lock_version:
             raise Conflict("the type was changed by someone else; reload it")
-        if "code" in changes and changes["code"] != code and uow.types.find_code(str(changes["code"])):
+        if (
+            "code" in changes
+            and changes["code"] != code
+            and uow.types.find_code(str(changes["code"]))
+        ):
             raise ValidationFailed.single("code", "another type has this code")
         if "process_id" in changes:
             uow.processes.latest_version(str(changes["process_id"]))  # NotFound if undeployed
@@ -89,9 +104,13 @@ def update_type(uow: UnitOfWork, *, code: str, changes: Mapping[str, object], ac
         for name, value in changes.items():
             setattr(doc_type, name, value)
         uow.flush()
-        uow.audit.record(actor_id=actor_id, action="document_type.update", entity="document_type",
-                         entity_id=doc_type.id, details={
-                             k: [str(getattr(before, k)), str(v)] for k, v in changes.items()})
+        uow.audit.record(
+            actor_id=actor_id,
+            action="document_type.update",
+            entity="document_type",
+            entity_id=doc_type.id,
+            details={k: [str(getattr(before, k)), str(v)] for k, v in changes.items()},
+        )
         uow.commit()
         return settings_of(doc_type)
 

@@ -16,8 +16,18 @@ from engine.services.posting import open_amount
 from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork
 
-STATES = ("draft", "awaiting_approval", "awaiting_numbering", "posted", "partially_paid", "paid",
-          "confirmed", "delivered", "invoiced", "cancelled")
+STATES = (
+    "draft",
+    "awaiting_approval",
+    "awaiting_numbering",
+    "posted",
+    "partially_paid",
+    "paid",
+    "confirmed",
+    "delivered",
+    "invoiced",
+    "cancelled",
+)
 
 
 @dataclass(frozen=True)
@@ -83,19 +93,33 @@ def get_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> Documen
         return document_view(uow, document)
 
 
-def list_documents(uow: UnitOfWork, *, actor_id: int, type_code: str | None = None,
-                   state: str | None = None, contact_id: int | None = None, overdue: bool = False,
-                   q: str | None = None, limit: int = 50, offset: int = 0) -> list[DocumentView]:
+def list_documents(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    type_code: str | None = None,
+    state: str | None = None,
+    contact_id: int | None = None,
+    overdue: bool = False,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[DocumentView]:
     """Return documents newest first; ``overdue`` keeps open ones past their due date (F3)."""
     if state is not None and state not in STATES:
         raise ValidationFailed.single("state", f"must be one of: {', '.join(STATES)}")
     with uow:
         actor = load_actor(uow, actor_id)
         rows = uow.documents.list(
-            type_codes=[type_code] if type_code else None, states=[state] if state else None,
-            contact_id=contact_id, overdue_on=clock.business_today() if overdue else None, q=q,
+            type_codes=[type_code] if type_code else None,
+            states=[state] if state else None,
+            contact_id=contact_id,
+            overdue_on=clock.business_today() if overdue else None,
+            q=q,
             visible_to=None if Perm.VIEW_ALL in actor.permissions else actor.id,
-            limit=min(limit, 500), offset=offset)
+            limit=min(limit, 500),
+            offset=offset,
+        )
         return [document_view(uow, d, with_tasks=False) for d in rows]
 
 
@@ -106,8 +130,10 @@ def document_history(uow: UnitOfWork, *, document_id: int, actor_id: int) -> lis
         document = uow.documents.get(document_id)
         if not can_view(uow, actor, document):
             raise NotFound(f"document {document_id} not found")
-        return [EventView(e.id, e.at, e.actor_id, e.action, e.comment, dict(e.details))
-                for e in uow.documents.events(document.id)]
+        return [
+            EventView(e.id, e.at, e.actor_id, e.action, e.comment, dict(e.details))
+            for e in uow.documents.events(document.id)
+        ]
 
 
 def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
@@ -116,13 +142,26 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
         instance = uow.processes.get(instance_id)
         version = uow.processes.version(instance.version_id)
         run = restore_run(uow, instance, Operators(uow, actor_id=None).as_mapping())
-        tasks = [{"id": t.id, "element_id": t.element_id, "cartable": t.lane, "assignee_id": t.assignee_id,
-                  "document_id": t.document_id} for t in uow.tasks.open_of_instance(instance.id)]
+        tasks = [
+            {
+                "id": t.id,
+                "element_id": t.element_id,
+                "cartable": t.lane,
+                "assignee_id": t.assignee_id,
+                "document_id": t.document_id,
+            }
+            for t in uow.tasks.open_of_instance(instance.id)
+        ]
         return InstanceView(
-            id=instance.id, process_id=instance.process_id, version=version.version,
-            status=instance.status, document_id=instance.document_id,
+            id=instance.id,
+            process_id=instance.process_id,
+            version=version.version,
+            status=instance.status,
+            document_id=instance.document_id,
             current_element_ids=[] if instance.status != "running" else run.current_element_ids(),
-            path=run.path_taken(), open_tasks=tasks, created_at=instance.created_at,
+            path=run.path_taken(),
+            open_tasks=tasks,
+            created_at=instance.created_at,
             updated_at=instance.updated_at,
         )
 
@@ -133,25 +172,71 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
     instances = uow.processes.for_document(d.id) if with_tasks else []
     instance_id = tasks[0].instance_id if tasks else (instances[0].id if instances else None)
     return DocumentView(
-        id=d.id, type=d.type.code, type_name=d.type.name, state=d.state, number=d.number,
-        contact_id=d.contact_id, contact_name=uow.contacts.get(d.contact_id).name,
-        issue_date=d.issue_date, due_date=d.due_date, source_id=d.source_id, currency=d.currency,
+        id=d.id,
+        type=d.type.code,
+        type_name=d.type.name,
+        state=d.state,
+        number=d.number,
+        contact_id=d.contact_id,
+        contact_name=uow.contacts.get(d.contact_id).name,
+        issue_date=d.issue_date,
+        due_date=d.due_date,
+        source_id=d.source_id,
+        currency=d.currency,
         notes=d.notes,
-        lines=[{"id": ln.id, "product_id": ln.product_id, "description": ln.description,
-                "quantity": ln.quantity, "unit_price": ln.unit_price,
-                "discount_percent": ln.discount_percent, "discount_amount": ln.discount_amount,
-                "gross": ln.gross, "discount": ln.line_discount, "net": ln.net} for ln in d.lines],
-        additions=[{"name": a.name, "kind": a.kind, "basis": a.basis, "value": a.value,
-                    "taxable": a.taxable, "leviable": a.leviable, "amount": a.amount}
-                   for a in d.addition_rows],
-        totals={"subtotal": d.subtotal, "discount": d.discount, "additions": d.additions,
-                "tax": d.tax, "levy": d.levy, "total": d.total},
+        lines=[
+            {
+                "id": ln.id,
+                "product_id": ln.product_id,
+                "description": ln.description,
+                "quantity": ln.quantity,
+                "unit_price": ln.unit_price,
+                "discount_percent": ln.discount_percent,
+                "discount_amount": ln.discount_amount,
+                "gross": ln.gross,
+                "discount": ln.line_discount,
+                "net": ln.net,
+            }
+            for ln in d.lines
+        ],
+        additions=[
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "basis": a.basis,
+                "value": a.value,
+                "taxable": a.taxable,
+                "leviable": a.leviable,
+                "amount": a.amount,
+            }
+            for a in d.addition_rows
+        ],
+        totals={
+            "subtotal": d.subtotal,
+            "discount": d.discount,
+            "additions": d.additions,
+            "tax": d.tax,
+            "levy": d.levy,
+            "total": d.total,
+        },
         overrides={"discount": d.override_discount, "tax": d.override_tax, "levy": d.override_levy},
-        paid=d.paid, open_amount=open_amount(d) if d.state in ("posted", "partially_paid") else Decimal(0),
-        overdue=d.state in ("posted", "partially_paid") and d.due_date is not None
+        paid=d.paid,
+        open_amount=open_amount(d) if d.state in ("posted", "partially_paid") else Decimal(0),
+        overdue=d.state in ("posted", "partially_paid")
+        and d.due_date is not None
         and d.due_date < clock.business_today(),
-        created_by=d.created_by, created_at=d.created_at, posted_at=d.posted_at,
-        lock_version=d.lock_version, process_instance_id=instance_id,
-        open_tasks=[{"id": t.id, "element_id": t.element_id, "cartable": t.lane,
-                     "assignee_id": t.assignee_id} for t in tasks],
+        created_by=d.created_by,
+        created_at=d.created_at,
+        posted_at=d.posted_at,
+        lock_version=d.lock_version,
+        process_instance_id=instance_id,
+        open_tasks=[
+            {
+                "id": t.id,
+                "element_id": t.element_id,
+                "cartable": t.lane,
+                "assignee_id": t.assignee_id,
+            }
+            for t in tasks
+        ],
     )

@@ -72,10 +72,18 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
         if contact is None:
             raise ValidationFailed.single("contact_id", f"unknown contact {cmd.contact_id}")
         document = Document(
-            type_id=doc_type.id, type=doc_type, contact_id=contact.id, state="draft",
-            issue_date=cmd.issue_date or clock.business_today(), source_id=cmd.source_id,
-            notes=cmd.notes, created_by=actor.id, created_at=clock.now(), updated_at=clock.now(),
-            currency=DEFAULT_CURRENCY, paid=Decimal(0),
+            type_id=doc_type.id,
+            type=doc_type,
+            contact_id=contact.id,
+            state="draft",
+            issue_date=cmd.issue_date or clock.business_today(),
+            source_id=cmd.source_id,
+            notes=cmd.notes,
+            created_by=actor.id,
+            created_at=clock.now(),
+            updated_at=clock.now(),
+            currency=DEFAULT_CURRENCY,
+            paid=Decimal(0),
         )
         fill_document(uow, document, doc_type, cmd.content)
         check_source(uow, document, doc_type)
@@ -83,14 +91,21 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
         document.due_date = cmd.due_date or due_date_for(uow, document)
         uow.documents.add(document)
         record_event(uow, document, "created", actor_id=actor.id, total=str(document.total))
-        uow.audit.record(actor_id=actor.id, action="document.create", entity="document",
-                         entity_id=document.id, details={"type": doc_type.code})
+        uow.audit.record(
+            actor_id=actor.id,
+            action="document.create",
+            entity="document",
+            entity_id=document.id,
+            details={"type": doc_type.code},
+        )
         uow.commit()
         logger.info("document created", extra={"document_id": document.id})
         return document.id
 
 
-def update_document(uow: UnitOfWork, *, document_id: int, edit: DocumentEdit, actor_id: int) -> None:
+def update_document(
+    uow: UnitOfWork, *, document_id: int, edit: DocumentEdit, actor_id: int
+) -> None:
     """Edit a document within its type's rules (T3.8, T3.10, T3.17).
 
     A posted document may be edited only with the edit-after-approval permission and no
@@ -109,8 +124,9 @@ def update_document(uow: UnitOfWork, *, document_id: int, edit: DocumentEdit, ac
         record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
         if was_posted:
             _repost_after_edit(uow, document, actor)
-        uow.audit.record(actor_id=actor.id, action="document.update", entity="document",
-                         entity_id=document.id)
+        uow.audit.record(
+            actor_id=actor.id, action="document.update", entity="document", entity_id=document.id
+        )
         uow.commit()
 
 
@@ -124,8 +140,13 @@ def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None
         if Perm.DELETE not in actor.permissions:
             _check_window(actor, document, document.type.deletable_hours, "delete")
         _cancel_flows(uow, document, actor.id)
-        uow.audit.record(actor_id=actor.id, action="document.delete", entity="document",
-                         entity_id=document.id, details={"type": document.type.code})
+        uow.audit.record(
+            actor_id=actor.id,
+            action="document.delete",
+            entity="document",
+            entity_id=document.id,
+            details={"type": document.type.code},
+        )
         for instance in uow.processes.for_document(document.id):
             instance.document_id = None
         uow.session.delete(document)
@@ -149,11 +170,19 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
         check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
         record_event(uow, document, "submitted", actor_id=actor.id)
         operators = Operators(uow, actor_id=actor.id).as_mapping()
-        if not complete_open_step(uow, document, "revise_document", actor, {"decision": "resubmit"}, operators):
-            start_instance(uow, process_id=doc_type.process_id, document_id=document.id,
-                           data=_start_data(document, doc_type), operators=operators)
-        uow.audit.record(actor_id=actor.id, action="document.submit", entity="document",
-                         entity_id=document.id)
+        if not complete_open_step(
+            uow, document, "revise_document", actor, {"decision": "resubmit"}, operators
+        ):
+            start_instance(
+                uow,
+                process_id=doc_type.process_id,
+                document_id=document.id,
+                data=_start_data(document, doc_type),
+                operators=operators,
+            )
+        uow.audit.record(
+            actor_id=actor.id, action="document.submit", entity="document", entity_id=document.id
+        )
         uow.commit()
         return document.state
 
@@ -165,7 +194,11 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
         document = uow.documents.get_for_update(document_id)
         if document.state == "cancelled":
             raise InvalidState("the document is already cancelled")
-        if document.state in POSTED_STATES or document.state in ("confirmed", "delivered", "invoiced"):
+        if document.state in POSTED_STATES or document.state in (
+            "confirmed",
+            "delivered",
+            "invoiced",
+        ):
             require(actor, Perm.CANCEL)
             _check_cancellable(uow, document)
         elif actor.id != document.created_by:
@@ -176,20 +209,24 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
         release_reservation(uow, document.id)
         document.state = "cancelled"
         record_event(uow, document, "cancelled", actor_id=actor.id, comment=reason or None)
-        uow.audit.record(actor_id=actor.id, action="document.cancel", entity="document",
-                         entity_id=document.id)
+        uow.audit.record(
+            actor_id=actor.id, action="document.cancel", entity="document", entity_id=document.id
+        )
         uow.commit()
 
 
-def advance_document(uow: UnitOfWork, *, document_id: int, step: str, actor_id: int,
-                     decision: str) -> str:
+def advance_document(
+    uow: UnitOfWork, *, document_id: int, step: str, actor_id: int, decision: str
+) -> str:
     """Complete the document's open ``step`` (confirm a quote, deliver an order)."""
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
         operators = Operators(uow, actor_id=actor.id).as_mapping()
         if not complete_open_step(uow, document, step, actor, {"decision": decision}, operators):
-            raise InvalidState(f"document {document.id} is not waiting for {step!r} (state {document.state})")
+            raise InvalidState(
+                f"document {document.id} is not waiting for {step!r} (state {document.state})"
+            )
         uow.commit()
         return document.state
 
@@ -208,7 +245,9 @@ def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
     if document.state in POSTED_STATES:
         require(actor, Perm.EDIT_AFTER_APPROVAL)
         if document.paid > 0:
-            raise InvalidState("a document with payments cannot be edited; cancel the payments first")
+            raise InvalidState(
+                "a document with payments cannot be edited; cancel the payments first"
+            )
         return
     if document.state not in EDITABLE_BEFORE_POSTING:
         raise InvalidState(f"a {document.state} document cannot be edited")
@@ -261,8 +300,9 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
     if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
         data.update(requires_approval=False, requires_numbering=False)
     document.state = "draft"
-    start_instance(uow, process_id="document_approval", document_id=document.id, data=data,
-                   operators=operators)
+    start_instance(
+        uow, process_id="document_approval", document_id=document.id, data=data, operators=operators
+    )
 
 
 def _check_cancellable(uow: UnitOfWork, document: Document) -> None:

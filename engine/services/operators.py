@@ -78,16 +78,32 @@ class Operators:
         order = self._document(call)
         invoice_type = self.uow.types.by_code("sales_invoice")
         invoice = Document(
-            type_id=invoice_type.id, type=invoice_type, contact_id=order.contact_id, state="draft",
-            issue_date=clock.business_today(), due_date=None, source_id=order.id,
-            warehouse_id=order.warehouse_id, currency=order.currency, notes=order.notes,
-            created_by=order.created_by, paid=Decimal(0),
+            type_id=invoice_type.id,
+            type=invoice_type,
+            contact_id=order.contact_id,
+            state="draft",
+            issue_date=clock.business_today(),
+            due_date=None,
+            source_id=order.id,
+            warehouse_id=order.warehouse_id,
+            currency=order.currency,
+            notes=order.notes,
+            created_by=order.created_by,
+            paid=Decimal(0),
         )
-        content = Content(lines=[
-            LineCommand(line.product_id, line.quantity, line.unit_price, line.discount_percent,
-                        line.discount_amount, line.description)
-            for line in order.lines
-        ])
+        content = Content(
+            lines=[
+                LineCommand(
+                    line.product_id,
+                    line.quantity,
+                    line.unit_price,
+                    line.discount_percent,
+                    line.discount_amount,
+                    line.description,
+                )
+                for line in order.lines
+            ]
+        )
         fill_document(self.uow, invoice, invoice_type, content)
         invoice.due_date = due_date_for(self.uow, invoice)
         self.uow.documents.add(invoice)
@@ -100,4 +116,3 @@ class Operators:
             "requires_approval": invoice_type.requires_approval,
             "requires_numbering": invoice_type.requires_numbering,
         }
-

@@ -74,18 +74,37 @@ def record_payment(uow: UnitOfWork, cmd: NewPayment, *, actor_id: int) -> int:
         require(load_actor(uow, actor_id), Perm.RECORD_PAYMENTS)
         if uow.contacts.find(cmd.contact_id) is None:
             raise ValidationFailed.single("contact_id", f"unknown contact {cmd.contact_id}")
-        payment = uow.payments.add(Payment(
-            contact_id=cmd.contact_id, amount=cmd.amount, method=cmd.method,
-            received_on=cmd.received_on or clock.business_today(), reference=cmd.reference,
-            cheque_number=cmd.cheque_number, cheque_due_date=cmd.cheque_due_date,
-            cheque_state="received" if cmd.method == "cheque" else None, created_by=actor_id,
-        ))
+        payment = uow.payments.add(
+            Payment(
+                contact_id=cmd.contact_id,
+                amount=cmd.amount,
+                method=cmd.method,
+                received_on=cmd.received_on or clock.business_today(),
+                reference=cmd.reference,
+                cheque_number=cmd.cheque_number,
+                cheque_due_date=cmd.cheque_due_date,
+                cheque_state="received" if cmd.method == "cheque" else None,
+                created_by=actor_id,
+            )
+        )
         _allocate(uow, payment, cmd, actor_id)
-        uow.ledger.stage(LedgerEntry(contact_id=cmd.contact_id, payment_id=payment.id, kind="payment",
-                                     entry_date=payment.received_on, credit=cmd.amount,
-                                     memo=f"{cmd.method} {cmd.reference}".strip()))
-        uow.audit.record(actor_id=actor_id, action="payment.record", entity="payment",
-                         entity_id=payment.id, details={"amount": str(cmd.amount)})
+        uow.ledger.stage(
+            LedgerEntry(
+                contact_id=cmd.contact_id,
+                payment_id=payment.id,
+                kind="payment",
+                entry_date=payment.received_on,
+                credit=cmd.amount,
+                memo=f"{cmd.method} {cmd.reference}".strip(),
+            )
+        )
+        uow.audit.record(
+            actor_id=actor_id,
+            action="payment.record",
+            entity="payment",
+            entity_id=payment.id,
+            details={"amount": str(cmd.amount)},
+        )
         uow.commit()
         logger.info("payment recorded", extra={"payment_id": payment.id})
         return payment.id
@@ -99,12 +118,19 @@ def set_cheque_state(uow: UnitOfWork, *, payment_id: int, state: str, actor_id: 
         if payment.method != "cheque" or payment.cheque_state is None:
             raise InvalidState("only a cheque has a cheque state")
         if state not in CHEQUE_MOVES.get(payment.cheque_state, ()):
-            raise ValidationFailed.single("state", f"a {payment.cheque_state} cheque cannot become {state!r}")
+            raise ValidationFailed.single(
+                "state", f"a {payment.cheque_state} cheque cannot become {state!r}"
+            )
         payment.cheque_state = state
         if state == "bounced":
             _bounce(uow, payment, actor_id)
-        uow.audit.record(actor_id=actor_id, action="payment.cheque_state", entity="payment",
-                         entity_id=payment.id, details={"state": state})
+        uow.audit.record(
+            actor_id=actor_id,
+            action="payment.cheque_state",
+            entity="payment",
+            entity_id=payment.id,
+            details={"state": state},
+        )
         uow.commit()
 
 
@@ -114,20 +140,29 @@ def get_payment(uow: UnitOfWork, *, payment_id: int) -> PaymentView:
         return payment_view(uow.payments.get(payment_id))
 
 
-def list_payments(uow: UnitOfWork, *, contact_id: int | None = None, limit: int = 100,
-                  offset: int = 0) -> list[PaymentView]:
+def list_payments(
+    uow: UnitOfWork, *, contact_id: int | None = None, limit: int = 100, offset: int = 0
+) -> list[PaymentView]:
     """Return payments newest first."""
     with uow:
-        return [payment_view(p) for p in uow.payments.list(contact_id=contact_id,
-                                                            limit=min(limit, 500), offset=offset)]
+        return [
+            payment_view(p)
+            for p in uow.payments.list(contact_id=contact_id, limit=min(limit, 500), offset=offset)
+        ]
 
 
 def payment_view(p: Payment) -> PaymentView:
     """Return the plain view of a payment."""
     allocated = sum((a.amount for a in p.allocations), Decimal(0))
     return PaymentView(
-        id=p.id, contact_id=p.contact_id, amount=p.amount, method=p.method, received_on=p.received_on,
-        reference=p.reference, cheque_number=p.cheque_number, cheque_due_date=p.cheque_due_date,
+        id=p.id,
+        contact_id=p.contact_id,
+        amount=p.amount,
+        method=p.method,
+        received_on=p.received_on,
+        reference=p.reference,
+        cheque_number=p.cheque_number,
+        cheque_due_date=p.cheque_due_date,
         cheque_state=p.cheque_state,
         allocations=[{"document_id": a.document_id, "amount": a.amount} for a in p.allocations],
         unallocated=p.amount - allocated,
@@ -162,28 +197,54 @@ def _allocate(uow: UnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int)
             errors[f"{where}.document_id"] = "not a document of this contact"
             continue
         document = uow.documents.get_for_update(document.id)
-        if document.state not in ("posted", "partially_paid") or not is_receivable(document.type.contact_effect):
+        if document.state not in ("posted", "partially_paid") or not is_receivable(
+            document.type.contact_effect
+        ):
             errors[f"{where}.document_id"] = f"cannot take a payment in state {document.state}"
             continue
         if allocation.amount > open_amount(document):
-            errors[f"{where}.amount"] = f"only {open_amount(document).normalize():f} is open on this document"
+            errors[f"{where}.amount"] = (
+                f"only {open_amount(document).normalize():f} is open on this document"
+            )
             continue
-        payment.allocations.append(PaymentAllocation(document_id=document.id, amount=allocation.amount))
+        payment.allocations.append(
+            PaymentAllocation(document_id=document.id, amount=allocation.amount)
+        )
         document.paid += allocation.amount
         refresh_payment_state(document)
-        record_event(uow, document, "payment", actor_id=actor_id, payment_id=payment.id,
-                     amount=str(allocation.amount), method=cmd.method)
+        record_event(
+            uow,
+            document,
+            "payment",
+            actor_id=actor_id,
+            payment_id=payment.id,
+            amount=str(allocation.amount),
+            method=cmd.method,
+        )
     if errors:
         raise ValidationFailed(errors)
 
 
 def _bounce(uow: UnitOfWork, payment: Payment, actor_id: int) -> None:
-    uow.ledger.stage(LedgerEntry(contact_id=payment.contact_id, payment_id=payment.id, kind="reversal",
-                                 entry_date=clock.business_today(), debit=payment.amount,
-                                 memo="cheque bounced"))
+    uow.ledger.stage(
+        LedgerEntry(
+            contact_id=payment.contact_id,
+            payment_id=payment.id,
+            kind="reversal",
+            entry_date=clock.business_today(),
+            debit=payment.amount,
+            memo="cheque bounced",
+        )
+    )
     for allocation in payment.allocations:
         document = uow.documents.get_for_update(allocation.document_id)
         document.paid -= allocation.amount
         refresh_payment_state(document)
-        record_event(uow, document, "cheque_bounced", actor_id=actor_id, payment_id=payment.id,
-                     amount=str(allocation.amount))
+        record_event(
+            uow,
+            document,
+            "cheque_bounced",
+            actor_id=actor_id,
+            payment_id=payment.id,
+            amount=str(allocation.amount),
+        )

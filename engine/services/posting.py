@@ -21,12 +21,25 @@ from engine.services.unit_of_work import UnitOfWork
 logger = logging.getLogger(__name__)
 
 
-def record_event(uow: UnitOfWork, document: Document, action: str, *, actor_id: int | None,
-                 comment: str | None = None, **details: object) -> None:
+def record_event(
+    uow: UnitOfWork,
+    document: Document,
+    action: str,
+    *,
+    actor_id: int | None,
+    comment: str | None = None,
+    **details: object,
+) -> None:
     """Stage one line of the document's history (I8)."""
     uow.documents.add_event(
-        DocumentEvent(document_id=document.id, actor_id=actor_id, action=action,
-                      comment=comment, details=details, at=clock.now())
+        DocumentEvent(
+            document_id=document.id,
+            actor_id=actor_id,
+            action=action,
+            comment=comment,
+            details=details,
+            at=clock.now(),
+        )
     )
 
 
@@ -37,8 +50,9 @@ def assign_number(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
     doc_type = document.type
     key = period_key(doc_type.numbering_pattern, document.issue_date)
     seq = uow.types.take_number(doc_type.id, key)
-    document.number = format_number(doc_type.numbering_pattern, code=doc_type.code, seq=seq,
-                                    issued_on=document.issue_date)
+    document.number = format_number(
+        doc_type.numbering_pattern, code=doc_type.code, seq=seq, issued_on=document.issue_date
+    )
     record_event(uow, document, "numbered", actor_id=actor_id, number=document.number)
     logger.info("document numbered", extra={"document_id": document.id, "number": document.number})
     return document.number
@@ -52,9 +66,17 @@ def post_document(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
     today = clock.business_today()
     debit, credit = contact_posting(doc_type.contact_effect, document.total)
     if debit or credit:
-        uow.ledger.stage(LedgerEntry(contact_id=contact.id, document_id=document.id, kind="document",
-                                     entry_date=today, debit=debit, credit=credit,
-                                     memo=document.number or ""))
+        uow.ledger.stage(
+            LedgerEntry(
+                contact_id=contact.id,
+                document_id=document.id,
+                kind="document",
+                entry_date=today,
+                debit=debit,
+                credit=credit,
+                memo=document.number or "",
+            )
+        )
     _move_stock(uow, document)
     if document.source_id is not None:
         release_reservation(uow, document.source_id)
@@ -68,16 +90,27 @@ def post_document(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
     logger.info("document posted", extra={"document_id": document.id})
 
 
-def reverse_postings(uow: UnitOfWork, document: Document, *, actor_id: int | None, reason: str) -> None:
+def reverse_postings(
+    uow: UnitOfWork, document: Document, *, actor_id: int | None, reason: str
+) -> None:
     """Write reversing rows for everything the document posted (I10); nothing is deleted."""
     today = clock.business_today()
     entries = uow.ledger.of_document(document.id)
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     for entry in entries:
         if entry.reverses_id is None and entry.id not in reversed_ids and entry.payment_id is None:
-            uow.ledger.stage(LedgerEntry(contact_id=entry.contact_id, document_id=document.id,
-                                         kind="reversal", entry_date=today, debit=entry.credit,
-                                         credit=entry.debit, memo=reason, reverses_id=entry.id))
+            uow.ledger.stage(
+                LedgerEntry(
+                    contact_id=entry.contact_id,
+                    document_id=document.id,
+                    kind="reversal",
+                    entry_date=today,
+                    debit=entry.credit,
+                    credit=entry.debit,
+                    memo=reason,
+                    reverses_id=entry.id,
+                )
+            )
     _reverse_moves(uow, document.id)
     record_event(uow, document, "reversed", actor_id=actor_id, comment=reason)
 
@@ -105,8 +138,15 @@ def _move_stock(uow: UnitOfWork, document: Document) -> None:
         move = stock_posting(document.type.stock_effect, line.quantity)
         if move is not None:
             bucket, quantity = move
-            uow.products.add_move(StockMove(product_id=line.product_id, warehouse_id=warehouse_id,
-                                            document_id=document.id, bucket=bucket, quantity=quantity))
+            uow.products.add_move(
+                StockMove(
+                    product_id=line.product_id,
+                    warehouse_id=warehouse_id,
+                    document_id=document.id,
+                    bucket=bucket,
+                    quantity=quantity,
+                )
+            )
 
 
 def _reverse_moves(uow: UnitOfWork, document_id: int) -> None:
@@ -114,9 +154,16 @@ def _reverse_moves(uow: UnitOfWork, document_id: int) -> None:
     reversed_ids = {m.reverses_id for m in moves if m.reverses_id}
     for move in moves:
         if move.reverses_id is None and move.id not in reversed_ids:
-            uow.products.add_move(StockMove(product_id=move.product_id, warehouse_id=move.warehouse_id,
-                                            document_id=document_id, bucket=move.bucket,
-                                            quantity=-move.quantity, reverses_id=move.id))
+            uow.products.add_move(
+                StockMove(
+                    product_id=move.product_id,
+                    warehouse_id=move.warehouse_id,
+                    document_id=document_id,
+                    bucket=move.bucket,
+                    quantity=-move.quantity,
+                    reverses_id=move.id,
+                )
+            )
 
 
 def open_amount(document: Document) -> Decimal:

@@ -45,8 +45,14 @@ def deploy_shipped_processes(uow: UnitOfWork, *, actor_id: int | None) -> list[V
     return infos
 
 
-def deploy_process(uow: UnitOfWork, *, process_id: str, files: Mapping[str, bytes], actor_id: int,
-                   comment: str = "") -> VersionInfo:
+def deploy_process(
+    uow: UnitOfWork,
+    *,
+    process_id: str,
+    files: Mapping[str, bytes],
+    actor_id: int,
+    comment: str = "",
+) -> VersionInfo:
     """Validate and store a new version of a process (C3).
 
     Raises ValidationFailed (field ``bpmn``) for malformed or invalid BPMN and
@@ -55,41 +61,66 @@ def deploy_process(uow: UnitOfWork, *, process_id: str, files: Mapping[str, byte
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         info = _deploy(uow, process_id, files, actor_id, comment)
-        uow.audit.record(actor_id=actor_id, action="process.deploy", entity="process_version",
-                         entity_id=info.id, details={"process_id": process_id, "version": info.version})
+        uow.audit.record(
+            actor_id=actor_id,
+            action="process.deploy",
+            entity="process_version",
+            entity_id=info.id,
+            details={"process_id": process_id, "version": info.version},
+        )
         uow.commit()
     return info
 
 
-def _deploy(uow: UnitOfWork, process_id: str, files: Mapping[str, bytes], actor_id: int | None,
-            comment: str) -> VersionInfo:
+def _deploy(
+    uow: UnitOfWork, process_id: str, files: Mapping[str, bytes], actor_id: int | None, comment: str
+) -> VersionInfo:
     bundle = parse_process(process_id, files)
     if uow.processes.has_checksum(process_id, bundle.checksum):
         current = uow.processes.latest_version(process_id)
         return VersionInfo(current.id, process_id, current.version, current.checksum, False)
     previous = uow.processes.versions(process_id)
-    version = uow.processes.add_version(ProcessVersion(
-        process_id=process_id, version=(previous[0].version + 1) if previous else 1,
-        checksum=bundle.checksum, bpmn_files={k: v.decode() for k, v in files.items()},
-        spec_json=bundle.spec_json, deployed_by=actor_id, comment=comment,
-    ))
+    version = uow.processes.add_version(
+        ProcessVersion(
+            process_id=process_id,
+            version=(previous[0].version + 1) if previous else 1,
+            checksum=bundle.checksum,
+            bpmn_files={k: v.decode() for k, v in files.items()},
+            spec_json=bundle.spec_json,
+            deployed_by=actor_id,
+            comment=comment,
+        )
+    )
     logger.info("process deployed", extra={"process_id": process_id, "version": version.version})
     return VersionInfo(version.id, process_id, version.version, version.checksum, True)
 
 
-def start_instance(uow: UnitOfWork, *, process_id: str, document_id: int | None,
-                   data: Mapping[str, object], operators: Mapping[str, Any]) -> ProcessInstance:
+def start_instance(
+    uow: UnitOfWork,
+    *,
+    process_id: str,
+    document_id: int | None,
+    data: Mapping[str, object],
+    operators: Mapping[str, Any],
+) -> ProcessInstance:
     """Start the newest version of a process for a document and run it to its first wait."""
     version = uow.processes.latest_version(process_id)
-    instance = ProcessInstance(version_id=version.id, process_id=process_id, document_id=document_id,
-                               status="running", state={})
+    instance = ProcessInstance(
+        version_id=version.id,
+        process_id=process_id,
+        document_id=document_id,
+        status="running",
+        state={},
+    )
     uow.processes.add(instance)
     run = WorkflowRun.start(load_bundle(version.spec_json), data, operators)
     save_run(uow, instance, run)
     return instance
 
 
-def restore_run(uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]) -> WorkflowRun:
+def restore_run(
+    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+) -> WorkflowRun:
     """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
     version = uow.processes.version(instance.version_id)
     return WorkflowRun.restore(load_bundle(version.spec_json), instance.state, operators)
@@ -104,7 +135,9 @@ def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> No
     sync_tasks(uow, instance, run.ready_user_tasks())
 
 
-def cancel_instance(uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]) -> None:
+def cancel_instance(
+    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+) -> None:
     """Cancel a running instance and close its open tasks."""
     run = restore_run(uow, instance, operators)
     run.cancel()
@@ -130,8 +163,14 @@ def sync_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyTask
 
 def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
     document_id = task.data.get("document_id") or instance.document_id
-    row = HumanTask(instance_id=instance.id, task_guid=task.id, element_id=task.element_id,
-                    name=task.name or task.element_id, lane=task.lane or "", created_at=clock.now())
+    row = HumanTask(
+        instance_id=instance.id,
+        task_guid=task.id,
+        element_id=task.element_id,
+        name=task.name or task.element_id,
+        lane=task.lane or "",
+        created_at=clock.now(),
+    )
     if isinstance(document_id, int):
         document = uow.documents.get(document_id)
         row.document_id = document.id

@@ -52,8 +52,13 @@ def check_decision(task: HumanTask, decision: str, comment: str | None) -> None:
         raise ValidationFailed.single("comment", "a rejection needs a comment for the author")
 
 
-def complete_task_row(uow: UnitOfWork, task: HumanTask, actor: User, form: Mapping[str, Any],
-                      operators: Mapping[str, Any]) -> None:
+def complete_task_row(
+    uow: UnitOfWork,
+    task: HumanTask,
+    actor: User,
+    form: Mapping[str, Any],
+    operators: Mapping[str, Any],
+) -> None:
     """Complete ``task`` with ``form`` and run the workflow to its next wait.
 
     Raises Conflict when the task is no longer open (completed twice, or raced).
@@ -68,18 +73,34 @@ def complete_task_row(uow: UnitOfWork, task: HumanTask, actor: User, form: Mappi
     instance = uow.processes.get_for_update(task.instance_id)
     run = restore_run(uow, instance, operators)
     task.status, task.completed_by, task.completed_at, task.decision = (
-        "completed", actor.id, clock.now(), decision)
+        "completed",
+        actor.id,
+        clock.now(),
+        decision,
+    )
     if task.document_id is not None:
         action = DECISIONS.get(task.element_id, {}).get(decision, decision or task.element_id)
         document = uow.documents.get(task.document_id)
-        record_event(uow, document, action, actor_id=actor.id,
-                     comment=comment if isinstance(comment, str) else None, step=task.element_id)
+        record_event(
+            uow,
+            document,
+            action,
+            actor_id=actor.id,
+            comment=comment if isinstance(comment, str) else None,
+            step=task.element_id,
+        )
     run.complete(task.task_guid, {**form, "actor_id": actor.id})
     save_run(uow, instance, run)
 
 
-def complete_open_step(uow: UnitOfWork, document: Document, element_id: str, actor: User,
-                       form: Mapping[str, Any], operators: Mapping[str, Any]) -> bool:
+def complete_open_step(
+    uow: UnitOfWork,
+    document: Document,
+    element_id: str,
+    actor: User,
+    form: Mapping[str, Any],
+    operators: Mapping[str, Any],
+) -> bool:
     """Complete the document's open task at ``element_id``; return False if there is none."""
     for task in uow.tasks.open_of_document(document.id):
         if task.element_id == element_id:

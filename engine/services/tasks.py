@@ -49,16 +49,21 @@ class CompletionResult:
     document_state: str | None
 
 
-def list_cartable(uow: UnitOfWork, *, actor_id: int, cartable: str | None = None,
-                  limit: int = 50, offset: int = 0) -> list[TaskView]:
+def list_cartable(
+    uow: UnitOfWork, *, actor_id: int, cartable: str | None = None, limit: int = 50, offset: int = 0
+) -> list[TaskView]:
     """Return the open tasks of the actor's lanes and those assigned to the actor."""
     if cartable is not None and cartable not in CARTABLES:
         raise ValidationFailed.single("cartable", f"must be one of: {', '.join(CARTABLES)}")
     with uow:
         actor = load_actor(uow, actor_id)
-        rows = uow.tasks.cartable(user_id=actor.id, lanes=lanes_for(actor.permissions),
-                                  only_lanes=None if cartable is None else [cartable],
-                                  limit=min(limit, 500), offset=offset)
+        rows = uow.tasks.cartable(
+            user_id=actor.id,
+            lanes=lanes_for(actor.permissions),
+            only_lanes=None if cartable is None else [cartable],
+            limit=min(limit, 500),
+            offset=offset,
+        )
         return [task_view(row) for row in rows]
 
 
@@ -67,8 +72,11 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
     with uow:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get(task_id)
-        if task.lane not in lanes_for(actor.permissions) and task.assignee_id != actor.id \
-                and task.completed_by != actor.id:
+        if (
+            task.lane not in lanes_for(actor.permissions)
+            and task.assignee_id != actor.id
+            and task.completed_by != actor.id
+        ):
             raise PermissionDenied("this task is not in your cartable")
         return task_view(task)
 
@@ -120,16 +128,24 @@ def assign_task(uow: UnitOfWork, *, task_id: int, assignee_id: int, actor_id: in
         try:
             check_may_work(assignee, task)
         except PermissionDenied as error:
-            raise ValidationFailed.single("assignee_id", "that user cannot work this cartable") from error
+            raise ValidationFailed.single(
+                "assignee_id", "that user cannot work this cartable"
+            ) from error
         task.assignee_id, task.claimed_at = assignee.id, clock.now()
-        uow.audit.record(actor_id=actor.id, action="task.assign", entity="task", entity_id=task.id,
-                         details={"from": previous, "to": assignee.id})
+        uow.audit.record(
+            actor_id=actor.id,
+            action="task.assign",
+            entity="task",
+            entity_id=task.id,
+            details={"from": previous, "to": assignee.id},
+        )
         uow.commit()
         return task_view(task)
 
 
-def complete_task(uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str,
-                  comment: str | None = None) -> CompletionResult:
+def complete_task(
+    uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str, comment: str | None = None
+) -> CompletionResult:
     """Complete a task with a decision and run the process to its next wait.
 
     Raises PermissionDenied (not the holder, not in the lane), Conflict (already
@@ -140,8 +156,13 @@ def complete_task(uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str
         task = uow.tasks.get_for_update(task_id)
         operators = Operators(uow, actor_id=actor.id).as_mapping()
         complete_task_row(uow, task, actor, {"decision": decision, "comment": comment}, operators)
-        uow.audit.record(actor_id=actor.id, action="task.complete", entity="task", entity_id=task.id,
-                         details={"decision": decision, "document_id": task.document_id})
+        uow.audit.record(
+            actor_id=actor.id,
+            action="task.complete",
+            entity="task",
+            entity_id=task.id,
+            details={"decision": decision, "document_id": task.document_id},
+        )
         state = uow.documents.get(task.document_id).state if task.document_id else None
         uow.commit()
         logger.info("task completed", extra={"task_id": task.id, "decision": decision})
@@ -156,9 +177,20 @@ def _check_open(task: HumanTask) -> None:
 def task_view(row: HumanTask) -> TaskView:
     """Return the plain view of a task row."""
     return TaskView(
-        id=row.id, cartable=row.lane, element_id=row.element_id, name=row.name, status=row.status,
-        document_id=row.document_id, document_type=row.document_type,
-        document_label=row.document_label, contact_name=row.contact_name, amount=row.amount,
-        assignee_id=row.assignee_id, claimed_at=row.claimed_at, created_at=row.created_at,
-        due_at=row.due_at, priority=row.priority, instance_id=row.instance_id,
+        id=row.id,
+        cartable=row.lane,
+        element_id=row.element_id,
+        name=row.name,
+        status=row.status,
+        document_id=row.document_id,
+        document_type=row.document_type,
+        document_label=row.document_label,
+        contact_name=row.contact_name,
+        amount=row.amount,
+        assignee_id=row.assignee_id,
+        claimed_at=row.claimed_at,
+        created_at=row.created_at,
+        due_at=row.due_at,
+        priority=row.priority,
+        instance_id=row.instance_id,
     )

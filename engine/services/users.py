@@ -43,8 +43,16 @@ class IssuedToken:
     expires_in: int
 
 
-def create_user(uow: UnitOfWork, *, username: str, password: str, roles: Sequence[str],
-                full_name: str = "", locale: str = "fa", actor_id: int | None = None) -> int:
+def create_user(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    password: str,
+    roles: Sequence[str],
+    full_name: str = "",
+    locale: str = "fa",
+    actor_id: int | None = None,
+) -> int:
     """Create a user with these roles; ``actor_id`` None is the CLI (the machine's operator)."""
     errors: dict[str, str] = {}
     if not username.strip() or len(username) > 80:
@@ -64,15 +72,29 @@ def create_user(uow: UnitOfWork, *, username: str, password: str, roles: Sequenc
             if role is None:
                 raise ValidationFailed.single("roles", f"unknown role {name!r}")
             role_rows.append(role)
-        user = uow.users.add(User(username=username, full_name=full_name, locale=locale,
-                                  password_hash=_hasher.hash(password), roles=role_rows))
-        uow.audit.record(actor_id=actor_id, action="user.create", entity="user", entity_id=user.id,
-                         details={"roles": list(roles)})
+        user = uow.users.add(
+            User(
+                username=username,
+                full_name=full_name,
+                locale=locale,
+                password_hash=_hasher.hash(password),
+                roles=role_rows,
+            )
+        )
+        uow.audit.record(
+            actor_id=actor_id,
+            action="user.create",
+            entity="user",
+            entity_id=user.id,
+            details={"roles": list(roles)},
+        )
         uow.commit()
         return user.id
 
 
-def authenticate(uow: UnitOfWork, *, username: str, password: str, remote_addr: str | None = None) -> int:
+def authenticate(
+    uow: UnitOfWork, *, username: str, password: str, remote_addr: str | None = None
+) -> int:
     """Return the user id for good credentials; raise PermissionDenied otherwise.
 
     Five failures lock the account for 15 minutes (the failures are committed).
@@ -89,13 +111,23 @@ def authenticate(uow: UnitOfWork, *, username: str, password: str, remote_addr: 
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILED_LOGINS:
                 user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            uow.audit.record(actor_id=user.id, action="auth.failed", entity="user", entity_id=user.id,
-                             remote_addr=remote_addr)
+            uow.audit.record(
+                actor_id=user.id,
+                action="auth.failed",
+                entity="user",
+                entity_id=user.id,
+                remote_addr=remote_addr,
+            )
             uow.commit()
             raise PermissionDenied("wrong username or password")
         user.failed_logins, user.locked_until = 0, None
-        uow.audit.record(actor_id=user.id, action="auth.login", entity="user", entity_id=user.id,
-                         remote_addr=remote_addr)
+        uow.audit.record(
+            actor_id=user.id,
+            action="auth.login",
+            entity="user",
+            entity_id=user.id,
+            remote_addr=remote_addr,
+        )
         uow.commit()
         return user.id
 
@@ -104,8 +136,13 @@ def issue_token(uow: UnitOfWork, *, user_id: int, ttl_hours: int) -> IssuedToken
     """Create an API token; only its SHA-256 is stored."""
     token = secrets.token_urlsafe(32)
     with uow:
-        uow.session.add(ApiToken(user_id=user_id, token_hash=_digest(token),
-                                 expires_at=clock.now() + timedelta(hours=ttl_hours)))
+        uow.session.add(
+            ApiToken(
+                user_id=user_id,
+                token_hash=_digest(token),
+                expires_at=clock.now() + timedelta(hours=ttl_hours),
+            )
+        )
         uow.commit()
     return IssuedToken(token=token, user_id=user_id, expires_in=ttl_hours * 3600)
 
@@ -124,8 +161,14 @@ def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
     """Return a user's public view."""
     with uow:
         user = uow.users.get(user_id)
-        return UserView(id=user.id, username=user.username, full_name=user.full_name, locale=user.locale,
-                        roles=[r.name for r in user.roles], permissions=sorted(user.permissions))
+        return UserView(
+            id=user.id,
+            username=user.username,
+            full_name=user.full_name,
+            locale=user.locale,
+            roles=[r.name for r in user.roles],
+            permissions=sorted(user.permissions),
+        )
 
 
 def _verify(password_hash: str, password: str) -> bool:

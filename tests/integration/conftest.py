@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
 from sqlalchemy import select
 
 from engine.config import Settings
@@ -49,7 +48,9 @@ class Api:
     def patch(self, path: str, json: Any = None, as_: str = "admin", **kw: Any) -> Any:
         return self.call("PATCH", path, as_, json=json, **kw)
 
-    def ok(self, method: str, path: str, json: Any = None, as_: str = "admin", status: int = 200) -> Any:
+    def ok(
+        self, method: str, path: str, json: Any = None, as_: str = "admin", status: int = 200
+    ) -> Any:
         """Call and assert the status; return the JSON body."""
         response = self.call(method, path, as_, json=json)
         assert response.status_code == status, (response.status_code, response.get_json())

@@ -9,8 +9,12 @@ from tests.integration.conftest import Api
 
 
 def i7_invoice(api: Api, ids: dict[str, int], as_: str = "clerk", **extra: Any) -> dict[str, Any]:
-    body = {"type": "sales_invoice", "contact_id": ids["sameri"],
-            "lines": [{"product_id": ids["desk"], "quantity": "1", "unit_price": "90000000"}], **extra}
+    body = {
+        "type": "sales_invoice",
+        "contact_id": ids["sameri"],
+        "lines": [{"product_id": ids["desk"], "quantity": "1", "unit_price": "90000000"}],
+        **extra,
+    }
     return api.ok("POST", "/api/v1/documents", body, as_=as_, status=201)
 
 
@@ -25,12 +29,20 @@ def test_i7_invoice_totals_exactly_98_100_000_rial(api: Api, ids: dict[str, int]
     """SPEC I7: «میز قابل تنظیم» × 1 at 90,000,000 Rial with 9% tax = 98,100,000."""
     doc = i7_invoice(api, ids)
     assert doc["contact_name"] == "علیرضا سامری"
-    assert doc["totals"] == {"subtotal": "90000000", "discount": "0", "additions": "0",
-                             "tax": "8100000", "levy": "0", "total": "98100000"}
+    assert doc["totals"] == {
+        "subtotal": "90000000",
+        "discount": "0",
+        "additions": "0",
+        "tax": "8100000",
+        "levy": "0",
+        "total": "98100000",
+    }
     assert doc["state"] == "draft" and doc["number"] is None
 
 
-def test_invoice_walks_both_cartables_then_posts_with_a_number(api: Api, ids: dict[str, int]) -> None:
+def test_invoice_walks_both_cartables_then_posts_with_a_number(
+    api: Api, ids: dict[str, int]
+) -> None:
     doc = i7_invoice(api, ids)
     submitted = api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
     assert submitted["state"] == "awaiting_approval"
@@ -38,8 +50,12 @@ def test_invoice_walks_both_cartables_then_posts_with_a_number(api: Api, ids: di
     task = task_of(api, doc["id"], "approval", "approver")
     assert task["amount"] == "98100000"
     api.ok("POST", f"/api/v1/tasks/{task['id']}/claim", as_="approver")
-    done = api.ok("POST", f"/api/v1/tasks/{task['id']}/complete",
-                  {"decision": "approve", "comment": "ok"}, as_="approver")
+    done = api.ok(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"decision": "approve", "comment": "ok"},
+        as_="approver",
+    )
     assert done["document_state"] == "awaiting_numbering"
     assert api.ok("GET", f"/api/v1/documents/{doc['id']}", as_="clerk")["number"] is None
 
@@ -55,12 +71,18 @@ def test_invoice_walks_both_cartables_then_posts_with_a_number(api: Api, ids: di
     assert product["on_hand"] == "19"
 
 
-def test_rejection_returns_to_draft_with_the_comment_and_resubmits(api: Api, ids: dict[str, int]) -> None:
+def test_rejection_returns_to_draft_with_the_comment_and_resubmits(
+    api: Api, ids: dict[str, int]
+) -> None:
     doc = i7_invoice(api, ids)
     api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
     task = task_of(api, doc["id"], "approval", "approver")
-    api.ok("POST", f"/api/v1/tasks/{task['id']}/complete",
-           {"decision": "reject", "comment": "قیمت اشتباه است"}, as_="approver")
+    api.ok(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"decision": "reject", "comment": "قیمت اشتباه است"},
+        as_="approver",
+    )
     draft = api.ok("GET", f"/api/v1/documents/{doc['id']}", as_="clerk")
     assert draft["state"] == "draft"
     history = api.ok("GET", f"/api/v1/documents/{doc['id']}/history", as_="clerk")
@@ -74,16 +96,27 @@ def test_rejection_returns_to_draft_with_the_comment_and_resubmits(api: Api, ids
 def test_payments_in_instalments_close_the_invoice(api: Api, ids: dict[str, int]) -> None:
     """I5: partial payments in several instalments; paid when the total is reached."""
     doc = i7_invoice(api, ids)
-    api.ok("PATCH", "/api/v1/document-types/sales_invoice",
-           {"requires_approval": False, "requires_numbering": False})
+    api.ok(
+        "PATCH",
+        "/api/v1/document-types/sales_invoice",
+        {"requires_approval": False, "requires_numbering": False},
+    )
     posted = api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
     assert posted["state"] == "posted" and posted["number"]
-    first = {"contact_id": ids["sameri"], "amount": "۴۰٬۰۰۰٬۰۰۰", "method": "cash",
-             "allocations": [{"document_id": doc["id"], "amount": "40000000"}]}
+    first = {
+        "contact_id": ids["sameri"],
+        "amount": "۴۰٬۰۰۰٬۰۰۰",
+        "method": "cash",
+        "allocations": [{"document_id": doc["id"], "amount": "40000000"}],
+    }
     api.ok("POST", "/api/v1/payments", first, as_="accountant", status=201)
     assert api.ok("GET", f"/api/v1/documents/{doc['id']}")["state"] == "partially_paid"
-    second = {"contact_id": ids["sameri"], "amount": "58100000", "method": "bank",
-              "allocations": [{"document_id": doc["id"], "amount": "58100000"}]}
+    second = {
+        "contact_id": ids["sameri"],
+        "amount": "58100000",
+        "method": "bank",
+        "allocations": [{"document_id": doc["id"], "amount": "58100000"}],
+    }
     api.ok("POST", "/api/v1/payments", second, as_="accountant", status=201)
     paid = api.ok("GET", f"/api/v1/documents/{doc['id']}")
     assert paid["state"] == "paid" and paid["open_amount"] == "0"

@@ -40,8 +40,12 @@ class MeOut(Schema):
 @blp.doc(security=[])
 def token(body: dict[str, Any]) -> Any:
     """Return a bearer token for good credentials (5 failures lock the user 15 minutes)."""
-    user_id = authenticate(new_uow(), username=body["username"], password=body["password"],
-                           remote_addr=request.remote_addr)
+    user_id = authenticate(
+        new_uow(),
+        username=body["username"],
+        password=body["password"],
+        remote_addr=request.remote_addr,
+    )
     return issue_token(new_uow(), user_id=user_id, ttl_hours=cartable().settings.token_ttl_hours)
 
 

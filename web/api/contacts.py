@@ -7,7 +7,14 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.contacts import KINDS, LANGUAGES, NewContact, create_contact, get_contact, list_contacts
+from engine.services.contacts import (
+    KINDS,
+    LANGUAGES,
+    NewContact,
+    create_contact,
+    get_contact,
+    list_contacts,
+)
 from web.api.fields import DecimalString, LocalDate, LocalInteger
 from web.context import actor_id, new_uow, require_token
 
@@ -22,10 +29,16 @@ class ContactIn(Schema):
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     language = fields.String(load_default="fa", validate=validate.OneOf(LANGUAGES))
-    national_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    national_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=20)
+    )
     customer_group = fields.String(load_default=None, allow_none=True)
-    payment_term_days = LocalInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    payment_term_months = LocalInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    payment_term_days = LocalInteger(
+        load_default=None, allow_none=True, validate=validate.Range(min=0)
+    )
+    payment_term_months = LocalInteger(
+        load_default=None, allow_none=True, validate=validate.Range(min=0)
+    )
     credit_limit = DecimalString(load_default=None, allow_none=True)
     opening_balance = DecimalString(load_default=None, allow_none=True)
     owner_id = fields.Integer(load_default=None, allow_none=True)

@@ -11,8 +11,12 @@ from engine.services.document_types import PREVIEWS, SORTS, get_type, list_types
 from web.api.fields import DecimalString
 from web.context import actor_id, new_uow, require_token
 
-blp = Blueprint("document_types", __name__, url_prefix="/api/v1/document-types",
-                description="Document types and their settings")
+blp = Blueprint(
+    "document_types",
+    __name__,
+    url_prefix="/api/v1/document-types",
+    description="Document types and their settings",
+)
 blp.before_request(require_token)
 
 
@@ -75,4 +79,6 @@ def show(code: str) -> Any:
 def patch(body: dict[str, Any], code: str) -> Any:
     """Change some of a type's settings (needs manage_types)."""
     lock_version = body.pop("lock_version", None)
-    return update_type(new_uow(), code=code, changes=body, actor_id=actor_id(), lock_version=lock_version)
+    return update_type(
+        new_uow(), code=code, changes=body, actor_id=actor_id(), lock_version=lock_version
+    )

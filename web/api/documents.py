@@ -40,8 +40,11 @@ class AdditionIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(required=True, validate=validate.OneOf(("fixed", "percent")))
     value = DecimalString(required=True)
-    basis = fields.String(load_default=None, allow_none=True,
-                          validate=validate.OneOf(("final", "before_discount", "before_tax")))
+    basis = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(("final", "before_discount", "before_tax")),
+    )
     taxable = fields.Boolean(load_default=False)
     leviable = fields.Boolean(load_default=False)
 
@@ -173,11 +176,17 @@ class CancelIn(Schema):
 def _content(body: dict[str, Any]) -> Content:
     overrides = body.get("overrides") or {}
     return Content(
-        lines=[LineCommand(
-            product_id=line["product_id"], quantity=line["quantity"], unit_price=line.get("unit_price"),
-            discount_percent=line.get("discount_percent") or 0, discount_amount=line.get("discount_amount") or 0,
-            description=line.get("description", ""),
-        ) for line in body.get("lines", [])],
+        lines=[
+            LineCommand(
+                product_id=line["product_id"],
+                quantity=line["quantity"],
+                unit_price=line.get("unit_price"),
+                discount_percent=line.get("discount_percent") or 0,
+                discount_amount=line.get("discount_amount") or 0,
+                description=line.get("description", ""),
+            )
+            for line in body.get("lines", [])
+        ],
         additions=[AdditionCommand(**a) for a in body.get("additions") or []],
         overrides=Overrides(**{k: v for k, v in overrides.items() if v is not None}),
     )
@@ -192,9 +201,15 @@ def _view(document_id: int) -> Any:
 @blp.response(201, DocumentOut)
 def create(body: dict[str, Any]) -> Any:
     """Create a draft document (no accounting effect until posted, I3)."""
-    cmd = NewDocument(type_code=body["type"], contact_id=body["contact_id"], content=_content(body),
-                      issue_date=body.get("issue_date"), due_date=body.get("due_date"),
-                      source_id=body.get("source_id"), notes=body.get("notes", ""))
+    cmd = NewDocument(
+        type_code=body["type"],
+        contact_id=body["contact_id"],
+        content=_content(body),
+        issue_date=body.get("issue_date"),
+        due_date=body.get("due_date"),
+        source_id=body.get("source_id"),
+        notes=body.get("notes", ""),
+    )
     return _view(create_document(new_uow(), cmd, actor_id=actor_id()))
 
 
@@ -220,9 +235,14 @@ def show(document_id: int) -> Any:
 def patch(body: dict[str, Any], document_id: int) -> Any:
     """Edit a document within its type's rules; send lock_version to detect races (409)."""
     content = _content(body) if "lines" in body else None
-    edit = DocumentEdit(content=content, contact_id=body.get("contact_id"), issue_date=body.get("issue_date"),
-                        due_date=body.get("due_date"), notes=body.get("notes"),
-                        lock_version=body.get("lock_version"))
+    edit = DocumentEdit(
+        content=content,
+        contact_id=body.get("contact_id"),
+        issue_date=body.get("issue_date"),
+        due_date=body.get("due_date"),
+        notes=body.get("notes"),
+        lock_version=body.get("lock_version"),
+    )
     update_document(new_uow(), document_id=document_id, edit=edit, actor_id=actor_id())
     return _view(document_id)
 
@@ -246,8 +266,13 @@ def submit(document_id: int) -> Any:
 @blp.response(200, DocumentOut)
 def confirm(document_id: int) -> Any:
     """Confirm a quote: it becomes a sales order (Q3)."""
-    advance_document(new_uow(), document_id=document_id, step="confirm_quote", actor_id=actor_id(),
-                     decision="confirm")
+    advance_document(
+        new_uow(),
+        document_id=document_id,
+        step="confirm_quote",
+        actor_id=actor_id(),
+        decision="confirm",
+    )
     return _view(document_id)
 
 
@@ -255,8 +280,13 @@ def confirm(document_id: int) -> Any:
 @blp.response(200, DocumentOut)
 def deliver(document_id: int) -> Any:
     """Record an order's delivery; its draft invoice is created and sent to approval (I4)."""
-    advance_document(new_uow(), document_id=document_id, step="deliver_order", actor_id=actor_id(),
-                     decision="deliver")
+    advance_document(
+        new_uow(),
+        document_id=document_id,
+        step="deliver_order",
+        actor_id=actor_id(),
+        decision="deliver",
+    )
     return _view(document_id)
 
 

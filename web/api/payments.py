@@ -35,7 +35,9 @@ class PaymentIn(Schema):
     allocations = fields.List(fields.Nested(AllocationIn), load_default=list)
     received_on = LocalDate(load_default=None, allow_none=True)
     reference = fields.String(load_default="", validate=validate.Length(max=80))
-    cheque_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    cheque_number = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=40)
+    )
     cheque_due_date = LocalDate(load_default=None, allow_none=True)
 
 
@@ -65,7 +67,9 @@ class PaymentQuery(Schema):
 
 
 class ChequeStateIn(Schema):
-    state = fields.String(required=True, validate=validate.OneOf(("deposited", "cleared", "bounced")))
+    state = fields.String(
+        required=True, validate=validate.OneOf(("deposited", "cleared", "bounced"))
+    )
 
 
 @blp.route("", methods=["POST"])

@@ -52,5 +52,6 @@ def deploy(process_id: str) -> Any:
     xml = request.get_data(cache=False)
     if not xml:
         raise ValidationFailed.single("bpmn", "send the BPMN XML as the request body")
-    return deploy_process(new_uow(), process_id=process_id, files={f"{process_id}.bpmn": xml},
-                          actor_id=actor_id())
+    return deploy_process(
+        new_uow(), process_id=process_id, files={f"{process_id}.bpmn": xml}, actor_id=actor_id()
+    )

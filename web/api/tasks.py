@@ -98,7 +98,9 @@ def unclaim(task_id: int) -> Any:
 @blp.response(200, TaskOut)
 def assign(body: dict[str, Any], task_id: int) -> Any:
     """Hand the task to a colleague who works the same cartable."""
-    return assign_task(new_uow(), task_id=task_id, assignee_id=body["assignee_id"], actor_id=actor_id())
+    return assign_task(
+        new_uow(), task_id=task_id, assignee_id=body["assignee_id"], actor_id=actor_id()
+    )
 
 
 @blp.route("/<int:task_id>/complete", methods=["POST"])
