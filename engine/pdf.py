@@ -1,0 +1,106 @@
+"""HTML to PDF with WeasyPrint: Persian shaped by Pango, Vazirmatn embedded, RTL first.
+
+Invoices (I9), customer statements (F9), follow-up reports (F10) and postal letters
+(ARCHITECTURE §7) all go through :func:`html_to_pdf`. The Vazirmatn font comes from the
+npm package vendored under ``web/ui/static/vendor/vazirmatn`` (the same files the web
+pages use), so a PDF looks the same on every machine whatever fonts it has installed.
+
+Mixed-direction text: callers wrap left-to-right runs (numbers, document codes, emails)
+in ``<bdi>`` (see :func:`ltr`) so the bidi algorithm cannot reorder them inside an RTL
+paragraph; the stylesheet here isolates ``bdi`` and keeps its digits left to right.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+logger = logging.getLogger(__name__)
+
+FONT_FAMILY = "Vazirmatn"
+FONT_DIR = Path(__file__).resolve().parent.parent / "web" / "ui" / "static" / "vendor" / "vazirmatn"
+_WEIGHTS = {400: "Regular", 700: "Bold"}
+# WeasyPrint reads both; TTF first because it subsets without a decompression step.
+_SUFFIXES = (".ttf", ".woff2", ".woff")
+
+RTL_LANGUAGES = frozenset({"fa", "ar"})
+
+_BASE_CSS = """
+@page { size: A4; margin: 16mm 14mm; }
+html { font-family: %(family)s, sans-serif; font-size: 10pt; }
+html[dir=rtl] { direction: rtl; }
+bdi, .ltr { unicode-bidi: isolate; direction: ltr; }
+table { border-collapse: collapse; width: 100%%; }
+"""
+
+
+class FontMissing(RuntimeError):
+    """The vendored Vazirmatn files are not where the PDF renderer looks for them."""
+
+
+def ltr(text: object) -> str:
+    """Return ``text`` escaped and wrapped in ``<bdi dir="ltr">`` for an RTL page."""
+    return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
+
+
+def text_direction(language: str) -> str:
+    """Return ``rtl`` for Persian and Arabic, ``ltr`` otherwise."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+@lru_cache(maxsize=4)
+def font_files(font_dir: Path = FONT_DIR) -> dict[int, Path]:
+    """Return {weight: file} for the regular and bold Vazirmatn faces.
+
+    Raises FontMissing when the vendored package is absent (run the vendoring script).
+    """
+    found: dict[int, Path] = {}
+    for weight, style in _WEIGHTS.items():
+        for suffix in _SUFFIXES:
+            # The static faces, not the variable font nor the "misc" variants
+            # (non-Latin, Farsi digits), which would change how Latin text looks.
+            candidates = sorted(
+                p for p in font_dir.rglob(f"Vazirmatn-{style}{suffix}") if "misc" not in p.parts
+            )
+            if candidates:
+                found[weight] = candidates[0]
+                break
+    if 400 not in found:
+        raise FontMissing(f"Vazirmatn-Regular not found under {font_dir}")
+    return found
+
+
+def font_face_css(font_dir: Path = FONT_DIR) -> str:
+    """Return the @font-face rules that embed Vazirmatn from local files."""
+    rules = []
+    for weight, path in font_files(font_dir).items():
+        rules.append(
+            "@font-face { font-family: %s; src: url('%s'); font-weight: %d; }"
+            % (FONT_FAMILY, path.as_uri(), weight)
+        )
+    return "\n".join(rules)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render an HTML page to PDF bytes with Vazirmatn embedded.
+
+    The page sets its own ``<html lang dir>``; the base stylesheet gives RTL layout to
+    ``dir=rtl`` pages and isolates ``<bdi>`` runs. ``base_url`` resolves relative links
+    (images, stylesheets) in ``html``. Raises FontMissing when the font is not vendored.
+    """
+    font_config = FontConfiguration()
+    stylesheets = [
+        CSS(string=font_face_css(), font_config=font_config),
+        CSS(string=_BASE_CSS % {"family": FONT_FAMILY}, font_config=font_config),
+    ]
+    document = HTML(string=html, base_url=base_url)
+    pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    if pdf is None:  # write_pdf returns bytes when no target is given
+        raise RuntimeError("WeasyPrint returned no PDF")
+    logger.debug("pdf rendered", extra={"bytes": len(pdf)})
+    return pdf
