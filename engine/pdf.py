@@ -32,11 +32,11 @@ RTL_LANGUAGES = frozenset({"fa", "ar"})
 
 _BASE_CSS = """
 @page { size: A4; margin: 16mm 14mm; }
-html { font-family: %(family)s, sans-serif; font-size: 10pt; }
+html { font-family: FAMILY, sans-serif; font-size: 10pt; }
 html[dir=rtl] { direction: rtl; }
 bdi, .ltr { unicode-bidi: isolate; direction: ltr; }
-table { border-collapse: collapse; width: 100%%; }
-"""
+table { border-collapse: collapse; width: 100%; }
+""".replace("FAMILY", FONT_FAMILY)
 
 
 class FontMissing(RuntimeError):
@@ -80,8 +80,8 @@ def font_face_css(font_dir: Path = FONT_DIR) -> str:
     rules = []
     for weight, path in font_files(font_dir).items():
         rules.append(
-            "@font-face { font-family: %s; src: url('%s'); font-weight: %d; }"
-            % (FONT_FAMILY, path.as_uri(), weight)
+            f"@font-face {{ font-family: {FONT_FAMILY}; src: url('{path.as_uri()}');"
+            f" font-weight: {weight}; }}"
         )
     return "\n".join(rules)
 
@@ -96,7 +96,7 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     font_config = FontConfiguration()
     stylesheets = [
         CSS(string=font_face_css(), font_config=font_config),
-        CSS(string=_BASE_CSS % {"family": FONT_FAMILY}, font_config=font_config),
+        CSS(string=_BASE_CSS, font_config=font_config),
     ]
     document = HTML(string=html, base_url=base_url)
     pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
