@@ -11,6 +11,7 @@ from engine.models.documents import (
     DocumentType,
 )
 from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAllocation
+from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import ApiToken, Role, User
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
@@ -29,6 +30,8 @@ __all__ = [
     "HumanTask",
     "LedgerEntry",
     "NumberSequence",
+    "OutboxMessage",
+    "OutboxMessageDocument",
     "Payment",
     "PaymentAllocation",
     "ProcessInstance",

@@ -13,6 +13,7 @@ from engine.domain.errors import Conflict
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
+from engine.repositories.outbox import OutboxRepository
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
 
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(s)
         self.processes = ProcessRepository(s)
         self.tasks = TaskRepository(s)
+        self.outbox = OutboxRepository(s)
         return self
 
     def __exit__(

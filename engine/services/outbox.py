@@ -1,0 +1,206 @@
+"""Write and read outbox messages (SPEC C4, E5; ARCHITECTURE §7).
+
+:func:`enqueue_message` is called by other services inside their own open unit of work:
+the message row joins the caller's transaction, so it exists exactly when the decision
+that causes it was committed, and nothing is sent for a rolled-back decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from engine import clock
+from engine.domain.errors import PermissionDenied, ValidationFailed
+from engine.domain.permissions import Perm
+from engine.models.outbox import (
+    CHANNELS,
+    LOCALES,
+    STATUSES,
+    OutboxMessage,
+    OutboxMessageDocument,
+)
+from engine.services.unit_of_work import UnitOfWork
+
+# Who may read messages (they hold customers' addresses and texts).
+_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message as lists and the API show it."""
+
+    id: int
+    channel: str
+    recipient: str
+    locale: str
+    template: str | None
+    status: str
+    attempts: int
+    contact_id: int | None
+    document_ids: tuple[int, ...]
+    idempotency_key: str
+    origin: str
+    provider_message_id: str | None
+    last_error: str | None
+    subject: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    failed_at: datetime | None
+
+
+def enqueue_message(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    recipient: str,
+    locale: str,
+    context: Mapping[str, Any],
+    idempotency_key: str,
+    template: str | None = None,
+    subject_source: str | None = None,
+    body_source: str | None = None,
+    contact_id: int | None = None,
+    document_ids: Iterable[int] = (),
+    attach_documents: bool = False,
+    origin: str = "",
+) -> int:
+    """Stage an outbox message in the caller's open unit of work; return its id.
+
+    The caller commits. A second call with the same ``idempotency_key`` returns the
+    existing message's id and stages nothing (a retried command never sends twice).
+    Raises ValidationFailed naming the field for an unknown channel or locale, an empty
+    recipient or key, or neither/both of template and body_source.
+    """
+    _validate(channel, recipient, locale, idempotency_key, template, body_source)
+    existing = uow.outbox.id_for_key(idempotency_key)
+    if existing is not None:
+        return existing
+    now = clock.now()
+    message = OutboxMessage(
+        channel=channel,
+        recipient=recipient.strip(),
+        locale=locale,
+        template=template,
+        subject_source=subject_source,
+        body_source=body_source,
+        context=dict(context),
+        contact_id=contact_id,
+        attach_documents=attach_documents,
+        idempotency_key=idempotency_key,
+        origin=origin[:100],
+        status="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    message.document_links = [
+        OutboxMessageDocument(document_id=doc_id, position=i)
+        for i, doc_id in enumerate(dict.fromkeys(document_ids))
+    ]
+    # A concurrent transaction may stage the same key between our look-up and our
+    # insert: the savepoint keeps the caller's other work when the unique key collides.
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(message)
+            uow.session.flush()
+    except IntegrityError:
+        existing = uow.outbox.id_for_key(idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    return message.id
+
+
+def list_messages(
+    uow: UnitOfWork,
+    *,
+    actor_id: int | None = None,
+    contact_id: int | None = None,
+    document_id: int | None = None,
+    status: str | None = None,
+    channel: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[MessageView]:
+    """Return messages, newest first, in a unit of work of their own.
+
+    With ``actor_id`` the user must hold view_all, manage_contacts or record_payments
+    (raises PermissionDenied). Inside an already open unit of work use
+    ``uow.outbox.list(...)`` and :func:`message_view` instead.
+    """
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed.single("status", f"must be one of {', '.join(STATUSES)}")
+    with uow:
+        if actor_id is not None:
+            user = uow.users.get(actor_id)
+            if not any(perm in user.permissions for perm in _READERS):
+                raise PermissionDenied("you may not read customer messages")
+        rows = uow.outbox.list(
+            contact_id=contact_id,
+            document_id=document_id,
+            status=status,
+            channel=channel,
+            limit=min(max(limit, 1), 500),
+            offset=max(offset, 0),
+        )
+        return [message_view(row) for row in rows]
+
+
+def message_view(message: OutboxMessage) -> MessageView:
+    """Return the plain view of a loaded message."""
+    return MessageView(
+        id=message.id,
+        channel=message.channel,
+        recipient=message.recipient,
+        locale=message.locale,
+        template=message.template,
+        status=message.status,
+        attempts=message.attempts,
+        contact_id=message.contact_id,
+        document_ids=tuple(message.document_ids),
+        idempotency_key=message.idempotency_key,
+        origin=message.origin,
+        provider_message_id=message.provider_message_id,
+        last_error=message.last_error,
+        subject=message.rendered_subject,
+        created_at=message.created_at,
+        updated_at=message.updated_at,
+        next_attempt_at=message.next_attempt_at,
+        sent_at=message.sent_at,
+        delivered_at=message.delivered_at,
+        failed_at=message.failed_at,
+    )
+
+
+def _validate(
+    channel: str,
+    recipient: str,
+    locale: str,
+    idempotency_key: str,
+    template: str | None,
+    body_source: str | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if channel not in CHANNELS:
+        errors["channel"] = f"must be one of {', '.join(CHANNELS)}"
+    if locale not in LOCALES:
+        errors["locale"] = f"must be one of {', '.join(LOCALES)}"
+    if not recipient or not recipient.strip():
+        errors["recipient"] = "is required"
+    elif len(recipient) > 254:
+        errors["recipient"] = "is longer than 254 characters"
+    if not idempotency_key or len(idempotency_key) > 200:
+        errors["idempotency_key"] = "is required, at most 200 characters"
+    if (template is None) == (body_source is None):
+        errors["template"] = "give either a template name or body_source, not both"
+    if errors:
+        raise ValidationFailed(errors)
