@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.domain.errors import ValidationFailed
@@ -16,12 +16,35 @@ class Settings:
 
     data_dir: Path
     database_url: str
-    secret_key: str
+    secret_key: str = field(repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
-    broker_url: str | None = None
+    broker_url: str | None = field(default=None, repr=False)  # may hold a password
     default_locale: str = "fa"
     token_ttl_hours: int = 24 * 30
+    # Notifications (SPEC C4, E5; docs/notifications.md). Secrets are kept out of repr
+    # so a logged Settings never shows them.
+    email_backend: str = "file"  # sendgrid | smtp | file
+    sms_backend: str = "file"  # twilio | file
+    mail_from: str = "cartable@localhost"
+    sendgrid_api_key: str | None = field(default=None, repr=False)
+    sendgrid_host: str = "https://api.sendgrid.com"
+    sendgrid_webhook_public_key: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = field(default=None, repr=False)
+    twilio_from: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    # The address providers reach the webhooks at (Twilio status callbacks).
+    public_url: str | None = None
+    provider_timeout_seconds: float = 10.0
+    outbox_lease_seconds: int = 120
+    outbox_max_attempts: int = 8
+    outbox_retry_base_seconds: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -41,7 +64,52 @@ class Settings:
             broker_url=env.get("CARTABLE_BROKER_URL") or None,
             default_locale=env.get("CARTABLE_DEFAULT_LOCALE", "fa"),
             token_ttl_hours=int(env.get("CARTABLE_TOKEN_TTL_HOURS", str(24 * 30))),
+            **_notification_settings(env),
         )
+
+
+_BACKENDS = {
+    "CARTABLE_EMAIL_BACKEND": ("sendgrid", "smtp", "file"),
+    "CARTABLE_SMS_BACKEND": ("twilio", "file"),
+}
+
+
+def _notification_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Read the CARTABLE_* variables of the notification workers (C4)."""
+    for name, allowed in _BACKENDS.items():
+        if env.get(name, "file") not in allowed:
+            raise ValidationFailed.single(name, f"must be one of {', '.join(allowed)}")
+    numbers = {
+        "CARTABLE_SMTP_PORT": "25",
+        "CARTABLE_OUTBOX_LEASE_SECONDS": "120",
+        "CARTABLE_OUTBOX_MAX_ATTEMPTS": "8",
+        "CARTABLE_OUTBOX_RETRY_BASE_SECONDS": "30",
+    }
+    for name, default in numbers.items():
+        if not env.get(name, default).isdigit():
+            raise ValidationFailed.single(name, "must be a whole number")
+    return {
+        "email_backend": env.get("CARTABLE_EMAIL_BACKEND", "file"),
+        "sms_backend": env.get("CARTABLE_SMS_BACKEND", "file"),
+        "mail_from": env.get("CARTABLE_MAIL_FROM", "cartable@localhost"),
+        "sendgrid_api_key": env.get("CARTABLE_SENDGRID_API_KEY") or None,
+        "sendgrid_host": env.get("CARTABLE_SENDGRID_HOST") or "https://api.sendgrid.com",
+        "sendgrid_webhook_public_key": env.get("CARTABLE_SENDGRID_WEBHOOK_PUBLIC_KEY") or None,
+        "twilio_account_sid": env.get("CARTABLE_TWILIO_ACCOUNT_SID") or None,
+        "twilio_auth_token": env.get("CARTABLE_TWILIO_AUTH_TOKEN") or None,
+        "twilio_from": env.get("CARTABLE_TWILIO_FROM") or None,
+        "twilio_base_url": env.get("CARTABLE_TWILIO_BASE_URL") or "https://api.twilio.com",
+        "smtp_host": env.get("CARTABLE_SMTP_HOST", "127.0.0.1"),
+        "smtp_port": int(env.get("CARTABLE_SMTP_PORT", "25")),
+        "smtp_user": env.get("CARTABLE_SMTP_USER") or None,
+        "smtp_password": env.get("CARTABLE_SMTP_PASSWORD") or None,
+        "smtp_starttls": env.get("CARTABLE_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+        "public_url": env.get("CARTABLE_PUBLIC_URL") or None,
+        "provider_timeout_seconds": float(env.get("CARTABLE_PROVIDER_TIMEOUT_SECONDS", "10")),
+        "outbox_lease_seconds": int(env.get("CARTABLE_OUTBOX_LEASE_SECONDS", "120")),
+        "outbox_max_attempts": int(env.get("CARTABLE_OUTBOX_MAX_ATTEMPTS", "8")),
+        "outbox_retry_base_seconds": int(env.get("CARTABLE_OUTBOX_RETRY_BASE_SECONDS", "30")),
+    }
 
 
 def _dev_secret(data_dir: Path) -> str:
