@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
+from flask_smorest import abort
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -32,7 +32,9 @@ class Api:
                 user = self.uow.users.by_username(username)
                 assert user is not None, username
                 user_id = user.id
-            self._tokens[username] = issue_token(self.uow, user_id=user_id, ttl_hours=1).token
+            # A month: tests travel in time with time-machine.
+            issued = issue_token(self.uow, user_id=user_id, ttl_hours=24 * 30)
+            self._tokens[username] = issued.token
         return self._tokens[username]
 
     def call(self, method: str, path: str, as_: str = "admin", json: Any = None, **kw: Any) -> Any:

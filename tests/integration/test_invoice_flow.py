@@ -3,26 +3,8 @@ paid (SPEC I2, I3, I5, I7, I8, C1, C2, T3.13-T3.15)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.integration.conftest import Api
-
-
-def i7_invoice(api: Api, ids: dict[str, int], as_: str = "clerk", **extra: Any) -> dict[str, Any]:
-    body = {
-        "type": "sales_invoice",
-        "contact_id": ids["sameri"],
-        "lines": [{"product_id": ids["desk"], "quantity": "1", "unit_price": "90000000"}],
-        **extra,
-    }
-    return api.ok("POST", "/api/v1/documents", body, as_=as_, status=201)
-
-
-def task_of(api: Api, document_id: int, cartable: str, as_: str) -> dict[str, Any]:
-    tasks = api.ok("GET", f"/api/v1/tasks?cartable={cartable}", as_=as_)
-    matching = [t for t in tasks if t["document_id"] == document_id]
-    assert len(matching) == 1, tasks
-    return matching[0]
+from tests.integration.flows import i7_invoice, task_of
 
 
 def test_i7_invoice_totals_exactly_98_100_000_rial(api: Api, ids: dict[str, int]) -> None:

@@ -26,9 +26,6 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
         except ValidationFailed as error:
             raise ValidationError(next(iter(error.fields.values()))[0]) from error
 
-    def _jsonschema_type_mapping(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": "^-?[0-9۰-۹٠-٩.,٫٬]+$"}
-
 
 class LocalInteger(fields.Integer):
     """An integer that may arrive as a string of Persian or Arabic digits."""

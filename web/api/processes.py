@@ -21,7 +21,9 @@ class InstanceOut(Schema):
     id = fields.Integer()
     process_id = fields.String()
     version = fields.Integer()
-    status = fields.String()
+    state = fields.String(
+        attribute="status", metadata={"description": "running, completed or cancelled"}
+    )
     document_id = fields.Integer(allow_none=True)
     current_element_ids = fields.List(fields.String())
     path = fields.List(fields.String())
@@ -41,7 +43,7 @@ class VersionOut(Schema):
 @blp.route("/process-instances/<int:instance_id>", methods=["GET"])
 @blp.response(200, InstanceOut)
 def instance(instance_id: int) -> Any:
-    """Return an instance's status, current BPMN element ids and the path taken."""
+    """Return an instance's state, current BPMN element ids and the path taken."""
     return get_instance(new_uow(), instance_id=instance_id)
 
 
