@@ -60,7 +60,14 @@ def deploy_process(
     """
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
-        info = _deploy(uow, process_id, files, actor_id, comment)
+        latest = _latest_files(uow)
+        # Call activities resolve against the newest stored file of every process, so
+        # a designer deploys one diagram at a time (the checksum covers only the files
+        # the process really reaches).
+        known = {name: xml for bundle in latest.values() for name, xml in bundle.items()}
+        info = _deploy(uow, process_id, {**known, **files}, actor_id, comment)
+        if info.created:
+            _redeploy_callers(uow, process_id, files, latest, actor_id)
         uow.audit.record(
             actor_id=actor_id,
             action="process.deploy",
@@ -70,6 +77,32 @@ def deploy_process(
         )
         uow.commit()
     return info
+
+
+def _latest_files(uow: UnitOfWork) -> dict[str, dict[str, bytes]]:
+    """Return the files of each process's newest version, by process id."""
+    latest: dict[str, dict[str, bytes]] = {}
+    for version in uow.processes.versions():  # newest first within each process
+        latest.setdefault(
+            version.process_id, {k: v.encode() for k, v in version.bpmn_files.items()}
+        )
+    return latest
+
+
+def _redeploy_callers(
+    uow: UnitOfWork,
+    process_id: str,
+    files: Mapping[str, bytes],
+    latest: Mapping[str, Mapping[str, bytes]],
+    actor_id: int,
+) -> None:
+    """A process reaches others through call activities, and each version bundles the
+    files it calls. New instances of a caller should run the newest callee (latest
+    binding, as in Camunda), so a caller whose bundle holds a replaced file gets a new
+    version with it; running instances keep the version they started with."""
+    for caller, bundle in latest.items():
+        if caller != process_id and set(files) & set(bundle):
+            _deploy(uow, caller, {**bundle, **files}, actor_id, f"follows {process_id}")
 
 
 def _deploy(

@@ -8,6 +8,7 @@ from datetime import timedelta
 import time_machine
 
 from engine import clock
+from engine.services.processes import BPMN_DIR
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
 from tests.integration.conftest import Api
@@ -202,3 +203,49 @@ def test_edit_restricted_to_the_step_holder(api: Api, ids: dict[str, int]) -> No
 
 def _hours(n: int) -> timedelta:
     return timedelta(hours=n)
+
+
+def test_a_redeployed_approval_process_reaches_new_quotes_but_not_running_ones(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """C3 and ARCHITECTURE §5: versions are stored; running instances keep theirs; the
+    quote process calls the newest approval process (latest binding)."""
+    xml = (
+        (BPMN_DIR / "document_approval.bpmn")
+        .read_bytes()
+        .replace(b'name="Document approval"', b'name="Document approval, second edition"')
+    )
+    response = api.call(
+        "POST",
+        "/api/v1/processes/document_approval/versions",
+        "admin",
+        data=xml,
+        content_type="application/xml",
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["version"] == 2
+    with uow:
+        quote = uow.processes.latest_version("quote_to_invoice")
+        assert quote.version == 2 and quote.comment == "follows document_approval"
+        assert quote.bpmn_files["document_approval.bpmn"] == xml.decode()
+
+    again = api.call(
+        "POST",
+        "/api/v1/processes/quote_to_invoice/versions",
+        "admin",
+        data=(BPMN_DIR / "quote_to_invoice.bpmn").read_bytes(),
+        content_type="application/xml",
+    )
+    assert again.status_code == 201, again.get_json()
+    body = again.get_json()
+    assert (body["version"], body["created"]) == (2, False), "resolved the stored approval"
+    assert (
+        api.call(
+            "POST",
+            "/api/v1/processes/quote_to_invoice/versions",
+            "clerk",
+            data=xml,
+            content_type="application/xml",
+        ).status_code
+        == 403
+    )
