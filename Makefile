@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Compiled translation catalogs (built, not committed; docs/ui.md).
+PO_FILES := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test test-sqlite test-postgres lint bench services clean
 
@@ -13,18 +16,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(MO_FILES)
 	$(BIN)/cartable run
 
 services:
 	./scripts/services.sh
 
-test: $(STAMP) services lint test-sqlite test-postgres
+test: $(STAMP) services browser lint test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(MO_FILES)
 	$(BIN)/pytest -q -p no:cacheprovider tests
 
-test-postgres: $(STAMP) services
+test-postgres: $(STAMP) $(MO_FILES) services
 	CARTABLE_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 lint: $(STAMP)
@@ -36,3 +39,21 @@ bench: $(STAMP) services
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Web app (docs/ui.md): translation catalogs, the browser for browser tests, screenshots.
+.PHONY: translations browser screenshots
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -f -i $< -o $@
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Cartable -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -f -d web/translations
+
+browser:
+	./scripts/ensure-chromium.sh
+
+screenshots: $(STAMP) $(MO_FILES) browser
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots

@@ -11,6 +11,7 @@ from engine.db import make_engine, make_session_factory
 from web.api.fields import DecimalString, LocalDate, LocalInteger
 from web.context import Cartable
 from web.errors import CartableApi, register_error_handlers
+from web.ui import init_ui
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register_field(LocalDate, "string", "date")
     _register_blueprints(api)
     register_error_handlers(app)
+    init_ui(app)  # the web pages (docs/ui.md)
     logging.getLogger("engine").setLevel(logging.INFO)
     return app
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 
 from engine.models.audit import AuditEntry
-from engine.models.users import ApiToken, Role, User
+from engine.models.users import ApiToken, Role, User, user_roles
 from engine.repositories.base import Repository
+
+# Where the current request comes from; the web layer sets it per request so every
+# audit row says "from where" (E2) without each service passing it along.
+REMOTE_ADDR: ContextVar[str | None] = ContextVar("cartable_remote_addr", default=None)
 
 
 class UserRepository(Repository[User]):
@@ -32,6 +37,15 @@ class UserRepository(Repository[User]):
         """Return the unexpired token with this hash, or None."""
         stmt = select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.expires_at > now)
         return self.session.scalars(stmt).first()
+
+    def all_by_name(self) -> list[User]:
+        """Return every user, by login name."""
+        return list(self.session.scalars(select(User).order_by(User.username)))
+
+    def role_counts(self) -> dict[int, int]:
+        """Return {role id: number of users holding it}."""
+        stmt = select(user_roles.c.role_id, func.count()).group_by(user_roles.c.role_id)
+        return {role_id: int(n) for role_id, n in self.session.execute(stmt)}
 
     def with_permission(self, permission: str) -> list[User]:
         """Return active users holding ``permission`` through a role."""
@@ -61,6 +75,40 @@ class AuditRepository(Repository[AuditEntry]):
                 entity=entity,
                 entity_id=None if entity_id is None else str(entity_id),
                 details=details or {},
-                remote_addr=remote_addr,
+                remote_addr=remote_addr or REMOTE_ADDR.get(),
             )
         )
+
+    def search(
+        self,
+        *,
+        actor_id: int | None = None,
+        action: str | None = None,
+        entity: str | None = None,
+        text: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """Return audit rows newest first, filtered by who, what and when."""
+        stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        if actor_id is not None:
+            stmt = stmt.where(AuditEntry.actor_id == actor_id)
+        if action:
+            stmt = stmt.where(AuditEntry.action.startswith(action))
+        if entity:
+            stmt = stmt.where(AuditEntry.entity == entity)
+        if text:
+            stmt = stmt.where(
+                or_(
+                    AuditEntry.entity_id == text,
+                    AuditEntry.remote_addr == text,
+                    cast(AuditEntry.details, String).contains(text),
+                )
+            )
+        if since is not None:
+            stmt = stmt.where(AuditEntry.at >= since)
+        if until is not None:
+            stmt = stmt.where(AuditEntry.at < until)
+        return list(self.session.scalars(stmt.limit(limit).offset(offset)))

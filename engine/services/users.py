@@ -34,6 +34,7 @@ class UserView:
     locale: str
     roles: list[str]
     permissions: list[str]
+    is_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
             locale=user.locale,
             roles=[r.name for r in user.roles],
             permissions=sorted(user.permissions),
+            is_active=user.is_active,
         )
 
 

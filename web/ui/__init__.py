@@ -1,0 +1,118 @@
+"""The server-rendered web app (Jinja + htmx): languages, sessions, CSRF, page blueprints.
+
+``init_ui(app)`` wires everything; docs/ui.md tells how to add a page.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Blueprint, Flask, g, redirect, request, url_for
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from engine.domain.permissions import Perm
+from engine.repositories.users import REMOTE_ADDR
+from web.auth import can, init_login
+from web.ui.formatting import register_filters
+from web.ui.i18n import LANGUAGES, TRANSLATIONS_DIR, compile_catalogs, direction, select_locale
+from web.ui.labels import register_labels
+from web.ui.nav import visible_nav
+
+babel = Babel()
+csrf = CSRFProtect()
+
+# Assets (templates and static files) live with this package; every page blueprint
+# finds templates here, and static files are served under /ui/static.
+assets = Blueprint(
+    "ui",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/ui/static",
+)
+
+# Paths that authenticate otherwise (bearer tokens, provider signatures): no CSRF there.
+CSRF_EXEMPT_PREFIXES = ("/api/", "/webhooks/")
+
+
+def init_ui(app: Flask) -> None:
+    """Configure sessions, CSRF, Babel and the filters, and register the page blueprints."""
+    settings = app.extensions["cartable"].settings
+    secure = os.environ.get("CARTABLE_SECURE_COOKIES")
+    # Secure cookies need HTTPS; the embedded default serves plain HTTP on loopback.
+    secure_cookies = (
+        secure == "1" if secure is not None else settings.host not in ("127.0.0.1", "localhost")
+    )
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        SESSION_COOKIE_NAME="cartable_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure_cookies,
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"),
+    )
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    init_login(app)
+    register_filters(app)
+    register_labels(app)
+    app.before_request(_before_request)
+    app.teardown_request(_teardown_request)
+    app.context_processor(_template_globals)
+    app.register_blueprint(assets)
+    _register_pages(app)
+
+
+def _register_pages(app: Flask) -> None:
+    # The factory wiring blueprints: the one accepted place for imports in a function.
+    from web.auth.routes import bp as auth_pages
+    from web.ui.admin import bp as admin_pages
+    from web.ui.cartable import bp as cartable_pages
+    from web.ui.documents import bp as document_pages
+    from web.ui.processes import bp as process_pages
+
+    for bp in (auth_pages, cartable_pages, document_pages, process_pages, admin_pages):
+        app.register_blueprint(bp)
+    app.add_url_rule("/", "home", _home)
+
+
+def _home() -> Response:
+    return redirect(url_for("cartable.index" if current_user.is_authenticated else "account.login"))
+
+
+def _before_request() -> None:
+    g.remote_addr_token = REMOTE_ADDR.set(request.remote_addr)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith(
+        CSRF_EXEMPT_PREFIXES
+    ):
+        csrf.protect()
+
+
+def _teardown_request(_exc: BaseException | None) -> None:
+    token = g.pop("remote_addr_token", None)
+    if token is not None:
+        REMOTE_ADDR.reset(token)
+
+
+def _template_globals() -> dict[str, Any]:
+    locale = get_locale()
+    lang = locale.language if locale is not None else "fa"
+    return {
+        "lang": lang,
+        "text_dir": direction(lang),
+        "languages": LANGUAGES,
+        "can": can,
+        "Perm": Perm,
+        "nav_items": visible_nav,
+    }

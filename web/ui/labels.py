@@ -1,0 +1,127 @@
+"""Translated names of the codes the engine stores (states, roles, steps, history lines).
+
+The engine keeps stable English codes; pages show these labels in the page's language.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+STATES = {
+    "draft": _l("Draft"),
+    "awaiting_approval": _l("Awaiting approval"),
+    "awaiting_numbering": _l("Awaiting numbering"),
+    "posted": _l("Posted"),
+    "partially_paid": _l("Partially paid"),
+    "paid": _l("Paid"),
+    "confirmed": _l("Confirmed"),
+    "delivered": _l("Delivered"),
+    "invoiced": _l("Invoiced"),
+    "cancelled": _l("Cancelled"),
+}
+TYPES = {
+    "sales_quote": _l("Sales quote"),
+    "sales_invoice": _l("Sales invoice"),
+    "sales_return": _l("Sales return"),
+    "purchase_quote": _l("Purchase quote"),
+    "purchase_invoice": _l("Purchase invoice"),
+    "purchase_return": _l("Purchase return"),
+}
+CARTABLES = {
+    "approval": _l("Approval"),
+    "numbering": _l("Numbering"),
+    "sales": _l("Sales"),
+    "warehouse": _l("Warehouse"),
+    "author": _l("My drafts"),
+}
+STEPS = {
+    "approve_document": _l("Approve document"),
+    "number_document": _l("Number document"),
+    "revise_document": _l("Revise document"),
+    "confirm_quote": _l("Confirm quote"),
+    "deliver_order": _l("Deliver order"),
+}
+ROLES = {
+    "admin": _l("Administrator"),
+    "approver": _l("Approver"),
+    "numberer": _l("Numberer"),
+    "clerk": _l("Sales clerk"),
+    "accountant": _l("Accountant"),
+    "designer": _l("Process designer"),
+    "viewer": _l("Viewer"),
+}
+PERMISSIONS = {
+    "create": _l("Create documents"),
+    "edit": _l("Edit documents"),
+    "edit_after_approval": _l("Edit after approval"),
+    "delete": _l("Delete documents"),
+    "approve": _l("Approve"),
+    "number": _l("Number"),
+    "sell": _l("Confirm quotes"),
+    "deliver": _l("Record deliveries"),
+    "cancel": _l("Cancel posted documents"),
+    "record_payments": _l("Record payments"),
+    "manage_contacts": _l("Manage contacts"),
+    "manage_products": _l("Manage products"),
+    "view_all": _l("View all"),
+    "assign_tasks": _l("Assign tasks"),
+    "design_processes": _l("Design processes"),
+    "manage_types": _l("Manage document types"),
+    "manage_users": _l("Manage users"),
+    "view_audit": _l("View the audit log"),
+}
+EVENTS = {
+    "created": _l("Created"),
+    "updated": _l("Edited"),
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "number_approved": _l("Numbering approved"),
+    "numbered": _l("Numbered"),
+    "posted": _l("Posted"),
+    "cancelled": _l("Cancelled"),
+    "reversed": _l("Reversed"),
+    "confirmed": _l("Confirmed"),
+    "confirm_requested": _l("Confirmed"),
+    "delivered": _l("Delivered"),
+    "delivery_recorded": _l("Delivery recorded"),
+    "invoiced": _l("Invoiced"),
+    "resubmitted": _l("Resubmitted"),
+    "payment": _l("Payment"),
+}
+DECISIONS = {
+    "approve": _l("Approve"),
+    "reject": _l("Reject"),
+    "confirm": _l("Confirm"),
+    "deliver": _l("Deliver"),
+    "resubmit": _l("Resubmit"),
+}
+INSTANCE_STATUS = {
+    "running": _l("Running"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "error": _l("Error"),
+}
+
+
+def _label(table: dict[str, object], code: str | None, fallback: str | None = None) -> str:
+    if code is None:
+        return ""
+    found = table.get(code)
+    return str(found) if found is not None else (fallback or code)
+
+
+def register_labels(app: Flask) -> None:
+    """Make the label functions available to every template."""
+    app.jinja_env.globals.update(
+        state_label=lambda c: _label(STATES, c),
+        type_label=lambda c, name=None: _label(TYPES, c, name),
+        cartable_label=lambda c: _label(CARTABLES, c),
+        step_label=lambda c, name=None: _label(STEPS, c, name),
+        role_label=lambda c: _label(ROLES, c),
+        perm_label=lambda c: _label(PERMISSIONS, c),
+        event_label=lambda c: _label(EVENTS, c),
+        decision_label=lambda c: _label(DECISIONS, c),
+        instance_status_label=lambda c: _label(INSTANCE_STATUS, c),
+    )

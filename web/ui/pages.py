@@ -1,0 +1,109 @@
+"""What every page blueprint shares: HTML error answers, safe redirects, form helpers.
+
+Build a page blueprint with :func:`ui_blueprint` so domain errors come back as a page
+(or, for an htmx call, as a message in the flash area) instead of the API's JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from engine.domain.errors import (
+    CartableError,
+    Conflict,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+
+STATUS: dict[type[CartableError], int] = {
+    ValidationFailed: 422,
+    NotFound: 404,
+    PermissionDenied: 403,
+    InvalidState: 409,
+    Conflict: 409,
+}
+
+
+def ui_blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
+    """Return a page blueprint whose errors render as HTML in the page's language."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.register_error_handler(CartableError, _domain_error)
+    bp.register_error_handler(CSRFError, _csrf_error)
+    bp.register_error_handler(HTTPException, _http_error)
+    return bp
+
+
+def is_htmx() -> bool:
+    """Tell whether the request comes from htmx (answer a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(target: str | None, default: str = "/cartable") -> str:
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect)."""
+    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def back_to(default_endpoint: str, **values: Any) -> Response:
+    """Redirect to the form's ``next`` field when it is safe, else to an endpoint."""
+    return redirect(safe_next(request.form.get("next"), url_for(default_endpoint, **values)))
+
+
+def error_message(error: CartableError) -> str:
+    """Return a user-facing message: the translated kind of error, then the details."""
+    if isinstance(error, ValidationFailed):
+        return _("Please correct: %(fields)s", fields=", ".join(error.fields))
+    if isinstance(error, PermissionDenied):
+        return _("You are not allowed to do this.")
+    if isinstance(error, NotFound):
+        return _("Not found.")
+    if isinstance(error, Conflict):
+        return _("Someone else changed this first; reload the page and try again.")
+    if isinstance(error, InvalidState):
+        return _("This cannot be done in the current state.")
+    return _("The request could not be completed.")
+
+
+def _render_error(code: int, message: str, details: str = "") -> ResponseReturnValue:
+    if is_htmx():
+        html = render_template("partials/flash_error.html", message=message, details=details)
+        return html, code, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+    return render_template("error.html", code=code, message=message, details=details), code
+
+
+def _domain_error(error: CartableError) -> ResponseReturnValue:
+    code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
+    return _render_error(code, error_message(error), error.message)
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return _render_error(400, _("The form expired; reload the page and try again."))
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    messages = {
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        405: _("This address does not accept that request."),
+    }
+    return _render_error(code, messages.get(code, _("The request could not be completed.")))
+
+
+def flash_done(message: str) -> None:
+    """Queue a success message for the next page."""
+    flash(message, "success")
