@@ -13,6 +13,7 @@ from engine.models.documents import (
 from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAllocation
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
+from engine.models.saved_filters import SavedFilter
 from engine.models.users import ApiToken, Role, User
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 
@@ -38,6 +39,7 @@ __all__ = [
     "ProcessVersion",
     "Product",
     "Role",
+    "SavedFilter",
     "StockMove",
     "User",
     "Warehouse",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
@@ -81,6 +83,23 @@ class ProcessRepository(Repository[ProcessInstance]):
         return list(self.session.scalars(stmt))
 
 
+@dataclass(frozen=True)
+class TaskQuery:
+    """Filters and order of a cartable page (ARCHITECTURE §6)."""
+
+    cartable: str | None = None
+    document_type: str | None = None
+    contact: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    overdue: bool = False
+    mine: bool = False
+    sort: str = "created"  # created | due | priority | amount
+    descending: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
 class TaskRepository(Repository[HumanTask]):
     model = HumanTask
     label = "task"
@@ -128,6 +147,55 @@ class TaskRepository(Repository[HumanTask]):
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
         stmt = stmt.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
         return list(self.session.scalars(stmt))
+
+    def search(
+        self,
+        *,
+        user_id: int,
+        lanes: Iterable[str],
+        query: TaskQuery,
+        now: datetime,
+    ) -> tuple[list[HumanTask], int]:
+        """Return one page of the user's open tasks, filtered and sorted, and the match count.
+
+        Reads only this table (and its indexes): never a workflow state.
+        """
+        lanes = list(lanes)
+        visible = (
+            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
+            if lanes
+            else (HumanTask.assignee_id == user_id)
+        )
+        conditions = [HumanTask.status == "open", visible]
+        if query.cartable:
+            conditions.append(HumanTask.lane == query.cartable)
+        if query.document_type:
+            conditions.append(HumanTask.document_type == query.document_type)
+        if query.contact:
+            conditions.append(HumanTask.contact_name.contains(query.contact))
+        if query.amount_min is not None:
+            conditions.append(HumanTask.amount >= query.amount_min)
+        if query.amount_max is not None:
+            conditions.append(HumanTask.amount <= query.amount_max)
+        if query.overdue:
+            conditions.append(HumanTask.due_at < now)
+        if query.mine:
+            conditions.append(HumanTask.assignee_id == user_id)
+        total = self.session.scalar(select(func.count()).select_from(HumanTask).where(*conditions))
+        column = {
+            "due": HumanTask.due_at,
+            "priority": HumanTask.priority,
+            "amount": HumanTask.amount,
+        }.get(query.sort, HumanTask.created_at)
+        order = column.desc() if query.descending else column.asc()
+        stmt = (
+            select(HumanTask)
+            .where(*conditions)
+            .order_by(order.nulls_last(), HumanTask.id)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        return list(self.session.scalars(stmt)), int(total or 0)
 
     def count_open(self) -> int:
         """Return how many tasks are open."""

@@ -11,6 +11,7 @@ from engine import clock
 from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm, lanes_for
 from engine.models.workflow import HumanTask
+from engine.repositories.workflow import TaskQuery
 from engine.services.access import load_actor
 from engine.services.operators import Operators
 from engine.services.steps import check_may_work, complete_task_row
@@ -65,6 +66,43 @@ def list_cartable(
             offset=offset,
         )
         return [task_view(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CartablePage:
+    tasks: list[TaskView]
+    total: int
+
+
+SORTS = ("created", "due", "priority", "amount")
+
+
+def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> CartablePage:
+    """Return one filtered, sorted page of the actor's cartable and how many tasks match.
+
+    Only the task index is read, never a serialized workflow (ARCHITECTURE §5).
+    """
+    errors: dict[str, str] = {}
+    if query.cartable is not None and query.cartable not in CARTABLES:
+        errors["cartable"] = f"must be one of: {', '.join(CARTABLES)}"
+    if query.sort not in SORTS:
+        errors["sort"] = f"must be one of: {', '.join(SORTS)}"
+    if (
+        query.amount_min is not None
+        and query.amount_max is not None
+        and query.amount_min > query.amount_max
+    ):
+        errors["amount_max"] = "must not be below the minimum"
+    if not 1 <= query.limit <= 500 or query.offset < 0:
+        errors["limit"] = "must be from 1 to 500 (offset 0 or more)"
+    if errors:
+        raise ValidationFailed(errors)
+    with uow:
+        actor = load_actor(uow, actor_id)
+        rows, total = uow.tasks.search(
+            user_id=actor.id, lanes=lanes_for(actor.permissions), query=query, now=clock.now()
+        )
+        return CartablePage([task_view(row) for row in rows], total)
 
 
 def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
