@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_SORT_KEYS=False,
     )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian names stay readable
     engine = make_engine(settings.database_url)
     app.extensions["cartable"] = Cartable(settings, engine, make_session_factory(engine))
     api = CartableApi(app)
