@@ -34,7 +34,7 @@ _BASE_CSS = """
 @page { size: A4; margin: 16mm 14mm; }
 html { font-family: FAMILY, sans-serif; font-size: 10pt; }
 html[dir=rtl] { direction: rtl; }
-bdi, .ltr { unicode-bidi: isolate; direction: ltr; }
+bdi, .ltr { direction: ltr; }
 table { border-collapse: collapse; width: 100%; }
 """.replace("FAMILY", FONT_FAMILY)
 
@@ -45,7 +45,7 @@ class FontMissing(RuntimeError):
 
 def ltr(text: object) -> str:
     """Return ``text`` escaped and wrapped in ``<bdi dir="ltr">`` for an RTL page."""
-    return f'<bdi dir="ltr">{escape(str(text))}</bdi>'
+    return f'<bdi dir="ltr">\u2066{escape(str(text))}\u2069</bdi>'
 
 
 def text_direction(language: str) -> str:

@@ -57,10 +57,13 @@ def _register_blueprints(api: CartableApi) -> None:
         document_types,
         documents,
         payments,
+        printouts,
         processes,
         products,
         tasks,
     )
 
     for module in (auth, contacts, products, document_types, documents, tasks, payments, processes):
+        api.register_blueprint(module.blp)
+    for module in (printouts,):  # PDF, XLSX and reports (I9, I12, E7, F9, F10)
         api.register_blueprint(module.blp)

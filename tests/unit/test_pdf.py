@@ -71,7 +71,7 @@ def test_missing_font_dir_is_reported(tmp_path) -> None:  # type: ignore[no-unty
 
 
 def test_ltr_escapes_markup() -> None:
-    assert ltr("<b>&") == '<bdi dir="ltr">&lt;b&gt;&amp;</bdi>'
+    assert ltr("<b>&") == '<bdi dir="ltr">\u2066&lt;b&gt;&amp;\u2069</bdi>'
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("fa", "rtl"), ("ar", "rtl"), ("en", "ltr")])
