@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _register_blueprints(api)
     register_error_handlers(app)
     init_ui(app)  # the web pages (docs/ui.md)
+    _register_webhooks(app)  # after the UI so its CSRF protection can exempt them
     logging.getLogger("engine").setLevel(logging.INFO)
     return app
 
@@ -56,6 +57,7 @@ def _register_blueprints(api: CartableApi) -> None:
         contacts,
         document_types,
         documents,
+        messages,
         payments,
         printouts,
         processes,
@@ -67,3 +69,11 @@ def _register_blueprints(api: CartableApi) -> None:
         api.register_blueprint(module.blp)
     for module in (printouts,):  # PDF, XLSX and reports (I9, I12, E7, F9, F10)
         api.register_blueprint(module.blp)
+    for module in (messages,):  # outbox messages and their delivery status (C4, E5)
+        api.register_blueprint(module.blp)
+
+
+def _register_webhooks(app: Flask) -> None:
+    from web import webhooks
+
+    webhooks.init_app(app)

@@ -20,16 +20,22 @@ class OutboxRepository(Repository[OutboxMessage]):
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == idempotency_key)
         )
 
-    def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
-        """Return the message the provider knows by this id (webhooks), or None."""
+    def by_provider_id_for_update(self, provider_message_id: str) -> OutboxMessage | None:
+        """Return the message the provider knows by this id, locked until commit, or None."""
         return self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_message_id)
+            select(OutboxMessage)
+            .where(OutboxMessage.provider_message_id == provider_message_id)
+            .with_for_update(of=OutboxMessage)
+            .execution_options(populate_existing=True)
         ).first()
 
-    def by_key(self, idempotency_key: str) -> OutboxMessage | None:
-        """Return the message with this idempotency key, or None."""
+    def by_key_for_update(self, idempotency_key: str) -> OutboxMessage | None:
+        """Return the message with this idempotency key, locked until commit, or None."""
         return self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+            select(OutboxMessage)
+            .where(OutboxMessage.idempotency_key == idempotency_key)
+            .with_for_update(of=OutboxMessage)
+            .execution_options(populate_existing=True)
         ).first()
 
     def list(
@@ -114,7 +120,6 @@ class OutboxRepository(Repository[OutboxMessage]):
         stmt = (
             select(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
-            .where(OutboxMessage.status == "sending")
             .with_for_update(of=OutboxMessage)
             .execution_options(populate_existing=True)
         )

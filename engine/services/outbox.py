@@ -7,7 +7,8 @@ that causes it was committed, and nothing is sent for a rolled-back decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
+from engine.models.documents import Document
 from engine.models.outbox import (
     CHANNELS,
     LOCALES,
@@ -24,7 +26,10 @@ from engine.models.outbox import (
     OutboxMessage,
     OutboxMessageDocument,
 )
+from engine.services.posting import record_event
 from engine.services.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 # Who may read messages (they hold customers' addresses and texts).
 _READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
@@ -204,3 +209,146 @@ def _validate(
         errors["template"] = "give either a template name or body_source, not both"
     if errors:
         raise ValidationFailed(errors)
+
+
+# Status only moves forward; a late "queued" report never undoes "delivered".
+_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "failed": 3}
+
+
+def record_outcome(
+    uow: UnitOfWork,
+    *,
+    message_id: int,
+    token: str,
+    outcome: str,
+    provider_id: str | None = None,
+    detail: str | None = None,
+    max_attempts: int = 8,
+    retry_at: Callable[[int], datetime] | None = None,
+) -> str:
+    """Record a worker's send result (sent | retry | failed) if its claim still holds.
+
+    Returns the outcome recorded, "failed" when a retry exhausted ``max_attempts``, or
+    "lost" when another claim took the message over. A failure is written to the
+    message (status, last_error), to the history of each document it is about and to
+    the audit log, where the responsible user sees it (E5).
+    """
+    with uow:
+        message = uow.outbox.held(message_id, token)
+        if message is None:
+            return "lost"
+        now = clock.now()
+        if outcome == "retry" and message.attempts >= max_attempts:
+            outcome = "failed"
+            detail = f"{detail} (gave up after {message.attempts} attempts)"
+        if outcome == "sent":
+            _mark_sent(message, provider_id, now)
+            _history(uow, message, "message_sent", provider_id=message.provider_message_id)
+        elif outcome == "retry":
+            message.status = "queued"
+            message.last_error = detail
+            message.next_attempt_at = retry_at(message.attempts) if retry_at else now
+        else:
+            _mark_failed(uow, message, detail or "failed", now)
+        message.lease_until = None
+        message.claim_token = None
+        message.updated_at = now
+        uow.commit()
+        logger.info(
+            "message %s", outcome, extra={"message_id": message_id, "attempts": message.attempts}
+        )
+        return outcome
+
+
+def record_delivery_status(
+    uow: UnitOfWork,
+    *,
+    status: str,
+    idempotency_key: str | None = None,
+    provider_id: str | None = None,
+    detail: str | None = None,
+) -> int | None:
+    """Apply a provider's signed status report; return the message id, None if unknown.
+
+    Found by idempotency key (echoed by the provider) or provider id. Status only moves
+    forward (queued < sent < delivered | failed). A report that a message went out also
+    settles a message whose worker died before recording the send, so it is not resent.
+    """
+    if status not in STATUSES:
+        raise ValidationFailed.single("status", f"must be one of {', '.join(STATUSES)}")
+    with uow:
+        message = None
+        if idempotency_key:
+            message = uow.outbox.by_key_for_update(idempotency_key)
+        if message is None and provider_id:
+            message = uow.outbox.by_provider_id_for_update(provider_id)
+        if message is None:
+            return None
+        now = clock.now()
+        if provider_id and not message.provider_message_id:
+            message.provider_message_id = provider_id
+        if _RANK[status] > _RANK[message.status] or (
+            status == "failed" and message.status in ("sent", "delivered")
+        ):
+            if message.status == "sending":
+                message.lease_until = None
+                message.claim_token = None
+            _apply_status(uow, message, status, detail, now)
+        message.updated_at = now
+        uow.commit()
+        return message.id
+
+
+def _apply_status(
+    uow: UnitOfWork, message: OutboxMessage, status: str, detail: str | None, now: datetime
+) -> None:
+    if status == "failed":
+        _mark_failed(uow, message, detail or "the provider reported a failure", now)
+        return
+    if status in ("sent", "delivered") and message.sent_at is None:
+        message.sent_at = now
+    message.status = status
+    if status == "delivered":
+        message.delivered_at = now
+        _history(uow, message, "message_delivered")
+
+
+def _mark_sent(message: OutboxMessage, provider_id: str | None, now: datetime) -> None:
+    if message.status in ("queued", "sending"):  # a fast webhook may have said more
+        message.status = "sent"
+    if provider_id:
+        message.provider_message_id = provider_id
+    message.sent_at = message.sent_at or now
+    message.last_error = None
+
+
+def _mark_failed(uow: UnitOfWork, message: OutboxMessage, detail: str, now: datetime) -> None:
+    message.status = "failed"
+    message.failed_at = now
+    message.last_error = detail[:2000]
+    _history(uow, message, "message_failed", error=message.last_error)
+    uow.audit.record(
+        actor_id=None,
+        action="message_failed",
+        entity="contact" if message.contact_id else "outbox_message",
+        entity_id=message.contact_id or message.id,
+        details={"message_id": message.id, "channel": message.channel, "error": detail[:500]},
+    )
+    logger.warning("message failed", extra={"message_id": message.id, "channel": message.channel})
+
+
+def _history(uow: UnitOfWork, message: OutboxMessage, action: str, **details: object) -> None:
+    """Add a line to the history of every document the message is about (I8, E5)."""
+    for document_id in message.document_ids:
+        document = uow.session.get(Document, document_id)
+        if document is not None:
+            record_event(
+                uow,
+                document,
+                action,
+                actor_id=None,
+                message_id=message.id,
+                channel=message.channel,
+                recipient=message.recipient,
+                **details,
+            )

@@ -1,0 +1,118 @@
+"""POST /webhooks/sendgrid and POST /webhooks/twilio."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from engine import clock
+from engine.services.outbox import record_delivery_status
+from web.context import cartable, new_uow
+from web.errors import error_body
+from web.webhooks.signatures import sendgrid_valid, twilio_valid
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
+TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
+
+# SendGrid event -> our status; events not listed (deferred, spamreport, ...) change nothing.
+SENDGRID_STATUS = {
+    "processed": "sent",
+    "delivered": "delivered",
+    "open": "delivered",
+    "click": "delivered",
+    "bounce": "failed",
+    "dropped": "failed",
+    "blocked": "failed",
+}
+# Twilio MessageStatus -> our status.
+TWILIO_STATUS = {
+    "accepted": "queued",
+    "scheduled": "queued",
+    "queued": "queued",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+    "canceled": "failed",
+}
+
+
+def _forbidden() -> ResponseReturnValue:
+    return jsonify(error_body(403, "bad or missing signature")), 403
+
+
+@bp.route("/sendgrid", methods=["POST"])
+def sendgrid_events() -> ResponseReturnValue:
+    """Apply SendGrid's signed event batch to the messages it names."""
+    payload = request.get_data(as_text=True)
+    if not sendgrid_valid(
+        public_key=cartable().settings.sendgrid_webhook_public_key,
+        payload=payload,
+        signature=request.headers.get(SIGNATURE, ""),
+        timestamp=request.headers.get(TIMESTAMP, ""),
+        now=clock.now(),
+    ):
+        return _forbidden()
+    try:
+        events = json.loads(payload)
+    except ValueError:
+        return jsonify(error_body(400, "the body is not JSON")), 400
+    if not isinstance(events, list):
+        return jsonify(error_body(400, "expected a JSON list of events")), 400
+    updated = sum(1 for event in events if isinstance(event, dict) and _sendgrid_event(event))
+    return jsonify({"updated": updated})
+
+
+def _sendgrid_event(event: dict[str, Any]) -> bool:
+    status = SENDGRID_STATUS.get(str(event.get("event")))
+    if status is None:
+        return False
+    sg_id = str(event.get("sg_message_id") or "").split(".", 1)[0] or None
+    detail = str(event.get("reason") or event.get("response") or event.get("event"))
+    message_id = record_delivery_status(
+        new_uow(),
+        status=status,
+        idempotency_key=str(event["cartable_key"]) if event.get("cartable_key") else None,
+        provider_id=sg_id,
+        detail=f"SendGrid {event.get('event')}: {detail}"[:500],
+    )
+    return message_id is not None
+
+
+@bp.route("/twilio", methods=["POST"])
+def twilio_status() -> ResponseReturnValue:
+    """Apply Twilio's signed status callback to the message it names."""
+    settings = cartable().settings
+    url = request.url
+    if settings.public_url:  # behind a proxy Twilio signed the public address
+        url = settings.public_url.rstrip("/") + request.full_path.rstrip("?")
+    form = request.form.to_dict()
+    if not twilio_valid(
+        auth_token=settings.twilio_auth_token,
+        url=url,
+        params=form,
+        signature=request.headers.get("X-Twilio-Signature", ""),
+    ):
+        return _forbidden()
+    status = TWILIO_STATUS.get(form.get("MessageStatus", ""))
+    if status is None:
+        return jsonify({"updated": 0})
+    error = form.get("ErrorCode")
+    message_id = record_delivery_status(
+        new_uow(),
+        status=status,
+        idempotency_key=request.args.get("key") or None,
+        provider_id=form.get("MessageSid") or None,
+        detail=f"Twilio {form.get('MessageStatus')}" + (f" error {error}" if error else ""),
+    )
+    return jsonify({"updated": int(message_id is not None)})
