@@ -17,6 +17,10 @@ from engine.services.demo import DEMO_USERS, load_demo
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
+from notifications.celery_app import app as celery_app
+from notifications.channels import channels_for
+from notifications.dispatch import start_dispatch
+from notifications.outbox import send_due
 from web import create_app
 
 
@@ -66,9 +70,11 @@ def serve() -> None:
     settings = Settings.from_env()
     url = f"http://{settings.host}:{settings.port}"
     click.echo(f"Cartable on {url}/  (API: {url}/api/v1, OpenAPI: {url}/api/openapi.json)")
-    run_simple(
-        settings.host, settings.port, create_app(settings), threaded=True, use_reloader=False
-    )
+    app = create_app(settings)
+    # Committed outbox messages go out promptly: a Celery nudge with a broker, else a
+    # thread of this process (E8, docs/notifications.md).
+    start_dispatch(app.extensions["cartable"].session_factory, settings)
+    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
 
 
 @main.command()
@@ -118,6 +124,50 @@ def timers_run() -> None:
     """Fire the BPMN timers that are due now (beat runs this on a schedule)."""
     fired = run_due_timers(_uow(Settings.from_env()))
     click.echo(f"{fired} instance(s) advanced")
+
+
+@main.group()
+def outbox() -> None:
+    """Outbox (email, SMS, letter) commands (C4, E5)."""
+
+
+@outbox.command("send")
+@click.option("--batch", default=50, show_default=True, help="messages claimed at a time")
+def outbox_send(batch: int) -> None:
+    """Send every message due now, in this process, once (no broker needed)."""
+    settings = Settings.from_env()
+    report = send_due(_uow(settings), channels_for(settings), settings, batch=batch)
+    click.echo(
+        f"sent {report.sent}, recovered {report.recovered}, retry later {report.retried}, "
+        f"failed {report.failed}, skipped {report.skipped}"
+    )
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--beat", is_flag=True, help="also run the beat scheduler (one per deployment)")
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(beat: bool, celery_args: tuple[str, ...]) -> None:
+    """Start a Celery worker on CARTABLE_BROKER_URL (extra arguments go to celery)."""
+    _require_broker()
+    argv = ["worker", "--loglevel=INFO", *(["--beat"] if beat else []), *celery_args]
+    celery_app.worker_main(argv)
+
+
+@main.command()
+def beat() -> None:
+    """Start the Celery beat scheduler: outbox sweep, BPMN timers, daily follow-ups."""
+    _require_broker()
+    celery_app.start(["beat", "--loglevel=INFO"])
+
+
+def _require_broker() -> None:
+    if not Settings.from_env().broker_url:
+        click.echo(
+            "error: set CARTABLE_BROKER_URL (redis://... or amqp://...); without a broker "
+            "`cartable serve` sends in process and `cartable outbox send` sends once",
+            err=True,
+        )
+        sys.exit(2)
 
 
 def _print_logins() -> None:

@@ -31,6 +31,9 @@ from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
+# Set on a session that staged messages; notifications.dispatch nudges after its commit.
+PENDING_MARK = "outbox_new"
+
 # Who may read messages (they hold customers' addresses and texts).
 _READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
@@ -122,6 +125,7 @@ def enqueue_message(
         if existing is None:
             raise
         return existing
+    uow.session.info[PENDING_MARK] = True
     return message.id
 
 

@@ -1,0 +1,46 @@
+"""The Celery app: broker, reliability options and the beat schedule (C4, ARCH §5, §7).
+
+Only builds and configures the app (STYLE: celery anchor); the tasks live in
+notifications.tasks. With no CARTABLE_BROKER_URL (the embedded default, E8) nothing here
+runs: `cartable serve` dispatches committed messages in process instead
+(notifications.dispatch) and `cartable outbox send` sends what is due once.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+BROKER_URL = os.environ.get("CARTABLE_BROKER_URL") or "memory://"
+QUEUE = os.environ.get("CARTABLE_CELERY_QUEUE", "cartable")
+SWEEP_SECONDS = float(os.environ.get("CARTABLE_OUTBOX_SWEEP_SECONDS", "10"))
+
+app = Celery("cartable", broker=BROKER_URL, include=["notifications.tasks"])
+app.conf.update(
+    # A task is acknowledged after it ran, so a killed worker's task is delivered again;
+    # safe because every task is idempotent (outbox leases and keys, timers per instance).
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_default_queue=QUEUE,
+    task_serializer="json",
+    accept_content=["json"],
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    timezone=os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"),
+    enable_utc=True,
+    beat_schedule={
+        # The safety net under the after-commit nudge: retries, leases run out, rows
+        # committed by processes that could not nudge.
+        "outbox-sweep": {"task": "notifications.tasks.deliver_due", "schedule": SWEEP_SECONDS},
+        "bpmn-timers": {"task": "notifications.tasks.run_timers", "schedule": 60.0},
+        # Business morning in CARTABLE_TIMEZONE: follow-ups of the day (F3, issue #5).
+        "followups-daily": {
+            "task": "notifications.tasks.process_followups",
+            "schedule": crontab(hour=7, minute=0),
+        },
+    },
+)
