@@ -62,12 +62,13 @@ def _register_blueprints(api: CartableApi) -> None:
         printouts,
         processes,
         products,
+        reports,
         tasks,
     )
 
     for module in (auth, contacts, products, document_types, documents, tasks, payments, processes):
         api.register_blueprint(module.blp)
-    for module in (printouts,):  # PDF, XLSX and reports (I9, I12, E7, F9, F10)
+    for module in (printouts, reports):  # PDF, XLSX and reports (I9, I12, E7, F9, F10)
         api.register_blueprint(module.blp)
     for module in (messages,):  # outbox messages and their delivery status (C4, E5)
         api.register_blueprint(module.blp)

@@ -119,15 +119,17 @@ def _money(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
     return type_coerce(expr, ExactDecimal())
 
 
-def _open_expr() -> ColumnElement[Decimal]:
+def open_expr() -> ColumnElement[Decimal]:
+    """Return total - paid as an exact amount expression."""
     return _money(Document.total - Document.paid)
 
 
-def _due_expr() -> ColumnElement[date]:
+def due_expr() -> ColumnElement[date]:
+    """Return the due date, or the issue date for a document without one."""
     return func.coalesce(Document.due_date, Document.issue_date)
 
 
-def _receivables(states: tuple[str, ...]) -> Select[Any]:
+def receivables(states: tuple[str, ...]) -> Select[Any]:
     """Select receivable documents (types that debit the contact) in ``states``."""
     return (
         select(Document.id)
@@ -169,14 +171,14 @@ def invoice_report(
     limit: int = 100,
 ) -> InvoiceReport:
     """Build the unpaid/overdue report inside an open unit of work (no access check)."""
-    open_ = _open_expr()
-    due = _due_expr()
+    open_ = open_expr()
+    due = due_expr()
     conditions: list[ColumnElement[bool]] = [open_ > _ZERO]
     if overdue_only:
         conditions.append(due < as_of)
     if contact_ids is not None:
         conditions.append(Document.contact_id.in_(contact_ids))
-    base = _receivables(OPEN_STATES).where(and_(*conditions))
+    base = receivables(OPEN_STATES).where(and_(*conditions))
     totals = uow.session.execute(
         select(
             func.count(),
@@ -272,7 +274,7 @@ def collection_percentage(
     period.check()
     with uow:
         _authorize(uow, actor_id)
-        base = _receivables(COUNTED_STATES)
+        base = receivables(COUNTED_STATES)
         if period.start:
             base = base.where(Document.issue_date >= period.start)
         if period.end:
@@ -309,7 +311,7 @@ def ageing_report(
     uow: UnitOfWork, *, as_of: date, contact_ids: list[int] | None = None
 ) -> AgeingReport:
     """Build the ageing table inside an open unit of work (no access check)."""
-    due = _due_expr()
+    due = due_expr()
     # Bucket edges as dates computed here: the same SQL on SQLite and PostgreSQL,
     # and the (state, due_date) index still applies.
     bucket = case(
@@ -319,8 +321,8 @@ def ageing_report(
         (due >= as_of - timedelta(days=90), literal("61-90")),
         else_=literal("90+"),
     )
-    open_ = _open_expr()
-    base = _receivables(OPEN_STATES).where(open_ > _ZERO)
+    open_ = open_expr()
+    base = receivables(OPEN_STATES).where(open_ > _ZERO)
     if contact_ids is not None:
         base = base.where(Document.contact_id.in_(contact_ids))
     amount = _money(func.sum(open_))

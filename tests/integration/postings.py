@@ -9,7 +9,7 @@ from decimal import Decimal
 from engine.services.contacts import NewContact, create_contact
 from engine.services.document_content import Content, LineCommand
 from engine.services.documents import NewDocument, cancel_document, create_document, submit_document
-from engine.services.payments import Allocation, NewPayment, record_payment
+from engine.services.payments import Allocation, NewPayment, record_payment, set_cheque_state
 from engine.services.tasks import complete_task
 from engine.services.unit_of_work import UnitOfWork
 
@@ -81,3 +81,38 @@ def pay(
 def cancel(uow: UnitOfWork, ids: dict[str, int], document_id: int) -> None:
     """Cancel a posted document (reversing rows, I10)."""
     cancel_document(uow, document_id=document_id, actor_id=ids["accountant"], reason="test")
+
+
+def ageing_book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
+    """Two customers, six invoices in every ageing bucket, payments, a cancellation."""
+    a = customer(uow, ids, "مشتری الف")
+    b = customer(uow, ids, "مشتری ب")
+    out = {"a": a, "b": b}
+    # name: (contact, net price, issued, due); each total is price * 1.09
+    plan = {
+        "a_old": (a, "10000000", date(2026, 3, 1), date(2026, 3, 31)),  # 91 days: 90+
+        "a_may": (a, "20000000", date(2026, 5, 1), date(2026, 5, 20)),  # 41 days: 31-60
+        "b_cur": (b, "5000000", date(2026, 6, 1), date(2026, 7, 15)),  # not yet due
+        "b_paid": (b, "1000000", date(2026, 6, 10), date(2026, 6, 20)),  # paid in full
+        "b_apr": (b, "2000000", date(2026, 4, 10), date(2026, 4, 25)),  # 66 days: 61-90
+        "b_jun": (b, "4000000", date(2026, 6, 5), date(2026, 6, 20)),  # 10 days: 1-30
+        "b_cancel": (b, "3000000", date(2026, 6, 2), date(2026, 6, 3)),  # cancelled
+    }
+    for key, (contact, price, issued, due) in plan.items():
+        out[key] = posted_invoice(uow, ids, contact, price, issued=issued, due=due)
+    cancel(uow, ids, out["b_cancel"])
+    pay(uow, ids, a, "900000", {out["a_old"]: "900000"}, on=date(2026, 4, 5))
+    pay(uow, ids, b, "1090000", {out["b_paid"]: "1090000"}, on=date(2026, 6, 15))
+    # A cheque that bounces: received, then reopened; it counts nowhere.
+    cheque = pay(
+        uow,
+        ids,
+        b,
+        "2180000",
+        {out["b_apr"]: "2180000"},
+        on=date(2026, 5, 1),
+        method="cheque",
+        cheque_due=date(2026, 5, 10),
+    )
+    set_cheque_state(uow, payment_id=cheque, state="bounced", actor_id=ids["accountant"])
+    return out

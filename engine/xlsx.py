@@ -1,0 +1,106 @@
+"""XLSX workbooks from plain tables (XlsxWriter): reports, statements, contact exports.
+
+Amounts stay exact: a whole Decimal is written as an integer cell (Rial amounts are
+whole), anything with a fraction as a number only when it round-trips exactly through
+a double, otherwise as text. Sheets of right-to-left languages are mirrored.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlsxwriter
+
+_MAX_EXACT = Decimal(2) ** 53
+_BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, optional lines above the table, headers and rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    rtl: bool = False
+    preamble: Sequence[tuple[str, object]] = field(default_factory=list)
+    footer: Sequence[object] | None = None
+
+
+def cell_value(value: object) -> object:
+    """Return what to store for ``value``: exact numbers, ISO dates for dates."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < _MAX_EXACT:
+            return int(value)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
+    return value
+
+
+def workbook(sheets: Sequence[Sheet]) -> bytes:
+    """Return an .xlsx file holding ``sheets`` (at least one)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    bold = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
+    money = book.add_format({"num_format": "#,##0"})
+    money_bold = book.add_format({"num_format": "#,##0", "bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    used: set[str] = set()
+    for sheet in sheets or [Sheet("Sheet1", [], [])]:
+        ws = book.add_worksheet(_title(sheet.title, used))
+        if sheet.rtl:
+            ws.right_to_left()
+        row = 0
+        for label, value in sheet.preamble:
+            ws.write(row, 0, label, bold)
+            _write(ws, row, 1, value, money, day)
+            row += 1
+        if sheet.preamble:
+            row += 1
+        for col, header in enumerate(sheet.headers):
+            ws.write(row, col, header, bold)
+            ws.set_column(col, col, max(12, min(len(str(header)) + 4, 40)))
+        header_row = row
+        for values in sheet.rows:
+            row += 1
+            for col, value in enumerate(values):
+                _write(ws, row, col, value, money, day)
+        if sheet.footer is not None:
+            row += 1
+            for col, value in enumerate(sheet.footer):
+                _write(ws, row, col, value, money_bold, day)
+        if sheet.headers:
+            ws.freeze_panes(header_row + 1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write(ws: object, row: int, col: int, value: object, money: object, day: object) -> None:
+    is_money = isinstance(value, Decimal)
+    value = cell_value(value)
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    if isinstance(value, date):
+        ws.write_datetime(row, col, value, day)  # type: ignore[attr-defined]
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        fmt = money if is_money and isinstance(value, int) else None
+        ws.write_number(row, col, value, fmt)  # type: ignore[attr-defined]
+    elif value is None:
+        ws.write_blank(row, col, None)  # type: ignore[attr-defined]
+    else:
+        ws.write_string(row, col, str(value))  # type: ignore[attr-defined]
+
+
+def _title(title: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
+    base = title.translate(_BAD_TITLE).strip()[:28] or "Sheet"
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[:25]} ({n})"
+    used.add(name.lower())
+    return name
