@@ -83,46 +83,56 @@ class ProductView:
 
 def create_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> int:
     """Create a contact; an opening balance becomes its first ledger entry (P5)."""
-    _check_contact(cmd)
+    check_contact(cmd)
     with uow:
         require(load_actor(uow, actor_id), Perm.MANAGE_CONTACTS)
-        if cmd.owner_id is not None and uow.users.find(cmd.owner_id) is None:
-            raise ValidationFailed.single("owner_id", f"unknown user {cmd.owner_id}")
-        group = uow.contacts.group(cmd.customer_group) if cmd.customer_group else None
-        contact = uow.contacts.add(
-            Contact(
-                name=cmd.name.strip(),
-                kind=cmd.kind,
-                email=cmd.email,
-                mobile=cmd.mobile,
-                phone=cmd.phone,
-                language=cmd.language,
-                national_id=cmd.national_id,
-                customer_group_id=group.id if group else None,
-                payment_term_days=cmd.payment_term_days,
-                payment_term_months=cmd.payment_term_months,
-                credit_limit=cmd.credit_limit,
-                owner_id=cmd.owner_id,
-                invoice_address=cmd.invoice_address,
-                delivery_address=cmd.delivery_address,
-            )
-        )
-        if cmd.opening_balance:
-            uow.ledger.stage(
-                LedgerEntry(
-                    contact_id=contact.id,
-                    kind="opening",
-                    entry_date=clock.business_today(),
-                    debit=max(cmd.opening_balance, Decimal(0)),
-                    credit=max(-cmd.opening_balance, Decimal(0)),
-                    memo="opening balance",
-                )
-            )
-        uow.audit.record(
-            actor_id=actor_id, action="contact.create", entity="contact", entity_id=contact.id
-        )
+        contact = stage_contact(uow, cmd, actor_id=actor_id)
         uow.commit()
         return contact.id
+
+
+def stage_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> Contact:
+    """Stage a checked contact in an open unit of work (the caller checks and commits).
+
+    Shared by :func:`create_contact` and the all-or-nothing import (E7).
+    Raises ValidationFailed naming ``owner_id`` for an unknown user.
+    """
+    if cmd.owner_id is not None and uow.users.find(cmd.owner_id) is None:
+        raise ValidationFailed.single("owner_id", f"unknown user {cmd.owner_id}")
+    group = uow.contacts.group(cmd.customer_group) if cmd.customer_group else None
+    contact = uow.contacts.add(
+        Contact(
+            name=cmd.name.strip(),
+            kind=cmd.kind,
+            email=cmd.email,
+            mobile=cmd.mobile,
+            phone=cmd.phone,
+            language=cmd.language,
+            national_id=cmd.national_id,
+            customer_group_id=group.id if group else None,
+            payment_term_days=cmd.payment_term_days,
+            payment_term_months=cmd.payment_term_months,
+            credit_limit=cmd.credit_limit,
+            owner_id=cmd.owner_id,
+            invoice_address=cmd.invoice_address,
+            delivery_address=cmd.delivery_address,
+        )
+    )
+    if cmd.opening_balance:
+        uow.ledger.stage(
+            LedgerEntry(
+                contact_id=contact.id,
+                kind="opening",
+                entry_date=clock.business_today(),
+                debit=max(cmd.opening_balance, Decimal(0)),
+                credit=max(-cmd.opening_balance, Decimal(0)),
+                memo="opening balance",
+            )
+        )
+    uow.audit.record(
+        actor_id=actor_id, action="contact.create", entity="contact", entity_id=contact.id
+    )
+    return contact
 
 
 def get_contact(uow: UnitOfWork, *, contact_id: int, with_ledger: bool = False) -> ContactView:
@@ -221,7 +231,8 @@ def get_product(uow: UnitOfWork, *, product_id: int) -> ProductView:
         return _product_view(product, uow.products.stock([product.id])[product.id])
 
 
-def _check_contact(cmd: NewContact) -> None:
+def check_contact(cmd: NewContact) -> None:
+    """Raise ValidationFailed naming each bad field of a new contact."""
     errors: dict[str, str] = {}
     if not cmd.name.strip():
         errors["name"] = "is required"
