@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 
+from engine import clock
 from engine.domain.money import format_amount
 
 _DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
@@ -88,6 +89,19 @@ def plain_number(value: Decimal | None) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def age(value: datetime | None) -> str:
+    """Say how long ago ``value`` was, in days or hours, in the page's language."""
+    if value is None:
+        return ""
+    seconds = max(0, int((clock.now() - value).total_seconds()))
+    days, hours = seconds // 86400, seconds // 3600
+    if days:
+        return local_digits(ngettext("%(num)s day", "%(num)s days", days))
+    if hours:
+        return local_digits(ngettext("%(num)s hour", "%(num)s hours", hours))
+    return str(gettext("just now"))
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(
@@ -98,4 +112,5 @@ def register_filters(app: Flask) -> None:
         jdatetime=local_datetime,
         input_date=input_date,
         plain_number=plain_number,
+        age=age,
     )

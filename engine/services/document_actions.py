@@ -1,0 +1,115 @@
+"""What a user may do with a document now, and totals of a form not yet saved (T3.8-T3.11).
+
+Pages offer only these actions; the commands in documents.py check the same rules again
+(the checks below *are* those commands' checks, called without changing anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.domain.errors import CartableError, NotFound, ValidationFailed
+from engine.domain.permissions import Perm
+from engine.models.documents import Document
+from engine.models.users import User
+from engine.services.access import can_view, load_actor
+from engine.services.document_content import POSTED_STATES, Content, fill_document
+
+# The rule checks of the commands themselves, so the offer never drifts from the rule.
+from engine.services.documents import (
+    DEFAULT_CURRENCY,
+    _check_cancellable,
+    _check_may_edit,
+    _check_window,
+)
+from engine.services.steps import check_may_work
+from engine.services.unit_of_work import UnitOfWork
+
+STEP_ACTIONS = {"confirm_quote": "confirm", "deliver_order": "deliver"}
+
+
+@dataclass(frozen=True)
+class Preview:
+    totals: dict[str, object]
+    lines: list[dict[str, object]]
+    errors: dict[str, list[str]]
+
+
+def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> frozenset[str]:
+    """Return the actions the actor may take on the document now.
+
+    Among: edit, delete, submit, confirm, deliver, cancel.
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        document = uow.documents.get(document_id)
+        if not can_view(uow, actor, document):
+            raise NotFound(f"document {document_id} not found")
+        allowed: set[str] = set()
+        if _passes(lambda: _check_may_edit(uow, actor, document)):
+            allowed.add("edit")
+        if _may_delete(actor, document):
+            allowed.add("delete")
+        if document.state == "draft" and (
+            actor.id == document.created_by or Perm.EDIT in actor.permissions
+        ):
+            allowed.add("submit")
+        if _may_cancel(uow, actor, document):
+            allowed.add("cancel")
+        for task in uow.tasks.open_of_document(document.id):
+            action = STEP_ACTIONS.get(task.element_id)
+            if action and _passes(lambda t=task: check_may_work(actor, t)):
+                allowed.add(action)
+        return frozenset(allowed)
+
+
+def preview_totals(uow: UnitOfWork, *, type_code: str, content: Content, actor_id: int) -> Preview:
+    """Price a form's lines by the type's rules without saving anything (live totals).
+
+    Errors come back in ``errors`` (by field) instead of being raised, so the form can
+    show them while the user types.
+    """
+    with uow:
+        load_actor(uow, actor_id)
+        doc_type = uow.types.find_code(type_code)
+        if doc_type is None:
+            return Preview({}, [], {"type": ["unknown document type"]})
+        draft = Document(currency=DEFAULT_CURRENCY)
+        try:
+            fill_document(uow, draft, doc_type, content)
+        except ValidationFailed as error:
+            return Preview({}, [], error.fields)
+        totals = {
+            name: getattr(draft, name)
+            for name in ("subtotal", "discount", "additions", "tax", "levy", "total")
+        }
+        lines = [{"net": ln.net, "product_id": ln.product_id} for ln in draft.lines]
+        uow.rollback()
+        return Preview(totals, lines, {})
+
+
+def _passes(check: Callable[[], None]) -> bool:
+    try:
+        check()
+    except CartableError:
+        return False
+    return True
+
+
+def _may_delete(actor: User, document: Document) -> bool:
+    if document.state != "draft" or document.number:
+        return False
+    if Perm.DELETE in actor.permissions:
+        return True
+    hours = document.type.deletable_hours
+    return _passes(lambda: _check_window(actor, document, hours, "delete"))
+
+
+def _may_cancel(uow: UnitOfWork, actor: User, document: Document) -> bool:
+    perms = actor.permissions
+    if document.state == "cancelled":
+        return False
+    if document.state in POSTED_STATES or document.state in ("confirmed", "delivered", "invoiced"):
+        return Perm.CANCEL in perms and _passes(lambda: _check_cancellable(uow, document))
+    return actor.id == document.created_by or Perm.CANCEL in perms
