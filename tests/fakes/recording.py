@@ -32,6 +32,8 @@ class FakeProvider:
     """Base of the fakes: start() binds port 0; ``url`` is where the SDK should point."""
 
     hang_seconds = 5.0
+    # Time an accepted send takes, so a batch lasts long enough to be interrupted.
+    delay_seconds = 0.0
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
@@ -120,6 +122,8 @@ class FakeProvider:
     def _answer_send(self) -> int:
         """Apply the script to a send; return the forced status, or 0 for "accept"."""
         answer = self._next_answer()
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
         if answer == "hang":
             self._stop_hanging.wait(self.hang_seconds)
             return 504
