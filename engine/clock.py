@@ -17,5 +17,9 @@ def business_today() -> date:
 
     Issue and due dates are calendar dates of the business, not of UTC.
     """
-    zone = ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
-    return now().astimezone(zone).date()
+    return now().astimezone(business_zone()).date()
+
+
+def business_zone() -> ZoneInfo:
+    """Return the business's time zone (CARTABLE_TIMEZONE, default Asia/Tehran)."""
+    return ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))

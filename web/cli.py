@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from dataclasses import asdict
+from datetime import date, datetime
 
 import click
 from werkzeug.serving import run_simple
 
+from engine import clock
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.domain.errors import CartableError
 from engine.migrate import upgrade
 from engine.services.bootstrap import ensure_defaults
 from engine.services.demo import DEMO_USERS, load_demo
+from engine.services.followups import process_followups
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
@@ -124,6 +129,32 @@ def timers_run() -> None:
     """Fire the BPMN timers that are due now (beat runs this on a schedule)."""
     fired = run_due_timers(_uow(Settings.from_env()))
     click.echo(f"{fired} instance(s) advanced")
+
+
+@main.group()
+def followups() -> None:
+    """Overdue follow-up commands (SPEC F1-F8)."""
+
+
+@followups.command("run")
+@click.option(
+    "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="default: today"
+)
+@click.option("--dry-run", is_flag=True, help="print what would go out as JSON; change nothing")
+def followups_run(on: datetime | None, dry_run: bool) -> None:
+    """Process the follow-ups due on a date (Celery beat runs this daily)."""
+    day: date = on.date() if on is not None else clock.business_today()
+    try:
+        sent = process_followups(_uow(Settings.from_env()), on=day, dry_run=dry_run)
+    except CartableError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(2)
+    if dry_run:
+        keys = ("customer", "contact_id", "invoice_numbers", "level", "level_id", "channel")
+        rows = [{k: asdict(m)[k] for k in (*keys, "recipient")} for m in sent]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(sent)} follow-up message(s) queued for {day.isoformat()}")
 
 
 @main.group()

@@ -26,6 +26,8 @@ class Perm(StrEnum):
     MANAGE_TYPES = "manage_types"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    FOLLOW_UP = "follow_up"  # work customers' follow-ups: process, send, edit status (F4-F8)
+    MANAGE_FOLLOWUP_LEVELS = "manage_followup_levels"  # F1
 
 
 DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
@@ -33,10 +35,24 @@ DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
     "approver": frozenset({Perm.APPROVE, Perm.VIEW_ALL, Perm.ASSIGN_TASKS}),
     "numberer": frozenset({Perm.NUMBER, Perm.VIEW_ALL}),
     "clerk": frozenset(
-        {Perm.CREATE, Perm.SELL, Perm.DELIVER, Perm.MANAGE_CONTACTS, Perm.MANAGE_PRODUCTS}
+        {
+            Perm.CREATE,
+            Perm.SELL,
+            Perm.DELIVER,
+            Perm.MANAGE_CONTACTS,
+            Perm.MANAGE_PRODUCTS,
+            Perm.FOLLOW_UP,  # a contact's owner works its follow-up activities (P7, F1)
+        }
     ),
     "accountant": frozenset(
-        {Perm.RECORD_PAYMENTS, Perm.CANCEL, Perm.VIEW_ALL, Perm.EDIT_AFTER_APPROVAL, Perm.CREATE}
+        {
+            Perm.RECORD_PAYMENTS,
+            Perm.CANCEL,
+            Perm.VIEW_ALL,
+            Perm.EDIT_AFTER_APPROVAL,
+            Perm.CREATE,
+            Perm.FOLLOW_UP,
+        }
     ),
     "designer": frozenset({Perm.DESIGN_PROCESSES}),
     "viewer": frozenset({Perm.VIEW_ALL}),
@@ -49,6 +65,7 @@ LANE_PERMISSIONS: dict[str, Perm] = {
     "numbering": Perm.NUMBER,
     "sales": Perm.SELL,
     "warehouse": Perm.DELIVER,
+    "followup": Perm.FOLLOW_UP,  # follow-up activities (F1), assigned to the responsible user
 }
 
 

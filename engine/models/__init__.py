@@ -10,6 +10,12 @@ from engine.models.documents import (
     DocumentLine,
     DocumentType,
 )
+from engine.models.followups import (
+    CustomerFollowup,
+    FollowupEvent,
+    FollowupLevel,
+    InvoiceFollowup,
+)
 from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAllocation
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
@@ -22,13 +28,17 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Contact",
+    "CustomerFollowup",
     "CustomerGroup",
     "Document",
     "DocumentAddition",
     "DocumentEvent",
     "DocumentLine",
     "DocumentType",
+    "FollowupEvent",
+    "FollowupLevel",
     "HumanTask",
+    "InvoiceFollowup",
     "LedgerEntry",
     "NumberSequence",
     "OutboxMessage",

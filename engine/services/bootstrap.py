@@ -9,6 +9,7 @@ from engine.domain.effects import DEFAULT_TAX_PERCENT, DEFAULT_TYPES, Kind, Type
 from engine.domain.permissions import DEFAULT_ROLES
 from engine.models.documents import DocumentType
 from engine.models.users import Role
+from engine.services.followup_levels import ensure_default_levels
 from engine.services.processes import deploy_shipped_processes
 from engine.services.unit_of_work import UnitOfWork
 
@@ -25,6 +26,7 @@ def ensure_defaults(uow: UnitOfWork) -> None:
             if uow.types.find_code(defaults.kind.value) is None:
                 uow.session.add(_default_type(position, defaults))
         uow.products.default_warehouse()
+        ensure_default_levels(uow)  # F1: shipped follow-up levels in fa, ar, en
         uow.commit()
     deploy_shipped_processes(uow, actor_id=None)
 

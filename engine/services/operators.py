@@ -13,6 +13,7 @@ from engine import clock
 from engine.domain.errors import InvalidState
 from engine.models.documents import Document
 from engine.services.document_content import Content, LineCommand, due_date_for, fill_document
+from engine.services.followup_operators import FollowupOperators, follow_invoice
 from engine.services.posting import assign_number, post_document, record_event
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import OperatorCall
@@ -38,6 +39,7 @@ class Operators:
             "confirm_order": self.confirm_order,
             "deliver_order": self.deliver_order,
             "create_invoice": self.create_invoice,
+            **FollowupOperators(self.uow, actor_id=self.actor_id).as_mapping(),
         }
 
     def _document(self, call: OperatorCall) -> Document:
@@ -61,7 +63,9 @@ class Operators:
         assign_number(self.uow, self._document(call), actor_id=self.actor_id)
 
     def post_document(self, call: OperatorCall) -> None:
-        post_document(self.uow, self._document(call), actor_id=self.actor_id)
+        document = self._document(call)
+        post_document(self.uow, document, actor_id=self.actor_id)
+        follow_invoice(self.uow, document, self.as_mapping())  # F1, P2: overdue follow-up
 
     def confirm_order(self, call: OperatorCall) -> None:
         document = self._document(call)

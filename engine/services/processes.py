@@ -22,6 +22,7 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 SHIPPED: dict[str, tuple[str, ...]] = {
     "document_approval": ("document_approval.bpmn",),
     "quote_to_invoice": ("quote_to_invoice.bpmn", "document_approval.bpmn"),
+    "overdue_followup": ("overdue_followup.bpmn",),
 }
 
 
@@ -214,4 +215,9 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
         row.due_at = None
         if task.lane == "author":  # the author's own task: back to the creator
             row.assignee_id = document.created_by
+    if task.lane == "followup":  # F1: the activity lands in the responsible user's cartable
+        responsible = task.data.get("responsible_id")
+        row.assignee_id = responsible if isinstance(responsible, int) else None
+        row.contact_name = str(task.data.get("contact_name") or "")[:200]
+        row.name = str(task.data.get("activity_summary") or row.name)[:200]
     return row

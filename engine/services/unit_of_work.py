@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.domain.errors import Conflict
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
+from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
 from engine.repositories.users import AuditRepository, UserRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(s)
         self.processes = ProcessRepository(s)
         self.tasks = TaskRepository(s)
+        self.followups = FollowupRepository(s)
         self.outbox = OutboxRepository(s)
         return self
 

@@ -18,7 +18,10 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
@@ -122,6 +125,21 @@ class WorkflowRun:
         """Fire the timers that are due and run to the next wait."""
         self._workflow.refresh_timers()
         self._advance(None)
+
+    def move_timers(self, when: datetime) -> int:
+        """Make every waiting date timer due at ``when``; return how many were moved.
+
+        SpiffWorkflow evaluates a timer's expression once, when the task starts
+        waiting; this is how a command that reschedules (a follow-up processed now,
+        a changed date) reaches a timer that is already waiting. Call
+        :meth:`refresh_timers` afterwards to fire those now due.
+        """
+        moved = 0
+        for task in list(self._workflow.event_manager.tasks.values()):
+            if isinstance(task.task_spec.event_definition, TimeDateEventDefinition):
+                task._set_internal_data(event_value=when.isoformat())
+                moved += 1
+        return moved
 
     def next_timer_at(self) -> datetime | None:
         """Return when the earliest waiting timer is due (aware UTC), or None."""

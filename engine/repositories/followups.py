@@ -1,0 +1,223 @@
+"""Follow-up queries: levels, customer states, open invoices per customer, history.
+
+The daily pass reads these set-based (one query per batch of customers), never one
+invoice at a time, so 100,000 posted invoices cost a few index scans (F8, bench).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select, type_coerce
+
+from engine.domain.followups import LevelRule, OpenInvoice
+from engine.models.contacts import Contact
+from engine.models.documents import Document, DocumentType
+from engine.models.followups import CustomerFollowup, FollowupEvent, FollowupLevel, InvoiceFollowup
+from engine.models.types import ExactDecimal
+from engine.repositories.base import Repository
+from engine.repositories.documents import OPEN_STATES
+
+FOLLOWED_KIND = "sales_invoice"
+
+
+class FollowupRepository(Repository[CustomerFollowup]):
+    model = CustomerFollowup
+    label = "customer follow-up"
+
+    # Levels ----------------------------------------------------------------
+    def levels(self, *, active_only: bool = True) -> list[FollowupLevel]:
+        """Return the levels in firing order."""
+        stmt = select(FollowupLevel).order_by(FollowupLevel.days, FollowupLevel.id)
+        if active_only:
+            stmt = stmt.where(FollowupLevel.is_active.is_(True))
+        return list(self.session.scalars(stmt))
+
+    def level(self, level_id: int) -> FollowupLevel | None:
+        """Return one level or None."""
+        return self.session.get(FollowupLevel, level_id)
+
+    def level_with_days(self, days: int) -> FollowupLevel | None:
+        """Return the level firing ``days`` from the due date, or None."""
+        return self.session.scalars(select(FollowupLevel).where(FollowupLevel.days == days)).first()
+
+    def level_in_use(self, level_id: int) -> bool:
+        """Tell whether history, an invoice or a customer points at the level."""
+        for model in (FollowupEvent, InvoiceFollowup, CustomerFollowup):
+            stmt = select(model.level_id).where(model.level_id == level_id).limit(1)
+            if self.session.execute(stmt).first() is not None:
+                return True
+        return False
+
+    def rules(self) -> list[LevelRule]:
+        """Return the active levels as the scheduler's rules."""
+        return [
+            LevelRule(lvl.id, lvl.days, lvl.channels, lvl.automatic, lvl.activity_type is not None)
+            for lvl in self.levels()
+        ]
+
+    # Customer states -------------------------------------------------------
+    def of_contact(self, contact_id: int, *, lock: bool = False) -> CustomerFollowup | None:
+        """Return the customer's follow-up row (locked for update when asked), or None."""
+        stmt = select(CustomerFollowup).where(CustomerFollowup.contact_id == contact_id)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(stmt).first()
+
+    def ensure(self, contact: Contact) -> CustomerFollowup:
+        """Return the customer's row, creating it (responsible = the contact's owner, P7)."""
+        row = self.of_contact(contact.id, lock=True)
+        if row is None:
+            row = CustomerFollowup(
+                contact_id=contact.id,
+                status="none",
+                mode="automatic",
+                responsible_id=contact.owner_id,
+            )
+            self.add(row)
+        return row
+
+    def due_contact_ids(self, on: date, *, limit: int, after_id: int = 0) -> list[int]:
+        """Return automatic customers whose next date has come, in id order (keyset pages)."""
+        stmt = (
+            select(CustomerFollowup.contact_id)
+            .where(
+                CustomerFollowup.status == "waiting",
+                CustomerFollowup.mode == "automatic",
+                CustomerFollowup.next_date <= on,
+                CustomerFollowup.contact_id > after_id,
+            )
+            .order_by(CustomerFollowup.contact_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def waiting_after(self, after_id: int, *, limit: int) -> list[CustomerFollowup]:
+        """Return waiting customers with a contact id above ``after_id`` (keyset pages)."""
+        stmt = (
+            select(CustomerFollowup)
+            .where(CustomerFollowup.status == "waiting", CustomerFollowup.contact_id > after_id)
+            .order_by(CustomerFollowup.contact_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def needing_action(self, on: date, *, limit: int, offset: int) -> list[CustomerFollowup]:
+        """Return customers with a level due by ``on`` or waiting for a person (F8)."""
+        stmt = (
+            select(CustomerFollowup)
+            .where(
+                CustomerFollowup.status.in_(("waiting", "action_needed")),
+                CustomerFollowup.next_date <= on,
+            )
+            .order_by(CustomerFollowup.next_date, CustomerFollowup.contact_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(self.session.scalars(stmt))
+
+    def states(self, contact_ids: Sequence[int]) -> dict[int, CustomerFollowup]:
+        """Return the rows of these customers by contact id."""
+        stmt = select(CustomerFollowup).where(CustomerFollowup.contact_id.in_(contact_ids))
+        return {row.contact_id: row for row in self.session.scalars(stmt)}
+
+    def contacts(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
+        """Return these contacts by id, in one query."""
+        stmt = select(Contact).where(Contact.id.in_(list(contact_ids)))
+        return {contact.id: contact for contact in self.session.scalars(stmt)}
+
+    # Invoices ----------------------------------------------------------------
+    def open_invoices(self, contact_ids: Iterable[int]) -> dict[int, list[OpenInvoice]]:
+        """Return each customer's open, dated sales invoices with their escalation so far.
+
+        One query for the whole batch (F2: only what is still unpaid counts).
+        """
+        ids = list(contact_ids)
+        stmt = (
+            select(
+                Document.contact_id,
+                Document.id,
+                Document.number,
+                Document.due_date,
+                Document.total,
+                Document.paid,
+                # The level's current days: moving a level that already fired moves
+                # the invoice with it rather than firing it again.
+                func.coalesce(FollowupLevel.days, InvoiceFollowup.level_days).label("level_days"),
+            )
+            .join(DocumentType, DocumentType.id == Document.type_id)
+            .outerjoin(InvoiceFollowup, InvoiceFollowup.document_id == Document.id)
+            .outerjoin(FollowupLevel, FollowupLevel.id == InvoiceFollowup.level_id)
+            .where(
+                Document.contact_id.in_(ids),
+                Document.state.in_(OPEN_STATES),
+                Document.due_date.is_not(None),
+                Document.total > Document.paid,
+                DocumentType.kind == FOLLOWED_KIND,
+            )
+            .order_by(Document.contact_id, Document.due_date, Document.id)
+        )
+        out: dict[int, list[OpenInvoice]] = defaultdict(list)
+        for row in self.session.execute(stmt):
+            out[row.contact_id].append(
+                OpenInvoice(
+                    id=row.id,
+                    number=row.number or f"#{row.id}",
+                    due_date=row.due_date,
+                    open_amount=row.total - row.paid,
+                    level_days=row.level_days,
+                )
+            )
+        return out
+
+    def invoice_progress(self, document_ids: Sequence[int]) -> dict[int, InvoiceFollowup]:
+        """Return the escalation rows of these invoices by document id."""
+        stmt = select(InvoiceFollowup).where(InvoiceFollowup.document_id.in_(document_ids))
+        return {row.document_id: row for row in self.session.scalars(stmt)}
+
+    def add_invoice_progress(self, row: InvoiceFollowup) -> None:
+        """Stage a new escalation row."""
+        self.session.add(row)
+
+    def overdue_totals(
+        self, contact_ids: Sequence[int], on: date
+    ) -> dict[int, tuple[int, Decimal]]:
+        """Return (count, total open) of each customer's invoices past due on ``on``."""
+        open_ = Document.total - Document.paid
+        stmt = (
+            select(
+                Document.contact_id,
+                func.count(),
+                type_coerce(func.coalesce(func.sum(open_), 0), ExactDecimal()),
+            )
+            .join(DocumentType, DocumentType.id == Document.type_id)
+            .where(
+                and_(
+                    Document.contact_id.in_(list(contact_ids)),
+                    Document.state.in_(OPEN_STATES),
+                    Document.due_date < on,
+                    open_ > 0,
+                    DocumentType.kind == FOLLOWED_KIND,
+                )
+            )
+            .group_by(Document.contact_id)
+        )
+        return {row[0]: (int(row[1]), Decimal(row[2])) for row in self.session.execute(stmt)}
+
+    # History -----------------------------------------------------------------
+    def record(self, event: FollowupEvent) -> None:
+        """Stage one history line."""
+        self.session.add(event)
+
+    def history(self, contact_id: int, *, limit: int = 200) -> list[FollowupEvent]:
+        """Return the customer's follow-up history, newest first (F7)."""
+        stmt = (
+            select(FollowupEvent)
+            .where(FollowupEvent.contact_id == contact_id)
+            .order_by(FollowupEvent.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))

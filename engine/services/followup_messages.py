@@ -1,0 +1,94 @@
+"""What a follow-up message says and to whom: recipient, language, text, context (F1, F5, F6).
+
+The outbox stores the level's template text and this context; the notification
+workers render it in a sandbox. Amounts and dates are formatted here in the
+customer's language (Persian digits and Jalali dates for fa, E1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import jdatetime
+
+from engine.domain.followups import OpenInvoice, pick_locale
+from engine.domain.money import format_amount
+from engine.models.contacts import Contact
+from engine.models.followups import FollowupLevel
+
+_DIGITS = {"fa": "persian", "ar": "arabic"}
+_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@dataclass(frozen=True)
+class MessageText:
+    locale: str
+    subject: str | None
+    body: str
+    context: dict[str, Any]
+
+
+def recipient_for(contact: Contact, channel: str, override: str | None = None) -> str:
+    """Return where a channel reaches the customer: email, mobile, or postal address (F6)."""
+    if override and override.strip():
+        return override.strip()
+    if channel == "email":
+        return (contact.email or "").strip()
+    if channel == "sms":
+        return (contact.mobile or "").strip()
+    address = (contact.invoice_address or contact.delivery_address or "").strip()
+    return f"{contact.name}\n{address}"[:254] if address else ""
+
+
+def build_message(
+    contact: Contact,
+    level: FollowupLevel,
+    invoices: Sequence[OpenInvoice],
+    channel: str,
+    *,
+    templates: Mapping[str, Mapping[str, str]] | None = None,
+) -> MessageText | None:
+    """Return the text sources and context of one message, or None if the level has none."""
+    texts_by_locale = templates if templates is not None else (level.templates or {})
+    locale = pick_locale(texts_by_locale, contact.language)
+    texts = texts_by_locale.get(locale) or {}
+    body = texts.get("sms") if channel == "sms" else texts.get("body")
+    if not body:
+        return None
+    subject = None if channel == "sms" else (texts.get("subject") or level.description)
+    return MessageText(locale, subject, body, message_context(contact, level, invoices, locale))
+
+
+def message_context(
+    contact: Contact, level: FollowupLevel, invoices: Sequence[OpenInvoice], locale: str
+) -> dict[str, Any]:
+    """Return the JSON context the templates render: customer, invoices, total_due."""
+    total = sum((inv.open_amount for inv in invoices), Decimal(0))
+    return {
+        "customer": contact.name,
+        "level": level.description,
+        "currency": "IRR",
+        "total_due": _money(total, locale),
+        "invoices": [
+            {
+                "number": inv.number,
+                "due_date": _date(inv.due_date, locale),
+                "open_amount": _money(inv.open_amount, locale),
+            }
+            for inv in invoices
+        ],
+    }
+
+
+def _money(amount: Decimal, locale: str) -> str:
+    return format_amount(amount, places=0, digits=_DIGITS.get(locale, "latin"))
+
+
+def _date(day: date, locale: str) -> str:
+    if locale == "fa":  # E1: Jalali for Persian
+        return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d").translate(_PERSIAN)
+    return day.isoformat()

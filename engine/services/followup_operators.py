@@ -1,0 +1,325 @@
+"""The service tasks of bpmn/overdue_followup.bpmn, and starting a customer's follow-up.
+
+One process instance per customer waits on a timer for the customer's next level
+(plan_followup computes it from the levels at run time). When it fires,
+check_followup re-reads the open invoices (F2), the send_* tasks write outbox rows
+with an idempotency key per customer, level, channel and date, schedule_activity
+feeds the activity user task, and record_followup stores how far each invoice got and
+starts the customer's next instance (continue-as-new keeps each stored state small).
+Everything joins the transaction of the command that woke the instance.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from engine import clock
+from engine.domain.errors import InvalidState
+from engine.domain.followups import (
+    DueAction,
+    LevelRule,
+    OpenInvoice,
+    due_action,
+    idempotency_key,
+    next_date,
+)
+from engine.models.contacts import Contact
+from engine.models.documents import Document
+from engine.models.followups import CustomerFollowup, FollowupEvent, InvoiceFollowup
+from engine.repositories.followups import FOLLOWED_KIND
+from engine.services.followup_messages import build_message, recipient_for
+from engine.services.followup_schedule import MIN_DELAY, plan_customer, start_of
+from engine.services.outbox import enqueue_message
+from engine.services.processes import restore_run, save_run, start_instance
+from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import OperatorCall
+
+logger = logging.getLogger(__name__)
+
+PROCESS_ID = "overdue_followup"
+OperatorFn = Callable[[OperatorCall], Mapping[str, object] | None]
+
+
+@dataclass(frozen=True)
+class FollowupMessage:
+    """One message a follow-up pass queued (or, in a dry run, would queue)."""
+
+    contact_id: int
+    customer: str
+    invoice_numbers: tuple[str, ...]
+    level_id: int
+    level: str
+    days: int
+    channel: str
+    recipient: str
+    message_id: int | None = None
+
+
+@dataclass
+class FollowupContext:
+    """What the command that wakes the instances decides: the date, whether forced."""
+
+    on: date | None = None
+    force: bool = False  # a person processes it: manual customers and levels too (F8)
+    sent: list[FollowupMessage] = field(default_factory=list)
+
+
+def may_act(state: CustomerFollowup, rule: LevelRule, on: date, *, force: bool) -> bool:
+    """Tell whether a due level goes out automatically (F1 automatic, F4 manual mode/date)."""
+    if force:
+        return True
+    if state.next_date_manual and state.next_date is not None and state.next_date > on:
+        return False
+    return state.mode == "automatic" and rule.automatic
+
+
+class FollowupOperators:
+    """The follow-up operators for one command."""
+
+    def __init__(
+        self, uow: UnitOfWork, *, actor_id: int | None, context: FollowupContext | None = None
+    ) -> None:
+        self.uow = uow
+        self.actor_id = actor_id
+        self.context = context or FollowupContext()
+        self._rules: list[LevelRule] | None = None
+
+    def as_mapping(self) -> dict[str, OperatorFn]:
+        """Return operator name -> function, as the workflow adapter calls them."""
+        return {
+            "plan_followup": self.plan_followup,
+            "check_followup": self.check_followup,
+            "send_email": self.send_email,
+            "send_sms": self.send_sms,
+            "send_letter": self.send_letter,
+            "schedule_activity": self.schedule_activity,
+            "record_followup": self.record_followup,
+        }
+
+    # helpers ---------------------------------------------------------------
+    @property
+    def on(self) -> date:
+        return self.context.on or clock.business_today()
+
+    def rules(self) -> list[LevelRule]:
+        if self._rules is None:
+            self._rules = self.uow.followups.rules()
+        return self._rules
+
+    def _contact(self, call: OperatorCall) -> Contact:
+        contact_id = call.data.get("contact_id")
+        if not isinstance(contact_id, int):
+            raise InvalidState(f"service task {call.element_id} has no contact_id in its data")
+        return self.uow.contacts.get(contact_id)
+
+    def _open(self, contact_id: int) -> list[OpenInvoice]:
+        return self.uow.followups.open_invoices([contact_id]).get(contact_id, [])
+
+    def _event(self, contact_id: int, kind: str, **fields: Any) -> None:
+        self.uow.followups.record(
+            FollowupEvent(
+                contact_id=contact_id,
+                at=clock.now(),
+                on_date=self.on,
+                actor_id=self.actor_id,
+                kind=kind,
+                **fields,
+            )
+        )
+
+    # operators -------------------------------------------------------------
+    def plan_followup(self, call: OperatorCall) -> Mapping[str, object]:
+        """Store the customer's next date and return the timer's date (F1, F4)."""
+        contact = self._contact(call)
+        state = self.uow.followups.ensure(contact)
+        plan = plan_customer(
+            state, self.rules(), self._open(contact.id), on=self.on, now=clock.now()
+        )
+        return {
+            "has_open": plan.has_open,
+            "next_at": plan.next_at.isoformat() if plan.next_at else "",
+        }
+
+    def check_followup(self, call: OperatorCall) -> Mapping[str, object]:
+        """Decide whether a level fires now; paid invoices never count (F2)."""
+        contact = self._contact(call)
+        state = self.uow.followups.ensure(contact)
+        action = due_action(self.rules(), self._open(contact.id), self.on)
+        if action is None:
+            return {"act": False}
+        if not may_act(state, action.level, self.on, force=self.context.force):
+            if state.status != "action_needed" and not state.next_date_manual:
+                state.status = "action_needed"
+                self._event(
+                    contact.id, "due", level_id=action.level.id, note="waiting for a person"
+                )
+            return {"act": False}
+        return _action_data(action, self.on)
+
+    def send_email(self, call: OperatorCall) -> None:
+        self._send(call, "email")
+
+    def send_sms(self, call: OperatorCall) -> None:
+        self._send(call, "sms")
+
+    def send_letter(self, call: OperatorCall) -> None:
+        self._send(call, "letter")
+
+    def _send(self, call: OperatorCall, channel: str) -> None:
+        """Queue one message for the level, if the invoices are still open (F2, F6)."""
+        contact = self._contact(call)
+        level = self.uow.followups.level(int(str(call.data["level_id"])))
+        if level is None:
+            raise InvalidState(f"follow-up level {call.data['level_id']} no longer exists")
+        listed = {int(str(i)) for i in _as_list(call.data.get("listed"))}
+        still_open = [inv for inv in self._open(contact.id) if inv.id in listed]
+        recipient = recipient_for(contact, channel)
+        if not still_open or not recipient:
+            note = "paid meanwhile" if not still_open else f"no {channel} address"
+            self._event(contact.id, "skipped", level_id=level.id, channel=channel, note=note)
+            return
+        message = build_message(contact, level, still_open, channel)
+        if message is None:
+            self._event(contact.id, "skipped", level_id=level.id, channel=channel, note="no text")
+            return
+        key = idempotency_key(contact.id, level.id, channel, self.on)
+        if self.uow.outbox.id_for_key(key) is not None:
+            return  # already queued on this date: a re-run sends nothing twice
+        message_id = enqueue_message(
+            self.uow,
+            channel=channel,
+            recipient=recipient,
+            locale=message.locale,
+            context=message.context,
+            idempotency_key=key,
+            subject_source=message.subject,
+            body_source=message.body,
+            contact_id=contact.id,
+            document_ids=[inv.id for inv in still_open],
+            attach_documents=level.attach_invoices,
+            origin=f"followup:{level.id}",
+        )
+        numbers = tuple(inv.number for inv in still_open)
+        self._event(
+            contact.id,
+            "message",
+            level_id=level.id,
+            channel=channel,
+            recipient=recipient,
+            message_id=message_id,
+            document_ids=[inv.id for inv in still_open],
+            note="customer follows replies" if level.add_follower else "",
+        )
+        self.context.sent.append(
+            FollowupMessage(
+                contact.id,
+                contact.name,
+                numbers,
+                level.id,
+                level.description,
+                level.days,
+                channel,
+                recipient,
+                message_id,
+            )
+        )
+
+    def schedule_activity(self, call: OperatorCall) -> Mapping[str, object]:
+        """Give the activity user task its assignee and summary (F1, F4 responsible)."""
+        contact = self._contact(call)
+        state = self.uow.followups.ensure(contact)
+        level = self.uow.followups.level(int(str(call.data["level_id"])))
+        summary = level.activity_summary if level is not None else ""
+        self._event(
+            contact.id,
+            "activity",
+            level_id=level.id if level is not None else None,
+            note=f"{level.activity_type if level else ''}: {summary}",
+        )
+        return {
+            "responsible_id": state.responsible_id,
+            "activity_type": level.activity_type if level is not None else None,
+            "activity_summary": summary,
+            "contact_name": contact.name,
+        }
+
+    def record_followup(self, call: OperatorCall) -> None:
+        """Store the level each invoice reached, then start the customer's next instance."""
+        contact = self._contact(call)
+        state = self.uow.followups.ensure(contact)
+        level_id = int(str(call.data["level_id"]))
+        reached = {int(k): int(str(v)) for k, v in dict(call.data.get("reached") or {}).items()}
+        by_days = {rule.days: rule.id for rule in self.rules()}
+        progress = self.uow.followups.invoice_progress(list(reached))
+        for document_id, days in reached.items():
+            row = progress.get(document_id)
+            if row is None:
+                row = InvoiceFollowup(document_id=document_id, contact_id=contact.id)
+                self.uow.followups.add_invoice_progress(row)
+            row.level_days, row.level_id, row.last_on = days, by_days.get(days), self.on
+        state.level_id, state.last_processed_on = level_id, self.on
+        state.status, state.next_date_manual = "waiting", False
+        self._event(contact.id, "level", level_id=level_id, document_ids=sorted(reached))
+        self.uow.flush()
+        start_customer_instance(self.uow, state, self.as_mapping())
+
+
+def start_customer_instance(
+    uow: UnitOfWork, state: CustomerFollowup, operators: Mapping[str, Any]
+) -> None:
+    """Start a follow-up instance for the customer and remember it on its row."""
+    instance = start_instance(
+        uow,
+        process_id=PROCESS_ID,
+        document_id=None,
+        data={"contact_id": state.contact_id},
+        operators=operators,
+    )
+    state.instance_id = instance.id
+
+
+def follow_invoice(uow: UnitOfWork, document: Document, operators: Mapping[str, Any]) -> None:
+    """Put a just-posted invoice with a due date under follow-up (C1, P2).
+
+    Starts the customer's instance if none runs; otherwise, if the new invoice needs
+    an earlier step than the one waited for, moves the waiting timer.
+    """
+    if document.type.kind != FOLLOWED_KIND or document.due_date is None:
+        return
+    state = uow.followups.ensure(uow.contacts.get(document.contact_id))
+    instance = uow.processes.find(state.instance_id) if state.instance_id else None
+    if instance is None or instance.status != "running":
+        start_customer_instance(uow, state, operators)
+        return
+    invoice = OpenInvoice(
+        document.id, document.number or "", document.due_date, document.total, None
+    )
+    earlier = next_date(uow.followups.rules(), invoice)
+    if earlier is None or state.next_date_manual or state.status != "waiting":
+        return
+    if state.next_date is None or earlier < state.next_date:
+        state.next_date = earlier
+        run = restore_run(uow, uow.processes.get_for_update(instance.id), operators)
+        run.move_timers(max(start_of(earlier), clock.now() + MIN_DELAY))
+        save_run(uow, instance, run)
+        logger.info("follow-up moved earlier", extra={"contact_id": state.contact_id})
+
+
+def _action_data(action: DueAction, on: date) -> dict[str, object]:
+    return {
+        "act": True,
+        "level_id": action.level.id,
+        "channels": list(action.level.channels),
+        "activity": action.level.activity,
+        "on": on.isoformat(),
+        "listed": [inv.id for inv in action.listed],
+        "reached": {str(k): v for k, v in action.reached.items()},
+    }
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []

@@ -1,0 +1,168 @@
+"""Follow-up use cases: the daily pass, bulk processing, the customers needing action (F4-F8).
+
+The pass selects due customers set-based on the indexed customer_followup
+(status, next_date) and wakes each one's BPMN instance (overdue_followup.bpmn) by
+moving its timer to now; the instance's service tasks decide and queue the messages.
+Customers are processed 100 per transaction, each in a savepoint, so one broken
+customer is logged and skipped without losing the others. A dry run computes the same
+decisions from the same rules with reads only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from engine import clock
+from engine.domain.errors import ValidationFailed
+from engine.domain.followups import due_action
+from engine.domain.permissions import Perm
+from engine.services.access import load_actor, require
+from engine.services.followup_messages import recipient_for
+from engine.services.followup_operators import (
+    FollowupContext,
+    FollowupMessage,
+    FollowupOperators,
+    may_act,
+    start_customer_instance,
+)
+from engine.services.operators import Operators
+from engine.services.processes import restore_run, save_run
+from engine.services.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+BATCH = 100
+PREVIEW_BATCH = 500
+
+
+def process_followups(
+    uow: UnitOfWork, *, on: date, dry_run: bool = False, batch: int = BATCH
+) -> list[FollowupMessage]:
+    """Process every automatic customer whose next follow-up date is ``on`` or earlier.
+
+    Returns the messages queued (or, with ``dry_run``, that would be queued; nothing
+    is written then). A re-run on the same date queues nothing twice. Raises
+    ValidationFailed (field ``date``) for a real run on a future date.
+    """
+    if dry_run:
+        return preview_followups(uow, on=on)
+    if on > clock.business_today():
+        raise ValidationFailed.single("date", "a future date can only be previewed (dry run)")
+    sent: list[FollowupMessage] = []
+    after = 0
+    while True:
+        with uow:
+            ids = uow.followups.due_contact_ids(on, limit=batch, after_id=after)
+            if not ids:
+                return sent
+            after = ids[-1]
+            sent.extend(_wake_many(uow, ids, FollowupContext(on=on), actor_id=None))
+            uow.commit()
+
+
+def process_customers(
+    uow: UnitOfWork, *, contact_ids: Sequence[int], actor_id: int, on: date | None = None
+) -> list[FollowupMessage]:
+    """Process these customers now, manual ones and non-automatic levels included (F8).
+
+    Raises PermissionDenied without the follow-up permission, ValidationFailed for an
+    empty list or a customer not under follow-up.
+    """
+    if not contact_ids:
+        raise ValidationFailed.single("contact_ids", "choose at least one customer")
+    with uow:
+        require(load_actor(uow, actor_id), Perm.FOLLOW_UP)
+        known = uow.followups.states(list(contact_ids))
+        missing = [cid for cid in contact_ids if cid not in known]
+        if missing:
+            raise ValidationFailed.single(
+                "contact_ids", f"not under follow-up: {', '.join(map(str, missing))}"
+            )
+        context = FollowupContext(on=on or clock.business_today(), force=True)
+        sent = _wake_many(uow, list(dict.fromkeys(contact_ids)), context, actor_id=actor_id)
+        uow.audit.record(
+            actor_id=actor_id,
+            action="followup.process",
+            entity="contact",
+            details={"contact_ids": list(contact_ids), "messages": len(sent)},
+        )
+        uow.commit()
+        return sent
+
+
+def preview_followups(uow: UnitOfWork, *, on: date) -> list[FollowupMessage]:
+    """Return what a pass on ``on`` would queue, reading only (the CLI's --dry-run)."""
+    out: list[FollowupMessage] = []
+    with uow:
+        rules = uow.followups.rules()
+        levels = {level.id: level for level in uow.followups.levels()}
+        after = 0
+        while ids := uow.followups.due_contact_ids(on, limit=PREVIEW_BATCH, after_id=after):
+            after = ids[-1]
+            states = uow.followups.states(ids)
+            invoices = uow.followups.open_invoices(ids)
+            contacts = uow.followups.contacts(ids)
+            for contact_id in ids:
+                action = due_action(rules, invoices.get(contact_id, []), on)
+                if action is None or not may_act(states[contact_id], action.level, on, force=False):
+                    continue
+                level, contact = levels[action.level.id], contacts[contact_id]
+                numbers = tuple(inv.number for inv in action.listed)
+                for channel in level.channels:
+                    recipient = recipient_for(contact, channel)
+                    if recipient:
+                        out.append(
+                            FollowupMessage(
+                                contact_id,
+                                contact.name,
+                                numbers,
+                                level.id,
+                                level.description,
+                                level.days,
+                                channel,
+                                recipient,
+                            )
+                        )
+        uow.rollback()
+    return out
+
+
+def _wake_many(
+    uow: UnitOfWork, contact_ids: Iterable[int], context: FollowupContext, *, actor_id: int | None
+) -> list[FollowupMessage]:
+    operators = {
+        **Operators(uow, actor_id=actor_id).as_mapping(),
+        **FollowupOperators(uow, actor_id=actor_id, context=context).as_mapping(),
+    }
+    sent: list[FollowupMessage] = []
+    for contact_id in contact_ids:
+        mark = len(context.sent)
+        try:
+            with uow.session.begin_nested():
+                _wake(uow, contact_id, operators)
+        except Exception:  # one customer's failure must not stop the others' reminders
+            del context.sent[mark:]
+            logger.exception("follow-up failed", extra={"contact_id": contact_id})
+            continue
+        sent.extend(context.sent[mark:])
+    return sent
+
+
+def _wake(uow: UnitOfWork, contact_id: int, operators: dict[str, object]) -> None:
+    """Fire the customer's waiting follow-up timer now (the instance decides the rest)."""
+    state = uow.followups.of_contact(contact_id, lock=True)
+    if state is None:
+        return
+    instance = uow.processes.find(state.instance_id) if state.instance_id else None
+    if instance is None or instance.status != "running":
+        start_customer_instance(uow, state, operators)
+        instance = uow.processes.get(state.instance_id) if state.instance_id else None
+        if instance is None or instance.status != "running":
+            return  # nothing open: the new instance ended at once
+    instance = uow.processes.get_for_update(instance.id)
+    run = restore_run(uow, instance, operators)
+    run.move_timers(clock.now() - timedelta(seconds=1))
+    run.refresh_timers()
+    save_run(uow, instance, run)
