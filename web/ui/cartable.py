@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.domain.errors import CartableError, ValidationFailed
+from engine.domain.errors import CartableError, PermissionDenied, ValidationFailed
 from engine.repositories.workflow import TaskQuery
 from engine.services.document_types import list_types
 from engine.services.document_views import document_history, get_document
@@ -134,7 +134,7 @@ def bulk_approve() -> ResponseReturnValue:
     ids = [int(i) for i in request.form.getlist("task_ids") if i.isdigit()]
     if not ids:
         raise ValidationFailed.single("task_ids", "select at least one task")
-    done, failed = 0, []
+    done, failed, refused = 0, [], 0
     for task_id in ids:
         try:
             task = get_task(new_uow(), task_id=task_id, actor_id=current_user.id)
@@ -144,6 +144,9 @@ def bulk_approve() -> ResponseReturnValue:
             done += 1
         except CartableError as error:  # each task is its own transaction; report the rest
             failed.append(f"{task_id}: {error_message(error)}")
+            refused += isinstance(error, PermissionDenied)
+    if refused == len(ids):
+        raise PermissionDenied("none of these tasks is in your cartable")
     if done:
         flash(_("%(num)s tasks approved.", num=done), "success")
     for line in failed:

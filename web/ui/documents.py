@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.domain.errors import ValidationFailed
+from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.services.contacts import list_contacts, list_products
 from engine.services.document_actions import allowed_actions, preview_totals
@@ -161,8 +161,7 @@ def edit(document_id: int) -> ResponseReturnValue:
     """Show the form filled with the document, if the user may edit it now (T3.8, T3.10)."""
     uid = current_user.id
     if "edit" not in allowed_actions(new_uow(), document_id=document_id, actor_id=uid):
-        flash(_("You may not edit this document now."), "error")
-        return redirect(url_for("document_pages.show", document_id=document_id)), 303
+        raise PermissionDenied("you may not edit this document now")
     document = get_document(new_uow(), document_id=document_id, actor_id=uid)
     return _render_form(form_from_document(document, input_date), document=document)
 

@@ -1,0 +1,311 @@
+"""Every page route × every role: allowed or refused, as the permissions say (E2, I11).
+
+The test walks ``app.url_map``: a page route missing from EXPECTED fails, so a new page
+cannot ship without saying who may use it (docs/ui.md). API routes (/api/) are covered
+by the API tests; static files and the login form are open to all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from sqlalchemy import select
+
+from engine.models.users import User
+from engine.services.document_content import Content, LineCommand
+from engine.services.document_types import get_type
+from engine.services.documents import (
+    NewDocument,
+    advance_document,
+    create_document,
+    submit_document,
+)
+from engine.services.saved_filters import save_filter
+from engine.services.tasks import claim_task, list_cartable
+from engine.services.unit_of_work import UnitOfWork
+from engine.services.users import create_user
+from tests.integration.test_ui_flow import UiClient
+
+ROLES = ("admin", "approver", "numberer", "clerk", "accountant", "designer", "viewer")
+ALL = frozenset(ROLES)
+CREATORS = frozenset({"admin", "clerk", "accountant"})
+APPROVERS = frozenset({"admin", "approver"})
+ADMIN = frozenset({"admin"})
+SELLERS = frozenset({"admin", "clerk"})
+EDITORS = frozenset({"admin", "clerk"})  # the creator (clerk) or the edit permission
+PUBLIC = {"static", "ui.static", "account.login"}
+# Work without a session too: choosing a language, and signing out (lands on /login).
+SESSIONLESS = {"account.language", "account.logout"}
+NOT_PAGES = ("/api/", "/webhooks/")  # token- or signature-authenticated, tested elsewhere
+
+
+@dataclass
+class World:
+    """Makes the records a route needs, fresh per call where the route changes them."""
+
+    app: Flask
+    uow: UnitOfWork
+    ids: dict[str, int]
+    _cache: dict[str, int] = field(default_factory=dict)
+
+    def draft(self, type_code: str = "sales_invoice") -> int:
+
+        content = Content(lines=[LineCommand(product_id=self.ids["desk"], quantity=Decimal(1))])
+        return create_document(
+            self.uow,
+            NewDocument(type_code=type_code, contact_id=self.ids["sameri"], content=content),
+            actor_id=self.ids["clerk"],
+        )
+
+    def open_task(self, document_id: int, username: str) -> int:
+        tasks = list_cartable(self.uow, actor_id=self.ids[username], limit=500)
+        return next(t.id for t in tasks if t.document_id == document_id)
+
+    def approval_task(self) -> int:
+        document_id = self.draft()
+        submit_document(self.uow, document_id=document_id, actor_id=self.ids["clerk"])
+        return self.open_task(document_id, "approver")
+
+    def quote(self) -> int:
+        document_id = self.draft("sales_quote")
+        submit_document(self.uow, document_id=document_id, actor_id=self.ids["clerk"])
+        return document_id
+
+    def order(self) -> int:
+        document_id = self.quote()
+        advance_document(
+            self.uow,
+            document_id=document_id,
+            step="confirm_quote",
+            actor_id=self.ids["clerk"],
+            decision="confirm",
+        )
+        return document_id
+
+    def shared(self, key: str, make: Callable[[], int]) -> int:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: frozenset[str]
+    # (world, role) -> (url values, form data)
+    setup: Callable[[World, str], tuple[dict[str, Any], dict[str, Any]]] = lambda w, r: ({}, {})
+
+
+def _doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"document_id": w.shared("doc", w.draft)}, {}
+
+
+def _fresh_doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"document_id": w.draft()}, {}
+
+
+def _edit_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"document_id": w.draft()}, {
+        "contact_id": str(w.ids["sameri"]),
+        "product_id": [str(w.ids["desk"])],
+        "quantity": ["2"],
+        "unit_price": [""],
+    }
+
+
+def _new_doc_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {}, {
+        "type": "sales_invoice",
+        "contact_id": str(w.ids["sameri"]),
+        "product_id": [str(w.ids["desk"])],
+        "quantity": ["1"],
+    }
+
+
+def _task(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"task_id": w.shared("task", w.approval_task)}, {}
+
+
+def _fresh_task(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"task_id": w.approval_task()}, {"decision": "approve"}
+
+
+def _held_task(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    task_id = w.approval_task()
+    claim_task(w.uow, task_id=task_id, actor_id=w.ids["approver"])
+    return {"task_id": task_id}, {}
+
+
+def _assign(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"task_id": w.approval_task()}, {"assignee_id": str(w.ids["approver"])}
+
+
+def _bulk(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {}, {"task_ids": [str(w.approval_task())]}
+
+
+def _quote(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"document_id": w.quote()}, {}
+
+
+def _order(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"document_id": w.order()}, {}
+
+
+def _instance(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def make() -> int:
+        document_id = w.quote()
+        with w.uow:
+            return w.uow.processes.for_document(document_id)[0].id
+
+    return {"instance_id": w.shared("instance", make)}, {}
+
+
+def _own_filter(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    row = save_filter(w.uow, actor_id=w.ids[r], name=f"f-{r}", params={"sort": "amount"})
+    return {"filter_id": row.id}, {}
+
+
+def _type_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    t = get_type(w.uow, code="purchase_quote")
+    form = {
+        f.name: str(getattr(t, f.name))
+        for f in fields(t)
+        if not isinstance(getattr(t, f.name), bool)
+    }
+    form.update({f.name: "1" for f in fields(t) if getattr(t, f.name) is True})
+    form["editable_hours"] = form["deletable_hours"] = ""
+    form.pop("lock_version")
+    return {"code": "purchase_quote"}, form
+
+
+EXPECTED: dict[tuple[str, str], Case] = {
+    ("home", "GET"): Case(ALL),
+    ("account.logout", "POST"): Case(ALL),
+    ("account.language", "POST"): Case(ALL, lambda w, r: ({}, {"lang": "fa"})),
+    ("account.me", "GET"): Case(ALL),
+    ("cartable.index", "GET"): Case(ALL),
+    ("cartable.save_current_filter", "POST"): Case(ALL, lambda w, r: ({}, {"name": "x"})),
+    ("cartable.forget_filter", "POST"): Case(ALL, _own_filter),
+    ("cartable.bulk_approve", "POST"): Case(APPROVERS, _bulk),
+    ("cartable.show", "GET"): Case(APPROVERS, _task),
+    ("cartable.claim", "POST"): Case(APPROVERS, _fresh_task),
+    ("cartable.unclaim", "POST"): Case(APPROVERS, _held_task),
+    ("cartable.assign", "POST"): Case(APPROVERS, _assign),
+    ("cartable.complete", "POST"): Case(APPROVERS, _fresh_task),
+    ("document_pages.index", "GET"): Case(ALL),
+    ("document_pages.new", "GET"): Case(CREATORS),
+    ("document_pages.create", "POST"): Case(CREATORS, _new_doc_form),
+    ("document_pages.totals", "POST"): Case(ALL, _new_doc_form),
+    ("document_pages.show", "GET"): Case(ALL, _doc),
+    ("document_pages.edit", "GET"): Case(EDITORS, _doc),
+    ("document_pages.update", "POST"): Case(EDITORS, _edit_form),
+    ("document_pages.delete", "POST"): Case(EDITORS, _fresh_doc),
+    ("document_pages.submit", "POST"): Case(EDITORS, _fresh_doc),
+    ("document_pages.confirm", "POST"): Case(
+        SELLERS, lambda w, r: ({"document_id": w.quote()}, {})
+    ),
+    ("document_pages.deliver", "POST"): Case(
+        SELLERS, lambda w, r: ({"document_id": w.order()}, {})
+    ),
+    ("document_pages.cancel", "POST"): Case(CREATORS, _fresh_doc),
+    ("process_pages.show", "GET"): Case(ALL, _instance),
+    ("process_pages.diagram", "GET"): Case(ALL, _instance),
+    ("admin.index", "GET"): Case(ADMIN),
+    ("admin.users", "GET"): Case(ADMIN),
+    ("admin.create", "POST"): Case(
+        ADMIN, lambda w, r: ({}, {"username": f"u_{r}", "password": "secret", "roles": ["viewer"]})
+    ),
+    ("admin.update", "POST"): Case(
+        ADMIN,
+        lambda w, r: ({"user_id": w.ids["viewer"]}, {"roles": ["viewer"], "is_active": "1"}),
+    ),
+    ("admin.roles", "GET"): Case(ADMIN),
+    ("admin.save_role_permissions", "POST"): Case(
+        ADMIN, lambda w, r: ({}, {"name": f"r_{r}", "permissions": ["view_all"]})
+    ),
+    ("admin.types", "GET"): Case(ADMIN),
+    ("admin.type_form", "GET"): Case(ADMIN, lambda w, r: ({"code": "sales_invoice"}, {})),
+    ("admin.save_type", "POST"): Case(ADMIN, _type_form),
+    ("admin.audit", "GET"): Case(ADMIN),
+}
+
+
+def _page_routes(app: Flask) -> list[tuple[str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(NOT_PAGES) or rule.endpoint in PUBLIC:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method))
+    return sorted(found)
+
+
+@pytest.fixture
+def world(app: Flask, uow: UnitOfWork, ids: dict[str, int]) -> World:
+    for name, role in (("designer", "designer"), ("viewer", "viewer")):
+        create_user(uow, username=name, password=name, roles=[role])
+    with uow:
+        all_ids = {u.username: u.id for u in uow.session.scalars(select(User))}
+    return World(app, uow, {**ids, **all_ids})
+
+
+def test_every_page_route_has_an_expectation(app: Flask) -> None:
+    missing = [route for route in _page_routes(app) if route not in EXPECTED]
+    assert not missing, f"add these routes to EXPECTED in {__file__}: {missing}"
+    stale = [route for route in EXPECTED if route not in _page_routes(app)]
+    assert not stale, f"these routes no longer exist: {stale}"
+
+
+def test_pages_need_a_session(app: Flask, world: World) -> None:
+    client = UiClient(app)
+    client.get("/login")
+    for endpoint, method in _page_routes(app):
+        values, data = EXPECTED[(endpoint, method)].setup(world, "admin")
+        with app.test_request_context():
+            url = url_for(endpoint, **values)
+        if method == "GET":
+            response = client.get(url, status=None)
+        else:
+            client.get("/login")  # a fresh token (sign-out clears the session)
+            response = client.post(url, data)
+        if endpoint == "home":
+            assert response.headers["Location"].endswith("/login"), endpoint
+            continue
+        if endpoint in SESSIONLESS:
+            continue
+        assert response.status_code == 302, (endpoint, response.status_code)
+        assert "/login" in response.headers["Location"], endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app: Flask, world: World, role: str) -> None:
+    client = UiClient(app, role)
+    wrong = []
+    for endpoint, method in _page_routes(app):
+        case = EXPECTED[(endpoint, method)]
+        values, data = case.setup(world, role)
+        with app.test_request_context():
+            url = url_for(endpoint, **values)
+        if method == "GET":
+            response = client.get(url, status=None)
+        else:
+            client.get("/cartable")  # a fresh token (logout and language reset the session)
+            response = client.post(url, data)
+            if endpoint == "account.logout":
+                client.login(role)
+        status = response.status_code
+        location = response.headers.get("Location", "")
+        if role in case.allowed:
+            ok = status in (200, 204, 302, 303) and (
+                "/login" not in location or endpoint in SESSIONLESS
+            )
+        else:
+            ok = status == 403
+        if not ok:
+            wrong.append((endpoint, method, status, location))
+    assert not wrong, f"{role}: {wrong}"
