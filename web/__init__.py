@@ -54,9 +54,11 @@ def _register_blueprints(api: CartableApi) -> None:
     # blueprints (STYLE: avoid import cycles through the app module).
     from web.api import (
         auth,
+        contact_files,
         contacts,
         document_types,
         documents,
+        followups,
         messages,
         payments,
         printouts,
@@ -68,10 +70,12 @@ def _register_blueprints(api: CartableApi) -> None:
 
     for module in (auth, contacts, products, document_types, documents, tasks, payments, processes):
         api.register_blueprint(module.blp)
-    for module in (printouts, reports):  # PDF, XLSX and reports (I9, I12, E7, F9, F10)
+    for module in (printouts, reports, contact_files):  # files, reports (I9, I12, E7, F9)
         api.register_blueprint(module.blp)
     for module in (messages,):  # outbox messages and their delivery status (C4, E5)
         api.register_blueprint(module.blp)
+    api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
+    api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
 
 
 def _register_webhooks(app: Flask) -> None:

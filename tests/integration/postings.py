@@ -3,8 +3,12 @@ the services, exactly as users would, with chosen issue and due dates."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from decimal import Decimal
+
+import time_machine
 
 from engine.services.contacts import NewContact, create_contact
 from engine.services.document_content import Content, LineCommand
@@ -14,6 +18,13 @@ from engine.services.tasks import complete_task
 from engine.services.unit_of_work import UnitOfWork
 
 LANE_USER = {"approval": "approver", "numbering": "numberer"}
+
+
+@contextmanager
+def on_day(day: date) -> Iterator[None]:
+    """Run as if it were ``day`` (08:00 UTC, the same date in Tehran): ledger rows get it."""
+    with time_machine.travel(datetime(day.year, day.month, day.day, 8, tzinfo=UTC), tick=False):
+        yield
 
 
 def customer(uow: UnitOfWork, ids: dict[str, int], name: str, **extra: object) -> int:
@@ -32,7 +43,24 @@ def posted_invoice(
     due: date,
     product: str = "desk",
 ) -> int:
-    """Create a sales invoice of one line (+9% tax), walk both cartables; return its id."""
+    """Create a sales invoice of one line (+9% tax), walk both cartables; return its id.
+
+    Everything happens on the issue date, so the ledger entry carries that date.
+    """
+    with on_day(issued):
+        return _post(uow, ids, contact_id, price, issued=issued, due=due, product=product)
+
+
+def _post(
+    uow: UnitOfWork,
+    ids: dict[str, int],
+    contact_id: int,
+    price: str,
+    *,
+    issued: date,
+    due: date,
+    product: str,
+) -> int:
     content = Content(lines=[LineCommand(ids[product], Decimal(1), Decimal(price))])
     doc_id = create_document(
         uow,
@@ -63,7 +91,21 @@ def pay(
     method: str = "bank",
     cheque_due: date | None = None,
 ) -> int:
-    """Record a payment allocated to the given invoices; return its id."""
+    """Record a payment allocated to the given invoices, on that day; return its id."""
+    with on_day(on):
+        return _record(uow, ids, contact_id, amount, allocations, on, method, cheque_due)
+
+
+def _record(
+    uow: UnitOfWork,
+    ids: dict[str, int],
+    contact_id: int,
+    amount: str,
+    allocations: dict[int, str],
+    on: date,
+    method: str,
+    cheque_due: date | None,
+) -> int:
     return record_payment(
         uow,
         NewPayment(

@@ -1,0 +1,148 @@
+"""A contact's account: balance, total due, history, and "pay the amount due" (SPEC P6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.domain.errors import PermissionDenied, ValidationFailed
+from engine.domain.permissions import Perm
+from engine.models.documents import Document, DocumentType
+from engine.services.access import load_actor
+from engine.services.contacts import ContactView, get_contact
+from engine.services.payments import (
+    Allocation,
+    NewPayment,
+    PaymentView,
+    payment_view,
+    record_payment,
+)
+from engine.services.reports import InvoiceRow, Period, invoice_report
+from engine.services.statements import Statement, build_statement
+from engine.services.unit_of_work import UnitOfWork
+
+HISTORY_LIMIT = 200
+_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    id: int
+    type: str
+    type_name: str
+    number: str | None
+    state: str
+    issue_date: date
+    due_date: date | None
+    total: Decimal
+    paid: Decimal
+
+
+@dataclass(frozen=True)
+class ContactAccount:
+    contact: ContactView
+    balance: Decimal  # ledger: positive, the contact owes us
+    total_due: Decimal  # open receivables
+    overdue: Decimal
+    open_invoices: list[InvoiceRow]
+    documents: list[DocumentLine]
+    payments: list[PaymentView]
+    ledger: Statement  # every entry with a running balance
+
+
+def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> ContactAccount:
+    """Return the contact page's data: balance, amount due, documents, payments, ledger."""
+    contact = get_contact(uow, contact_id=contact_id)  # NotFound for an unknown contact
+    today = clock.business_today()
+    with uow:
+        _authorize(uow, actor_id)
+        open_report = invoice_report(uow, as_of=today, contact_ids=[contact_id], limit=1000)
+        overdue = sum((r.open for r in open_report.rows if r.days_overdue), Decimal(0))
+        documents = [
+            DocumentLine(
+                d.id, t.code, t.name, d.number, d.state, d.issue_date, d.due_date, d.total, d.paid
+            )
+            for d, t in uow.session.execute(
+                select(Document, DocumentType)
+                .join(DocumentType, DocumentType.id == Document.type_id)
+                .where(Document.contact_id == contact_id)
+                .order_by(Document.issue_date.desc(), Document.id.desc())
+                .limit(HISTORY_LIMIT)
+            )
+        ]
+        payments = [
+            payment_view(p) for p in uow.payments.list(contact_id=contact_id, limit=HISTORY_LIMIT)
+        ]
+        return ContactAccount(
+            contact=contact,
+            balance=contact.balance or Decimal(0),
+            total_due=open_report.open,
+            overdue=overdue,
+            open_invoices=open_report.rows,
+            documents=documents,
+            payments=payments,
+            ledger=build_statement(uow, contact_id, Period()),
+        )
+
+
+def pay_amount_due(
+    uow: UnitOfWork,
+    *,
+    contact_id: int,
+    actor_id: int,
+    method: str,
+    amount: Decimal | None = None,
+    received_on: date | None = None,
+    reference: str = "",
+    cheque_number: str | None = None,
+    cheque_due_date: date | None = None,
+) -> int:
+    """Record a payment settling the contact's open invoices, oldest due first (P6).
+
+    ``amount`` defaults to the whole amount due; more than is due stays on the account
+    as an unallocated credit. Raises ValidationFailed naming ``amount`` when nothing is
+    due or the amount is not positive; record_payment's own checks (permission, a
+    cheque's due date, an invoice paid meanwhile) apply unchanged.
+    """
+    with uow:
+        uow.contacts.get(contact_id)
+        rows = invoice_report(
+            uow, as_of=clock.business_today(), contact_ids=[contact_id], limit=1000
+        ).rows
+    due = sum((r.open for r in rows), Decimal(0))
+    if due <= 0:
+        raise ValidationFailed.single("amount", "nothing is due from this contact")
+    to_pay = due if amount is None else amount
+    if to_pay <= 0:
+        raise ValidationFailed.single("amount", "must be greater than zero")
+    allocations, left = [], to_pay
+    for row in rows:  # invoice_report lists the oldest due date first
+        if left <= 0:
+            break
+        part = min(left, row.open)
+        allocations.append(Allocation(row.document_id, part))
+        left -= part
+    return record_payment(
+        uow,
+        NewPayment(
+            contact_id=contact_id,
+            amount=to_pay,
+            method=method,
+            allocations=allocations,
+            received_on=received_on,
+            reference=reference or "pay amount due",
+            cheque_number=cheque_number,
+            cheque_due_date=cheque_due_date,
+        ),
+        actor_id=actor_id,
+    )
+
+
+def _authorize(uow: UnitOfWork, actor_id: int) -> None:
+    actor = load_actor(uow, actor_id)
+    if not any(p in actor.permissions for p in _READERS):
+        raise PermissionDenied("you may not see this contact's account")
