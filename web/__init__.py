@@ -58,6 +58,7 @@ def _register_blueprints(api: CartableApi) -> None:
         contacts,
         document_types,
         documents,
+        followups,
         messages,
         payments,
         printouts,
@@ -73,6 +74,8 @@ def _register_blueprints(api: CartableApi) -> None:
         api.register_blueprint(module.blp)
     for module in (messages,):  # outbox messages and their delivery status (C4, E5)
         api.register_blueprint(module.blp)
+    api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
+    api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
 
 
 def _register_webhooks(app: Flask) -> None:

@@ -144,11 +144,15 @@ def followups() -> None:
 def followups_run(on: datetime | None, dry_run: bool) -> None:
     """Process the follow-ups due on a date (Celery beat runs this daily)."""
     day: date = on.date() if on is not None else clock.business_today()
+    engine = make_engine(Settings.from_env().database_url)
     try:
-        sent = process_followups(_uow(Settings.from_env()), on=day, dry_run=dry_run)
+        uow = UnitOfWork(make_session_factory(engine))
+        sent = process_followups(uow, on=day, dry_run=dry_run)
     except CartableError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)
+    finally:
+        engine.dispose()
     if dry_run:
         keys = ("customer", "contact_id", "invoice_numbers", "level", "level_id", "channel")
         rows = [{k: asdict(m)[k] for k in (*keys, "recipient")} for m in sent]

@@ -19,7 +19,7 @@ from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-CARTABLES = ("approval", "numbering", "sales", "warehouse", "author")
+CARTABLES = ("approval", "numbering", "sales", "warehouse", "author", "followup")
 
 
 @dataclass(frozen=True)

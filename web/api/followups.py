@@ -1,0 +1,258 @@
+"""/api/v1/followup-levels and /api/v1/followups: levels, customers needing action, sends.
+
+SPEC F1 (levels), F4 (a customer's follow-up fields), F5 (manual send), F7 (history),
+F8 (customers needing action, bulk processing). Permissions are checked in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine.domain.followups import ACTIVITY_TYPES, CHANNELS, MAX_DAYS, MIN_DAYS, MODES
+from engine.services.followup_customers import (
+    SEND_CHANNELS,
+    ManualSend,
+    customer_history,
+    get_customer_followup,
+    list_needing_action,
+    manual_send,
+    update_customer_followup,
+)
+from engine.services.followup_levels import (
+    LevelInput,
+    create_level,
+    delete_level,
+    list_levels,
+    update_level,
+)
+from engine.services.followups import process_customers
+from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.context import actor_id, new_uow, require_token
+
+levels_blp = Blueprint(
+    "followup_levels",
+    __name__,
+    url_prefix="/api/v1/followup-levels",
+    description="Follow-up levels (F1)",
+)
+levels_blp.before_request(require_token)
+blp = Blueprint(
+    "followups",
+    __name__,
+    url_prefix="/api/v1/followups",
+    description="Customers' overdue follow-ups (F4-F8)",
+)
+blp.before_request(require_token)
+
+_TEXTS = fields.Dict(
+    keys=fields.String(validate=validate.OneOf(("fa", "ar", "en"))),
+    values=fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("subject", "body", "sms"))),
+        values=fields.String(validate=validate.Length(max=10000)),
+    ),
+)
+
+
+class FollowupLevelFields(Schema):
+    description = fields.String(validate=validate.Length(min=1, max=200))
+    days = LocalInteger(validate=validate.Range(min=MIN_DAYS, max=MAX_DAYS))
+    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)))
+    templates = _TEXTS
+    automatic = fields.Boolean()
+    attach_invoices = fields.Boolean()
+    add_follower = fields.Boolean()
+    activity_type = fields.String(allow_none=True, validate=validate.OneOf(ACTIVITY_TYPES))
+    activity_summary = fields.String(validate=validate.Length(max=200))
+    is_active = fields.Boolean()
+
+
+class FollowupLevelIn(FollowupLevelFields):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    days = LocalInteger(required=True, validate=validate.Range(min=MIN_DAYS, max=MAX_DAYS))
+
+
+class FollowupLevelOut(FollowupLevelFields):
+    id = fields.Integer()
+    lock_version = fields.Integer()
+
+
+class FollowupNeedingQuery(Schema):
+    on = LocalDate(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class FollowupCustomerOut(Schema):
+    contact_id = fields.Integer()
+    customer = fields.String()
+    status = fields.String()
+    mode = fields.String()
+    level_id = fields.Integer(allow_none=True)
+    level = fields.String(allow_none=True)
+    next_date = fields.Date(allow_none=True)
+    next_date_manual = fields.Boolean()
+    responsible_id = fields.Integer(allow_none=True)
+    overdue_count = fields.Integer()
+    overdue_total = DecimalString()
+    last_processed_on = fields.Date(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    lock_version = fields.Integer()
+
+
+class FollowupCustomerPatch(Schema):
+    mode = fields.String(validate=validate.OneOf(MODES))
+    next_date = LocalDate(allow_none=True)
+    responsible_id = fields.Integer(allow_none=True)
+
+
+class FollowupHistoryOut(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    on_date = fields.Date()
+    kind = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    level_id = fields.Integer(allow_none=True)
+    channel = fields.String(allow_none=True)
+    recipient = fields.String(allow_none=True)
+    message_id = fields.Integer(allow_none=True)
+    document_ids = fields.List(fields.Integer())
+    note = fields.String()
+
+
+class FollowupMessageOut(Schema):
+    contact_id = fields.Integer()
+    customer = fields.String()
+    invoice_numbers = fields.List(fields.String())
+    level_id = fields.Integer()
+    level = fields.String()
+    days = fields.Integer()
+    channel = fields.String()
+    recipient = fields.String()
+    message_id = fields.Integer(allow_none=True)
+
+
+class FollowupProcessIn(Schema):
+    contact_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1))
+    on = LocalDate(load_default=None)
+
+
+class FollowupSendIn(Schema):
+    channels = fields.List(
+        fields.String(validate=validate.OneOf(SEND_CHANNELS)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    document_ids = fields.List(fields.Integer(), load_default=list)
+    templates = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("fa", "ar", "en"))),
+        values=fields.Dict(
+            keys=fields.String(validate=validate.OneOf(("subject", "body", "sms"))),
+            values=fields.String(validate=validate.Length(max=10000)),
+        ),
+        load_default=None,
+    )
+    level_id = fields.Integer(load_default=None)
+    attach_invoices = fields.Boolean(load_default=True)
+    recipients = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CHANNELS)),
+        values=fields.String(validate=validate.Length(min=1, max=254)),
+        load_default=dict,
+    )
+    and_print = fields.Boolean(load_default=False)
+
+
+@levels_blp.route("", methods=["GET"])
+@levels_blp.response(200, FollowupLevelOut(many=True))
+def levels_index() -> Any:
+    """List the follow-up levels in firing order."""
+    return list_levels(new_uow(), actor_id=actor_id())
+
+
+@levels_blp.route("", methods=["POST"])
+@levels_blp.arguments(FollowupLevelIn)
+@levels_blp.response(201, FollowupLevelOut)
+def levels_create(body: dict[str, Any]) -> Any:
+    """Add a level (needs manage_followup_levels)."""
+    body["channels"] = tuple(body.get("channels", ()))
+    return create_level(new_uow(), LevelInput(**body), actor_id=actor_id())
+
+
+@levels_blp.route("/<int:level_id>", methods=["PATCH"])
+@levels_blp.arguments(FollowupLevelFields)
+@levels_blp.response(200, FollowupLevelOut)
+def levels_patch(body: dict[str, Any], level_id: int) -> Any:
+    """Change some fields of a level; a change of days moves customers' next steps."""
+    if "channels" in body:
+        body["channels"] = tuple(body["channels"])
+    return update_level(new_uow(), level_id=level_id, changes=body, actor_id=actor_id())
+
+
+@levels_blp.route("/<int:level_id>", methods=["DELETE"])
+@levels_blp.response(204)
+def levels_delete(level_id: int) -> Any:
+    """Delete a level (one that history points at is deactivated instead)."""
+    delete_level(new_uow(), level_id=level_id, actor_id=actor_id())
+    return ""
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(FollowupNeedingQuery, location="query")
+@blp.response(200, FollowupCustomerOut(many=True))
+def index(query: dict[str, Any]) -> Any:
+    """List customers whose next follow-up step is due (by ``on``, default today) (F8)."""
+    return list_needing_action(new_uow(), actor_id=actor_id(), **query)
+
+
+@blp.route("/process", methods=["POST"])
+@blp.arguments(FollowupProcessIn)
+@blp.response(200, FollowupMessageOut(many=True))
+def process(body: dict[str, Any]) -> Any:
+    """Process these customers now, manual ones included; return the messages queued (F8)."""
+    return process_customers(
+        new_uow(), contact_ids=body["contact_ids"], actor_id=actor_id(), on=body["on"]
+    )
+
+
+@blp.route("/<int:contact_id>", methods=["GET"])
+@blp.response(200, FollowupCustomerOut)
+def show(contact_id: int) -> Any:
+    """Return a customer's follow-up status, level, next date and responsible user (F4)."""
+    return get_customer_followup(new_uow(), contact_id=contact_id, actor_id=actor_id())
+
+
+@blp.route("/<int:contact_id>", methods=["PATCH"])
+@blp.arguments(FollowupCustomerPatch)
+@blp.response(200, FollowupCustomerOut)
+def patch(body: dict[str, Any], contact_id: int) -> Any:
+    """Change mode (automatic/manual), next date or responsible user (F4)."""
+    return update_customer_followup(
+        new_uow(), contact_id=contact_id, changes=body, actor_id=actor_id()
+    )
+
+
+@blp.route("/<int:contact_id>/history", methods=["GET"])
+@blp.response(200, FollowupHistoryOut(many=True))
+def history(contact_id: int) -> Any:
+    """Return every follow-up action on the customer, newest first (F7)."""
+    return customer_history(new_uow(), contact_id=contact_id, actor_id=actor_id())
+
+
+@blp.route("/<int:contact_id>/send", methods=["POST"])
+@blp.arguments(FollowupSendIn)
+@blp.response(201, FollowupMessageOut(many=True))
+def send(body: dict[str, Any], contact_id: int) -> Any:
+    """Send a reminder by hand: email, SMS, letter or print, with a changed text (F5)."""
+    cmd = ManualSend(
+        contact_id=contact_id,
+        channels=tuple(body["channels"]),
+        document_ids=tuple(body["document_ids"]),
+        templates=body["templates"],
+        level_id=body["level_id"],
+        attach_invoices=body["attach_invoices"],
+        recipients=body["recipients"],
+        and_print=body["and_print"],
+    )
+    return manual_send(new_uow(), cmd, actor_id=actor_id())
