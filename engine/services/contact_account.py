@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.documents import Document, DocumentType
+from engine.models.ledger import LedgerEntry
+from engine.models.types import ExactDecimal
 from engine.services.access import load_actor
 from engine.services.contacts import ContactView, get_contact
 from engine.services.payments import (
@@ -21,7 +23,14 @@ from engine.services.payments import (
     payment_view,
     record_payment,
 )
-from engine.services.reports import InvoiceRow, Period, invoice_report
+from engine.services.reports import (
+    OPEN_STATES,
+    InvoiceRow,
+    Period,
+    invoice_report,
+    open_expr,
+    receivables,
+)
 from engine.services.statements import Statement, build_statement
 from engine.services.unit_of_work import UnitOfWork
 
@@ -52,6 +61,68 @@ class ContactAccount:
     documents: list[DocumentLine]
     payments: list[PaymentView]
     ledger: Statement  # every entry with a running balance
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    name: str
+    kind: str
+    email: str | None
+    mobile: str | None
+    language: str
+    customer_number: str | None
+    balance: Decimal
+    total_due: Decimal
+
+
+def contact_rows(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    q: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ContactRow]:
+    """Return a page of contacts with balance and amount due (two grouped queries)."""
+    with uow:
+        _authorize(uow, actor_id)
+        contacts = uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
+        ids = [c.id for c in contacts]
+        money = ExactDecimal()
+        balances: dict[int, Decimal] = dict(
+            uow.session.execute(
+                select(
+                    LedgerEntry.contact_id,
+                    type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), money),
+                )
+                .where(LedgerEntry.contact_id.in_(ids))
+                .group_by(LedgerEntry.contact_id)
+            ).all()
+        )
+        due: dict[int, Decimal] = dict(
+            uow.session.execute(
+                select(Document.contact_id, type_coerce(func.sum(open_expr()), money))
+                .where(Document.id.in_(receivables(OPEN_STATES)))
+                .where(Document.contact_id.in_(ids))
+                .group_by(Document.contact_id)
+            ).all()
+        )
+        return [
+            ContactRow(
+                c.id,
+                c.name,
+                c.kind,
+                c.email,
+                c.mobile,
+                c.language,
+                c.customer_number,
+                balances.get(c.id) or Decimal(0),
+                due.get(c.id) or Decimal(0),
+            )
+            for c in contacts
+        ]
 
 
 def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> ContactAccount:

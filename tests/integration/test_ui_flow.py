@@ -28,7 +28,12 @@ class UiClient:
         response = self.client.get(path, **kw)
         if status is not None:
             assert response.status_code == status, (path, response.status_code)
-        found = TOKEN.search(response.get_data(as_text=True))
+        # Only pages carry a CSRF token; downloads (PDF, XLSX) are binary.
+        found = (
+            TOKEN.search(response.get_data(as_text=True))
+            if response.mimetype == "text/html"
+            else None
+        )
         if found:
             self.token = found.group(1)
         return response

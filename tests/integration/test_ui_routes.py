@@ -7,8 +7,10 @@ by the API tests; static files and the login form are open to all.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +31,7 @@ from engine.services.saved_filters import save_filter
 from engine.services.tasks import claim_task, list_cartable
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
+from tests.integration.postings import posted_invoice
 from tests.integration.test_ui_flow import UiClient
 
 ROLES = ("admin", "approver", "numberer", "clerk", "accountant", "designer", "viewer")
@@ -38,6 +41,9 @@ APPROVERS = frozenset({"admin", "approver"})
 ADMIN = frozenset({"admin"})
 SELLERS = frozenset({"admin", "clerk"})
 EDITORS = frozenset({"admin", "clerk"})  # the creator (clerk) or the edit permission
+VIEW_ALL = frozenset({"admin", "approver", "numberer", "accountant", "viewer"})
+LEDGER_READERS = ALL - {"designer"}  # view_all, manage_contacts or record_payments
+PAYERS = frozenset({"admin", "accountant"})
 PUBLIC = {"static", "ui.static", "account.login"}
 # Work without a session too: choosing a language, and signing out (lands on /login).
 SESSIONLESS = {"account.language", "account.logout"}
@@ -170,6 +176,24 @@ def _own_filter(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"filter_id": row.id}, {}
 
 
+def _contact(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"contact_id": w.ids["sameri"]}, {}
+
+
+def _contact_file(fmt: str) -> Callable[[World, str], tuple[dict[str, Any], dict[str, Any]]]:
+    return lambda w, r: ({"contact_id": w.ids["sameri"], "fmt": fmt}, {})
+
+
+def _amount_due(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    day = date(2026, 1, 10)
+    posted_invoice(w.uow, w.ids, w.ids["sameri"], "1000", issued=day, due=day)
+    return {"contact_id": w.ids["sameri"]}, {"method": "cash"}
+
+
+def _import_file(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {}, {"file": (io.BytesIO(f"name,kind\nimported {r},customer\n".encode()), "c.csv")}
+
+
 def _type_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     t = get_type(w.uow, code="purchase_quote")
     form = {
@@ -232,6 +256,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("admin.type_form", "GET"): Case(ADMIN, lambda w, r: ({"code": "sales_invoice"}, {})),
     ("admin.save_type", "POST"): Case(ADMIN, _type_form),
     ("admin.audit", "GET"): Case(ADMIN),
+    ("print_pages.show", "GET"): Case(ALL, _doc),
+    ("print_pages.pdf", "GET"): Case(ALL, _doc),
+    ("report_pages.index", "GET"): Case(VIEW_ALL),
+    ("report_pages.xlsx", "GET"): Case(VIEW_ALL, lambda w, r: ({"name": "ageing"}, {})),
+    ("report_pages.followup", "GET"): Case(VIEW_ALL, lambda w, r: ({"fmt": "xlsx"}, {})),
+    ("contact_pages.index", "GET"): Case(LEDGER_READERS),
+    ("contact_pages.show", "GET"): Case(LEDGER_READERS, _contact),
+    ("contact_pages.pay_due", "POST"): Case(PAYERS, _amount_due),
+    ("contact_pages.statement", "GET"): Case(LEDGER_READERS, _contact_file("xlsx")),
+    ("contact_pages.statements", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "xlsx"}, {})),
+    ("contact_pages.export", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "csv"}, {})),
+    ("contact_pages.import_", "POST"): Case(SELLERS, _import_file),
 }
 
 

@@ -79,10 +79,15 @@ def _register_pages(app: Flask) -> None:
     from web.auth.routes import bp as auth_pages
     from web.ui.admin import bp as admin_pages
     from web.ui.cartable import bp as cartable_pages
+    from web.ui.contacts import bp as contact_pages
     from web.ui.documents import bp as document_pages
+    from web.ui.printing import bp as print_pages
     from web.ui.processes import bp as process_pages
+    from web.ui.reports import bp as report_pages
 
     for bp in (auth_pages, cartable_pages, document_pages, process_pages, admin_pages):
+        app.register_blueprint(bp)
+    for bp in (print_pages, contact_pages, report_pages):  # I9, I12, P6, E6, E7, F9, F10
         app.register_blueprint(bp)
     app.add_url_rule("/", "home", _home)
 
