@@ -124,6 +124,8 @@ def create() -> ResponseReturnValue:
 def totals() -> ResponseReturnValue:
     """Return the totals block for the form as typed so far (htmx, live)."""
     form = form_from_request(request.form, request.form.get("type", ""))
+    if not any((row.get("product_id") or "").strip() for row in form.lines):
+        return render_template("documents/_totals.html", totals=None, errors={})  # nothing yet
     try:
         content = content_of(form)
     except ValidationFailed as error:

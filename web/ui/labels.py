@@ -34,6 +34,7 @@ CARTABLES = {
     "sales": _l("Sales"),
     "warehouse": _l("Warehouse"),
     "author": _l("My drafts"),
+    "followup": _l("Follow-ups"),
 }
 STEPS = {
     "approve_document": _l("Approve document"),
@@ -70,7 +71,17 @@ PERMISSIONS = {
     "manage_types": _l("Manage document types"),
     "manage_users": _l("Manage users"),
     "view_audit": _l("View the audit log"),
+    "follow_up": _l("Follow up overdue invoices"),
+    "manage_followup_levels": _l("Manage follow-up levels"),
 }
+SORTS = {
+    "created_desc": _l("Newest first"),
+    "created_asc": _l("Oldest first"),
+    "number": _l("Number"),
+    "issue_date": _l("Date"),
+    "issue_date_jalali": _l("Jalali date"),
+}
+PREVIEWS = {"pdf": _l("PDF"), "image": _l("Image"), "word": _l("Word document")}
 EVENTS = {
     "created": _l("Created"),
     "updated": _l("Edited"),
@@ -124,4 +135,6 @@ def register_labels(app: Flask) -> None:
         event_label=lambda c: _label(EVENTS, c),
         decision_label=lambda c: _label(DECISIONS, c),
         instance_status_label=lambda c: _label(INSTANCE_STATUS, c),
+        sort_label=lambda c: _label(SORTS, c),
+        preview_label=lambda c: _label(PREVIEWS, c),
     )

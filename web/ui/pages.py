@@ -66,7 +66,7 @@ def back_to(default_endpoint: str, **values: Any) -> Response:
 def error_message(error: CartableError) -> str:
     """Return a user-facing message: the translated kind of error, then the details."""
     if isinstance(error, ValidationFailed):
-        return _("Please correct: %(fields)s", fields=", ".join(error.fields))
+        return _("Please correct the marked fields.")
     if isinstance(error, PermissionDenied):
         return _("You are not allowed to do this.")
     if isinstance(error, NotFound):

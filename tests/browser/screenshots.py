@@ -1,0 +1,98 @@
+"""`make screenshots`: PNGs of the main pages in Persian and English for docs/screenshots/.
+
+Runs the app on a throw-away SQLite database with the demo data and one I7 invoice
+waiting in the approval cartable, and photographs the pages with Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from engine.db import make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.services.bootstrap import ensure_defaults
+from engine.services.demo import load_demo
+from engine.services.document_content import Content, LineCommand
+from engine.services.documents import NewDocument, create_document, submit_document
+from engine.services.unit_of_work import UnitOfWork
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
+
+PAGES = (
+    ("cartable", "/cartable"),
+    ("documents", "/documents"),
+    ("document", "/documents/{document_id}"),
+    ("new-invoice", "/documents/new?type=sales_invoice"),
+    ("task", "/tasks/{task_id}"),
+    ("admin-types", "/admin/types/sales_invoice"),
+)
+
+
+def seed(database_url: str) -> dict[str, int]:
+    """Migrate, load the demo and send the I7 invoice to approval; return its ids."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    uow = UnitOfWork(make_session_factory(engine))
+    ensure_defaults(uow)
+    load_demo(uow)
+    with uow:
+        clerk = uow.users.by_username("clerk")
+        contact = next(c for c in uow.contacts.list() if c.name == "علیرضا سامری")
+        desk = next(p for p in uow.products.list() if p.name == "میز قابل تنظیم")
+        assert clerk is not None
+        ids = {"clerk": clerk.id, "contact": contact.id, "desk": desk.id}
+    content = Content(lines=[LineCommand(product_id=ids["desk"], quantity=Decimal(1))])
+    document_id = create_document(
+        uow,
+        NewDocument(type_code="sales_invoice", contact_id=ids["contact"], content=content),
+        actor_id=ids["clerk"],
+    )
+    submit_document(uow, document_id=document_id, actor_id=ids["clerk"])
+    with uow:
+        task = uow.tasks.open_of_document(document_id)[0]
+        return {"document_id": document_id, "task_id": task.id}
+
+
+def shoot(page: Page, out: Path, lang: str, ids: dict[str, int]) -> None:
+    page.locator(f"form.langswitch button[value={lang}]").click()
+    page.wait_for_load_state()
+    for name, path in PAGES:
+        page.goto(path.format(**ids))
+        page.wait_for_load_state("networkidle")
+        if page.locator("[data-bpmn-instance]").count():
+            page.wait_for_selector("[data-bpmn-instance][data-ready]")
+        page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
+
+
+def main(out_dir: str) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/screens.db"
+        ids = seed(url)
+        server = serve(url, Path(tmp))
+        base = next(server)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(
+                    base_url=base, viewport={"width": 1280, "height": 800}
+                )
+                page = context.new_page()
+                sign_in(page, "admin")
+                for lang in ("fa", "en"):
+                    shoot(page, out, lang, ids)
+                page.locator("form.langswitch button[value=fa]").click()
+                browser.close()
+        finally:
+            next(server, None)
+    for png in sorted(out.glob("*.png")):
+        sys.stdout.write(f"{png}\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
