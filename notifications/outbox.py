@@ -18,14 +18,14 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from engine import clock
 from engine.config import Settings
 from engine.models.outbox import OutboxMessage
-from engine.services.outbox import record_outcome
+from engine.services.outbox import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
     Attachment,
@@ -37,7 +37,7 @@ from notifications.channels.base import (
     TransientSendError,
 )
 from notifications.papers import invoice_pdf, letter_pdf, load_invoices
-from notifications.rendering import RenderError, render_text
+from notifications.rendering import MessageText, RenderError, render_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,56 +83,83 @@ def claim_due(uow: UnitOfWork, *, limit: int, lease_seconds: int) -> list[Claim]
     """Lease up to ``limit`` due messages to this caller and commit the lease."""
     now = clock.now()
     lease_until = now + timedelta(seconds=lease_seconds)
-    claims = []
+    token = str(uuid.uuid4())
     with uow:
         skip_locked = uow.session.get_bind().dialect.name == "postgresql"
-        for message_id, status in uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked):
-            token = str(uuid.uuid4())
-            if uow.outbox.take_lease(message_id, now=now, lease_until=lease_until, token=token):
-                claims.append(Claim(message_id, token, status == "sending", now))
+        due = dict(uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked))
+        taken = uow.outbox.take_leases(list(due), now=now, lease_until=lease_until, token=token)
         uow.commit()
-    return claims
+    return [Claim(i, token, due[i] == "sending", now) for i in sorted(taken)]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed message rendered for its channel (or the reason it cannot be)."""
+
+    claim: Claim
+    rendered: Rendered | None
+    error: str | None
+    attempts: int
+    document_ids: tuple[int, ...]
+
+
+def prepare(uow: UnitOfWork, claims: list[Claim]) -> list[Prepared]:
+    """Render a batch of claimed messages in one read; lost claims are left out."""
+    prepared = []
+    with uow:
+        messages = {m.id: m for m in uow.outbox.with_ids([c.message_id for c in claims])}
+        for claim in claims:
+            message = messages.get(claim.message_id)
+            if message is None or message.claim_token != claim.token:
+                continue
+            rendered, error = None, None
+            try:
+                rendered = _render(uow, message, claim)
+            except RenderError as failure:
+                error = str(failure)
+            doc_ids = tuple(message.document_ids)
+            prepared.append(Prepared(claim, rendered, error, message.attempts, doc_ids))
+    return prepared
 
 
 def render_claim(uow: UnitOfWork, claim: Claim) -> Rendered | None:
-    """Return the message rendered for its channel, or None if the claim was lost.
-
-    Raises RenderError for a template that cannot render (a permanent failure).
-    """
-    with uow:
-        message = uow.outbox.find(claim.message_id)
-        if message is None or message.claim_token != claim.token:
-            return None
-        text = render_text(
-            channel=message.channel,
-            locale=message.locale,
-            context=message.context,
-            template=message.template,
-            subject_source=message.subject_source,
-            body_source=message.body_source,
-        )
-        attachments = _attachments(uow, message, text)
-        return Rendered(
-            message_id=message.id,
-            idempotency_key=message.idempotency_key,
-            channel=message.channel,
-            recipient=message.recipient,
-            locale=message.locale,
-            subject=text.subject,
-            text=text.text,
-            html=text.html,
-            attachments=attachments,
-            claimed_at=claim.claimed_at,
-        )
+    """Return one claimed message rendered, or None if the claim was lost or it cannot be."""
+    found = prepare(uow, [claim])
+    return found[0].rendered if found else None
 
 
-def _attachments(uow: UnitOfWork, message: OutboxMessage, text: object) -> tuple[Attachment, ...]:
+def _render(uow: UnitOfWork, message: OutboxMessage, claim: Claim) -> Rendered:
+    text = render_text(
+        channel=message.channel,
+        locale=message.locale,
+        context=message.context,
+        template=message.template,
+        subject_source=message.subject_source,
+        body_source=message.body_source,
+    )
+    return Rendered(
+        message_id=message.id,
+        idempotency_key=message.idempotency_key,
+        channel=message.channel,
+        recipient=message.recipient,
+        locale=message.locale,
+        subject=text.subject,
+        text=text.text,
+        html=text.html,
+        attachments=_attachments(uow, message, text),
+        claimed_at=claim.claimed_at,
+    )
+
+
+def _attachments(
+    uow: UnitOfWork, message: OutboxMessage, text: MessageText
+) -> tuple[Attachment, ...]:
     wanted = message.document_ids if message.attach_documents else []
     papers = load_invoices(uow, wanted, message.locale) if wanted else []
     if message.channel == "letter":
         context: Mapping[str, object] = message.context
         letter = letter_pdf(
-            text,  # type: ignore[arg-type]
+            text,
             locale=message.locale,
             recipient=str(context.get("customer") or message.recipient),
             address=str(context.get("address") or ""),
@@ -145,37 +172,46 @@ def _attachments(uow: UnitOfWork, message: OutboxMessage, text: object) -> tuple
     return ()
 
 
-def deliver_claim(
-    uow: UnitOfWork, claim: Claim, channels: Mapping[str, Channel], settings: Settings
+RecordSent = Callable[[int, str, str | None], bool]
+
+
+def deliver(
+    uow: UnitOfWork,
+    job: Prepared,
+    channels: Mapping[str, Channel],
+    settings: Settings,
+    record_sent: RecordSent | None = None,
 ) -> str:
-    """Send one claimed message and record the outcome; return sent|retry|failed|lost."""
-    try:
-        rendered = render_claim(uow, claim)
-    except RenderError as error:
-        return _record(uow, claim, "failed", detail=str(error), settings=settings)
+    """Send one prepared message and record the outcome; return what happened.
+
+    ``record_sent`` (engine.services.outbox.sent_recorder) records a plain send cheaply.
+    """
+    rendered = job.rendered
     if rendered is None:
-        return "lost"
+        return _record(uow, job, "failed", detail=job.error or "cannot render", settings=settings)
     channel = channels[rendered.channel]
-    if claim.recovering:
+    if job.claim.recovering:
         try:
             found = channel.find_sent(rendered)
         except LookupUnavailable as error:
             detail = f"outcome unknown: the worker stopped during the send ({error})"
-            return _record(uow, claim, "failed", detail=detail, settings=settings)
+            return _record(uow, job, "failed", detail=detail, settings=settings)
         if found is not None:
-            return _record(uow, claim, "recovered", provider_id=found, settings=settings)
+            return _record(uow, job, "recovered", provider_id=found, settings=settings)
     try:
         provider_id = channel.send(rendered)
     except PermanentSendError as error:
-        return _record(uow, claim, "failed", detail=error.detail, settings=settings)
+        return _record(uow, job, "failed", detail=error.detail, settings=settings)
     except TransientSendError as error:
-        return _record(uow, claim, "retry", detail=error.detail, settings=settings)
-    return _record(uow, claim, "sent", provider_id=provider_id, settings=settings)
+        return _record(uow, job, "retry", detail=error.detail, settings=settings)
+    if record_sent is not None and not job.document_ids:
+        return "sent" if record_sent(job.claim.message_id, job.claim.token, provider_id) else "lost"
+    return _record(uow, job, "sent", provider_id=provider_id, settings=settings)
 
 
 def _record(
     uow: UnitOfWork,
-    claim: Claim,
+    job: Prepared,
     outcome: str,
     *,
     settings: Settings,
@@ -184,8 +220,8 @@ def _record(
 ) -> str:
     result = record_outcome(
         uow,
-        message_id=claim.message_id,
-        token=claim.token,
+        message_id=job.claim.message_id,
+        token=job.claim.token,
         outcome="sent" if outcome == "recovered" else outcome,
         provider_id=provider_id,
         detail=detail,
@@ -193,6 +229,8 @@ def _record(
         retry_at=lambda attempts: (
             clock.now() + retry_delay(attempts, settings.outbox_retry_base_seconds)
         ),
+        attempts=job.attempts,
+        document_ids=job.document_ids,
     )
     if result == "sent" and outcome == "recovered":
         return "recovered"
@@ -215,28 +253,33 @@ def send_due(
         if not claims:
             break
         batches += 1
-        for claim in claims:
-            outcome = _deliver_safely(uow, claim, channels, settings, report)
-            _count(report, outcome)
+        jobs = prepare(uow, claims)
+        report.skipped += len(claims) - len(jobs)
+        with sent_recorder(uow) as record_sent:
+            for job in jobs:
+                outcome = _deliver_safely(uow, job, channels, settings, report, record_sent)
+                _count(report, outcome)
     return report
 
 
 def _deliver_safely(
     uow: UnitOfWork,
-    claim: Claim,
+    job: Prepared,
     channels: Mapping[str, Channel],
     settings: Settings,
     report: DeliveryReport,
+    record_sent: RecordSent,
 ) -> str:
     try:
-        return deliver_claim(uow, claim, channels, settings)
+        return deliver(uow, job, channels, settings, record_sent)
     except SendError as error:  # a channel raised outside its contract: retry later
-        return _record(uow, claim, "retry", detail=error.detail, settings=settings)
+        return _record(uow, job, "retry", detail=error.detail, settings=settings)
     except Exception as error:
         # One broken message must not stop the batch; its lease runs out and recovery
         # asks the channel before any second send.
-        logger.exception("message delivery crashed", extra={"message_id": claim.message_id})
-        report.errors.append(f"{claim.message_id}: {type(error).__name__}")
+        message_id = job.claim.message_id
+        logger.exception("message delivery crashed", extra={"message_id": message_id})
+        report.errors.append(f"{message_id}: {type(error).__name__}")
         return "skipped"
 
 

@@ -83,6 +83,7 @@ def _render_source(source: str, context: Mapping[str, Any]) -> str:
         raise RenderError(f"template: {error.message or type(error).__name__}") from error
 
 
+@lru_cache(maxsize=512)
 def _file_source(locale: str, name: str, part: str) -> str | None:
     path = TEMPLATE_DIR / locale / f"{name}.{part}.txt"
     if not path.resolve().is_relative_to(TEMPLATE_DIR):

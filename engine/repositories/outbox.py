@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Update,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
+from engine.models.types import UTCDateTime
 from engine.repositories.base import Repository
 
 
@@ -74,12 +85,7 @@ class OutboxRepository(Repository[OutboxMessage]):
         """
         stmt = (
             select(OutboxMessage.id, OutboxMessage.status)
-            .where(
-                or_(
-                    (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
-                    (OutboxMessage.status == "sending") & (OutboxMessage.lease_until <= now),
-                )
-            )
+            .where(_due(now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         )
@@ -87,23 +93,20 @@ class OutboxRepository(Repository[OutboxMessage]):
             stmt = stmt.with_for_update(skip_locked=True)
         return [(row.id, row.status) for row in self.session.execute(stmt)]
 
-    def take_lease(
-        self, message_id: int, *, now: datetime, lease_until: datetime, token: str
-    ) -> bool:
-        """Mark one due message "sending" for this claim; False if another worker has it.
+    def take_leases(
+        self, ids: list[int], *, now: datetime, lease_until: datetime, token: str
+    ) -> list[int]:
+        """Mark due messages "sending" under one claim token; return the ids taken.
 
-        The WHERE repeats the due condition, so on SQLite (no SKIP LOCKED) two workers
-        racing for the same row cannot both win: the second UPDATE matches nothing.
+        The WHERE repeats the due condition, so a row another claim took in between
+        (possible only without row locks) is left alone rather than taken twice.
         """
-        result = self.session.execute(
+        if not ids:
+            return []
+        self.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .where(
-                or_(
-                    (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
-                    (OutboxMessage.status == "sending") & (OutboxMessage.lease_until <= now),
-                )
-            )
+            .where(OutboxMessage.id.in_(ids))
+            .where(_due(now))
             .values(
                 status="sending",
                 lease_until=lease_until,
@@ -113,7 +116,66 @@ class OutboxRepository(Repository[OutboxMessage]):
             )
             .execution_options(synchronize_session=False)
         )
+        return list(
+            self.session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token
+                )
+            )
+        )
+
+    def mark_sent(
+        self, message_id: int, token: str, *, provider_id: str | None, now: datetime
+    ) -> bool:
+        """Record a send under this claim in one UPDATE; False if the claim was lost."""
+        result = self.session.execute(
+            MARK_SENT,
+            mark_sent_params(message_id, token, provider_id=provider_id, now=now),
+            execution_options={"synchronize_session": False},
+        )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    def mark_retry(
+        self,
+        message_id: int,
+        token: str,
+        *,
+        detail: str | None,
+        next_attempt_at: datetime,
+        max_attempts: int,
+        now: datetime,
+    ) -> bool:
+        """Put the message back in the queue for a later try; False if none is left."""
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
+            .where(OutboxMessage.attempts < max_attempts)
+            .values(
+                status="queued",
+                last_error=detail,
+                next_attempt_at=next_attempt_at,
+                lease_until=None,
+                claim_token=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    def document_ids_of(self, message_id: int) -> list[int]:
+        """Return the ids of the documents a message is about."""
+        return list(
+            self.session.scalars(
+                select(OutboxMessageDocument.document_id)
+                .where(OutboxMessageDocument.message_id == message_id)
+                .order_by(OutboxMessageDocument.position)
+            )
+        )
+
+    def with_ids(self, ids: list[int]) -> list[OutboxMessage]:
+        """Return these messages (with their document links) in id order."""
+        stmt = select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        return list(self.session.scalars(stmt))
 
     def held(self, message_id: int, token: str) -> OutboxMessage | None:
         """Return the message, locked, if this claim still holds it; else None."""
@@ -124,3 +186,42 @@ class OutboxRepository(Repository[OutboxMessage]):
             .execution_options(populate_existing=True)
         )
         return self.session.scalars(stmt).first()
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Queued and due, or claimed by a worker whose lease ran out (it died mid-send)."""
+    return or_(
+        (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until <= now),
+    )
+
+
+# Built once: a worker records thousands of sends a minute, and building and keying a
+# statement per send costs more CPU than the round trip it makes.
+MARK_SENT: Update = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("message_id"))
+    .where(OutboxMessage.claim_token == bindparam("token"))
+    .values(
+        # A status a webhook already moved past "sent" (delivered, failed) is kept.
+        status=case(
+            (OutboxMessage.status.in_(("queued", "sending")), "sent"),
+            else_=OutboxMessage.status,
+        ),
+        provider_message_id=func.coalesce(
+            bindparam("provider_id", type_=String()), OutboxMessage.provider_message_id
+        ),
+        sent_at=func.coalesce(OutboxMessage.sent_at, bindparam("now", type_=UTCDateTime())),
+        last_error=None,
+        lease_until=None,
+        claim_token=None,
+        updated_at=bindparam("now", type_=UTCDateTime()),
+    )
+)
+
+
+def mark_sent_params(
+    message_id: int, token: str, *, provider_id: str | None, now: datetime
+) -> dict[str, object]:
+    """Return the parameters of :data:`MARK_SENT` for one send."""
+    return {"message_id": message_id, "token": token, "provider_id": provider_id, "now": now}

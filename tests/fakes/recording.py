@@ -4,6 +4,7 @@ from a script: the next answers can be forced to a status or to hang (a timeout)
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import Counter, deque
@@ -73,6 +74,12 @@ class FakeProvider:
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 return
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in two writes; without TCP_NODELAY Nagle holds
+                # the body until the client's delayed ACK (~40 ms per kept-alive request).
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
