@@ -148,6 +148,8 @@ def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             worker.wait(30)
         with celery_app.connection_for_write(args.redis) as conn:
             conn.default_channel.queue_delete(queue)
+            client = conn.default_channel.client  # kombu leaves its binding keys
+            client.delete(*client.keys(f"*{queue}*") or ["-"])
         sendgrid.stop()
         twilio.stop()
         engine.dispose()

@@ -37,6 +37,8 @@ def queue() -> Iterator[str]:
     yield name
     with celery_app.connection_for_write(REDIS) as conn:
         conn.default_channel.queue_delete(name)
+        client = conn.default_channel.client  # kombu leaves its binding keys
+        client.delete(*client.keys(f"*{name}*") or ["-"])
 
 
 def _worker(
