@@ -86,7 +86,7 @@ def claim_due(uow: UnitOfWork, *, limit: int, lease_seconds: int) -> list[Claim]
     token = str(uuid.uuid4())
     with uow:
         skip_locked = uow.session.get_bind().dialect.name == "postgresql"
-        due = dict(uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked))
+        due: dict[int, str] = dict(uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked))
         taken = uow.outbox.take_leases(list(due), now=now, lease_until=lease_until, token=token)
         uow.commit()
     return [Claim(i, token, due[i] == "sending", now) for i in sorted(taken)]

@@ -57,7 +57,7 @@ def format_date(value: date | None, locale: str) -> str:
     if value is None:
         return ""
     if locale == "fa":
-        return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
+        return str(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
     return value.isoformat()
 
 

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 TIME_BUDGET_SECONDS = 30.0
 
 
-@app.task(name="notifications.tasks.deliver_due")
+@app.task(name="notifications.tasks.deliver_due")  # type: ignore[untyped-decorator]  # celery is untyped
 def deliver_due(batch: int = 25) -> dict[str, int]:
     """Send due outbox messages until none is due or the time budget is spent."""
     rt = runtime()
@@ -35,13 +35,13 @@ def deliver_due(batch: int = 25) -> dict[str, int]:
     return totals
 
 
-@app.task(name="notifications.tasks.run_timers")
+@app.task(name="notifications.tasks.run_timers")  # type: ignore[untyped-decorator]  # celery is untyped
 def run_timers() -> int:
     """Fire due BPMN timers (ARCHITECTURE §5)."""
     return run_due_timers(runtime().uow())
 
 
-@app.task(name="notifications.tasks.process_followups")
+@app.task(name="notifications.tasks.process_followups")  # type: ignore[untyped-decorator]  # celery is untyped
 def process_followups() -> Any:
     """Process the follow-ups due today, in the business's time zone (F3)."""
     # Imported here so the worker starts even where the follow-up service is absent;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from sqlalchemy import (
@@ -58,7 +59,7 @@ class OutboxRepository(Repository[OutboxMessage]):
         channel: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[OutboxMessage]:
+    ) -> builtins.list[OutboxMessage]:
         """Return messages, newest first, filtered by contact, document, status, channel."""
         stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit).offset(offset)
         if contact_id is not None:
@@ -77,7 +78,9 @@ class OutboxRepository(Repository[OutboxMessage]):
             stmt = stmt.where(OutboxMessage.channel == channel)
         return list(self.session.scalars(stmt))
 
-    def due(self, *, now: datetime, limit: int, skip_locked: bool) -> list[tuple[int, str]]:
+    def due(
+        self, *, now: datetime, limit: int, skip_locked: bool
+    ) -> builtins.list[tuple[int, str]]:
         """Return (id, status) of messages due: queued and due, or sending past its lease.
 
         On PostgreSQL the rows are locked FOR UPDATE SKIP LOCKED until commit, so two
@@ -94,8 +97,8 @@ class OutboxRepository(Repository[OutboxMessage]):
         return [(row.id, row.status) for row in self.session.execute(stmt)]
 
     def take_leases(
-        self, ids: list[int], *, now: datetime, lease_until: datetime, token: str
-    ) -> list[int]:
+        self, ids: builtins.list[int], *, now: datetime, lease_until: datetime, token: str
+    ) -> builtins.list[int]:
         """Mark due messages "sending" under one claim token; return the ids taken.
 
         The WHERE repeats the due condition, so a row another claim took in between
@@ -162,7 +165,7 @@ class OutboxRepository(Repository[OutboxMessage]):
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    def document_ids_of(self, message_id: int) -> list[int]:
+    def document_ids_of(self, message_id: int) -> builtins.list[int]:
         """Return the ids of the documents a message is about."""
         return list(
             self.session.scalars(
@@ -172,7 +175,7 @@ class OutboxRepository(Repository[OutboxMessage]):
             )
         )
 
-    def with_ids(self, ids: list[int]) -> list[OutboxMessage]:
+    def with_ids(self, ids: builtins.list[int]) -> builtins.list[OutboxMessage]:
         """Return these messages (with their document links) in id order."""
         stmt = select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         return list(self.session.scalars(stmt))

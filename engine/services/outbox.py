@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from engine import clock
@@ -248,8 +249,8 @@ def record_outcome(
             if not uow.outbox.mark_sent(message_id, token, provider_id=provider_id, now=now):
                 return "lost"
             if document_ids is None or document_ids:
-                message = uow.outbox.get(message_id)
-                _history(uow, message, "message_sent", provider_id=message.provider_message_id)
+                sent = uow.outbox.get(message_id)
+                _history(uow, sent, "message_sent", provider_id=sent.provider_message_id)
             uow.commit()
             return "sent"
         if outcome == "retry":
@@ -349,7 +350,14 @@ def _mark_failed(uow: UnitOfWork, message: OutboxMessage, detail: str, now: date
     logger.warning("message failed", extra={"message_id": message.id, "channel": message.channel})
 
 
-def _history(uow: UnitOfWork, message: OutboxMessage, action: str, **details: object) -> None:
+def _history(
+    uow: UnitOfWork,
+    message: OutboxMessage,
+    action: str,
+    *,
+    provider_id: str | None = None,
+    error: str | None = None,
+) -> None:
     """Add a line to the history of every document the message is about (I8, E5)."""
     for document_id in message.document_ids:
         document = uow.session.get(Document, document_id)
@@ -362,7 +370,8 @@ def _history(uow: UnitOfWork, message: OutboxMessage, action: str, **details: ob
                 message_id=message.id,
                 channel=message.channel,
                 recipient=message.recipient,
-                **details,
+                provider_id=provider_id,
+                error=error,
             )
 
 
@@ -376,7 +385,8 @@ def sent_recorder(uow: UnitOfWork) -> Iterator[Callable[[int, str, str | None], 
     no document (those get history lines: use record_outcome). False: the claim was lost.
     """
     with uow:
-        engine = uow.session.get_bind()
+        bind = uow.session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     if engine.dialect.name != "postgresql":
         # SQLite takes its write lock at BEGIN (engine.db); keep a transaction per call.
         yield (
