@@ -104,7 +104,7 @@ def contact_rows(
         due: dict[int, Decimal] = dict(
             uow.session.execute(
                 select(Document.contact_id, type_coerce(func.sum(open_expr()), money))
-                .where(Document.id.in_(receivables(OPEN_STATES)))
+                .where(*receivables(uow, OPEN_STATES))
                 .where(Document.contact_id.in_(ids))
                 .group_by(Document.contact_id)
             ).all()

@@ -221,9 +221,9 @@ def build_followup(
     open_ = open_expr()
     overdue = due_expr() < as_of
     money = ExactDecimal()
-    base = receivables(OPEN_STATES).where(open_ > _ZERO)
+    where = [*receivables(uow, OPEN_STATES), open_ > _ZERO]
     if contact_ids is not None:
-        base = base.where(Document.contact_id.in_(contact_ids))
+        where.append(Document.contact_id.in_(contact_ids))
     stmt = (
         select(
             Document.contact_id,
@@ -235,16 +235,15 @@ def build_followup(
             type_coerce(func.sum(case((overdue, Document.total - Document.paid), else_=0)), money),
         )
         .join(Contact, Contact.id == Document.contact_id)
-        .where(Document.id.in_(base))
+        .where(*where)
         .group_by(Document.contact_id, Contact.name, Contact.language)
     )
     rows: list[Any] = list(uow.session.execute(stmt))
     rows.sort(key=lambda r: (-(r[6] or 0), r[1]))  # most overdue first
     invoices: dict[int, list[InvoiceRow]] = {}
     if with_invoices and rows:
-        listed = invoice_report(
-            uow, as_of=as_of, contact_ids=[r[0] for r in rows][:MAX_CONTACTS], limit=1000
-        )
+        # All customers: the first 1,000 invoices by due date, without a long IN list.
+        listed = invoice_report(uow, as_of=as_of, contact_ids=contact_ids, limit=1000)
         for inv in listed.rows:
             invoices.setdefault(inv.contact_id, []).append(inv)
     customers = [

@@ -100,7 +100,7 @@ def test_collection_percentage_over_a_chosen_period(
 def test_ageing_buckets_by_days_past_due(
     uow: UnitOfWork, ids: dict[str, int], book: dict[str, int]
 ) -> None:
-    report = reports.ageing(uow, actor_id=ids["accountant"], as_of=AS_OF)
+    report = reports.ageing(uow, actor_id=ids["accountant"], as_of=AS_OF, by_contact=True)
     assert report.buckets == {
         "current": Decimal("5450000"),
         "1-30": Decimal("4360000"),

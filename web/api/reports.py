@@ -33,6 +33,7 @@ class ReportQuery(Schema):
     contact_id = fields.List(fields.Integer(), load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=svc.MAX_ROWS))
     lang = fields.String(load_default="fa", validate=validate.OneOf(LANGUAGES))
+    by_contact = fields.Boolean(load_default=False)  # ageing: a row per customer too
 
     @validates_schema
     def _period(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -55,7 +56,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _build(name: str, query: dict[str, Any]) -> Any:
+def _build(name: str, query: dict[str, Any], xlsx: bool = False) -> Any:
     period = svc.Period(query["from_"], query["to"])
     uow, actor = new_uow(), actor_id()
     if name in ("unpaid", "overdue"):
@@ -121,5 +122,5 @@ def report(query: dict[str, Any], name: str) -> Response:
 @blp.doc(responses=XLSX_RESPONSE)
 def report_as_xlsx(query: dict[str, Any], name: str) -> Response:
     """One report as an XLSX workbook with headers in ``lang``."""
-    content = report_xlsx(name, _build(name, query), query["lang"])
+    content = report_xlsx(name, _build(name, query, xlsx=True), query["lang"])
     return file_response(content, XLSX_MIME, f"{name}.xlsx")

@@ -65,7 +65,7 @@ def _report(name: str, p: dict[str, date]) -> Any:
         return svc.received_from_customers(uow, actor_id=actor, period=period)
     if name == "collection":
         return svc.collection_percentage(uow, actor_id=actor, period=period)
-    return svc.ageing(uow, actor_id=actor, as_of=p["as_of"])
+    return svc.ageing(uow, actor_id=actor, as_of=p["as_of"], by_contact=True)
 
 
 @bp.route("/reports")

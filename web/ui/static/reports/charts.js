@@ -36,6 +36,7 @@
         datasets: [{ label: data.received_label, data: data.chart.received.map(Number), backgroundColor: "#1e88e5" }]
       },
       options: {
+        aspectRatio: 4,
         plugins: { legend: { display: false }, tooltip: { rtl: rtl } },
         scales: { x: { reverse: rtl }, y: axis }
       }
