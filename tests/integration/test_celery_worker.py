@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models.outbox import OutboxMessage
-from engine.services.outbox import enqueue_message
 from engine.services.unit_of_work import UnitOfWork
 from notifications.celery_app import app as celery_app
 from tests.fakes.fixtures import fake_sendgrid  # noqa: F401
 from tests.fakes.recording import FakeProvider
 from tests.fakes.sendgrid import FakeSendGrid
+from tests.notifications.support import stage
 
 pytestmark = pytest.mark.postgres
 
@@ -98,15 +98,7 @@ def test_sigkill_mid_batch_then_restart_sends_each_message_once(
 ) -> None:
     with uow:
         for i in range(MESSAGES):
-            enqueue_message(
-                uow,
-                channel="email",
-                recipient=f"customer{i}@example.com",
-                locale="fa",
-                context={"customer": f"مشتری {i}", "invoices": [], "total_due": "1,000"},
-                idempotency_key=f"kill-{i}",
-                template="overdue_notice",
-            )
+            stage(uow, f"kill-{i}", recipient=f"customer{i}@example.com")
         uow.commit()
     fake_sendgrid.delay_seconds = 0.02  # a batch of 120 lasts over a second
     worker = _worker(database_url, fake_sendgrid, queue, tmp_path)

@@ -7,33 +7,26 @@ import io
 import threading
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pypdf
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from engine import clock
 from engine.config import Settings
+from engine.db import make_session_factory
 from engine.models.audit import AuditEntry
 from engine.models.documents import DocumentEvent
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, create_document
-from engine.services.outbox import enqueue_message, list_messages
+from engine.services.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import claim_due, render_claim, send_due
 from tests.fakes.fixtures import fake_sendgrid, fake_twilio  # noqa: F401
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.twilio import FakeTwilio
-
-CONTEXT = {
-    "customer": "علیرضا سامری",
-    "invoices": [{"number": "INV-1", "due_date": "1405/08/01", "open_amount": "98,100,000"}],
-    "total_due": "98,100,000",
-}
+from tests.notifications.support import CONTEXT, draft_invoice, queue, stage
 
 
 @pytest.fixture
@@ -62,33 +55,8 @@ def settings(
     )
 
 
-def _enqueue(uow: UnitOfWork, key: str, **kw: object) -> int:
-    args: dict[str, object] = {
-        "channel": "email",
-        "recipient": "sameri@example.com",
-        "locale": "fa",
-        "context": CONTEXT,
-        "idempotency_key": key,
-        "template": "overdue_notice",
-    }
-    args.update(kw)
-    with uow:
-        message_id = enqueue_message(uow, **args)  # type: ignore[arg-type]
-        uow.commit()
-    return message_id
-
-
 def _message(uow: UnitOfWork, message_id: int):  # type: ignore[no-untyped-def]
     return next(m for m in list_messages(uow) if m.id == message_id)
-
-
-def _draft_invoice(uow: UnitOfWork, ids: dict[str, int]) -> int:
-    cmd = NewDocument(
-        type_code="sales_invoice",
-        contact_id=ids["sameri"],
-        content=Content(lines=[LineCommand(product_id=ids["desk"], quantity=Decimal(1))]),
-    )
-    return create_document(uow, cmd, actor_id=ids["clerk"])
 
 
 def test_rolled_back_decision_sends_nothing(
@@ -97,15 +65,7 @@ def test_rolled_back_decision_sends_nothing(
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
     with uow:
-        enqueue_message(
-            uow,
-            channel="email",
-            recipient="sameri@example.com",
-            locale="fa",
-            context=CONTEXT,
-            idempotency_key="rolled-back",
-            template="overdue_notice",
-        )
+        stage(uow, "rolled-back")
         uow.rollback()
     report = send_due(uow, channels_for(settings), settings)
     assert report.handled == 0
@@ -118,8 +78,8 @@ def test_persian_customer_gets_persian_email_and_sms(
     fake_sendgrid: FakeSendGrid,  # noqa: F811
     fake_twilio: FakeTwilio,  # noqa: F811
 ) -> None:
-    email_id = _enqueue(uow, "fa-email")
-    sms_id = _enqueue(uow, "fa-sms", channel="sms", recipient="+989121234567")
+    email_id = queue(uow, "fa-email")
+    sms_id = queue(uow, "fa-sms", channel="sms")
     report = send_due(uow, channels_for(settings), settings)
     assert report.sent == 2
     (mail,) = fake_sendgrid.sends()
@@ -141,7 +101,7 @@ def test_english_template_for_an_english_customer(
     settings: Settings,
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
-    _enqueue(uow, "en-email", locale="en")
+    queue(uow, "en-email", locale="en")
     send_due(uow, channels_for(settings), settings)
     body = fake_sendgrid.sends()[0].json()
     assert body["subject"] == "Overdue invoices"
@@ -155,7 +115,7 @@ def test_provider_5xx_is_retried_with_backoff_then_sent_once(
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
     fake_sendgrid.script("500", "500")
-    message_id = _enqueue(uow, "flaky")
+    message_id = queue(uow, "flaky")
     channels = channels_for(settings)
     start = clock.now()
     with time_machine.travel(start, tick=False) as traveller:
@@ -188,7 +148,7 @@ def test_provider_timeout_is_retried(
     fake_twilio.hang_seconds = 3
     fake_twilio.script("hang")
     settings = replace(settings, provider_timeout_seconds=0.3)
-    message_id = _enqueue(uow, "slow", channel="sms", recipient="+989121234567")
+    message_id = queue(uow, "slow", channel="sms")
     assert send_due(uow, channels_for(settings), settings).retried == 1
     message = _message(uow, message_id)
     assert message.status == "queued"
@@ -201,9 +161,9 @@ def test_provider_4xx_fails_permanently_and_shows_in_history(
     ids: dict[str, int],
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
-    document_id = _draft_invoice(uow, ids)
+    document_id = draft_invoice(uow, ids)
     fake_sendgrid.script("400")
-    message_id = _enqueue(uow, "bad-address", contact_id=ids["sameri"], document_ids=[document_id])
+    message_id = queue(uow, "bad-address", contact_id=ids["sameri"], document_ids=[document_id])
     channels = channels_for(settings)
     assert send_due(uow, channels, settings).failed == 1
     with time_machine.travel(clock.now() + timedelta(days=1), tick=False):
@@ -235,8 +195,8 @@ def test_email_attaches_the_invoice_pdf(
     ids: dict[str, int],
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
-    document_id = _draft_invoice(uow, ids)
-    _enqueue(uow, "with-invoice", document_ids=[document_id], attach_documents=True)
+    document_id = draft_invoice(uow, ids)
+    queue(uow, "with-invoice", document_ids=[document_id], attach_documents=True)
     assert send_due(uow, channels_for(settings), settings).sent == 1
     (attachment,) = fake_sendgrid.sends()[0].json()["attachments"]
     assert attachment["filename"] == f"invoice--{document_id}.pdf"
@@ -247,8 +207,8 @@ def test_email_attaches_the_invoice_pdf(
 def test_letter_is_a_pdf_in_the_print_queue_with_the_invoice(
     uow: UnitOfWork, settings: Settings, ids: dict[str, int]
 ) -> None:
-    document_id = _draft_invoice(uow, ids)
-    message_id = _enqueue(
+    document_id = draft_invoice(uow, ids)
+    message_id = queue(
         uow,
         "letter-1",
         channel="letter",
@@ -267,8 +227,8 @@ def test_letter_is_a_pdf_in_the_print_queue_with_the_invoice(
 
 def test_file_sinks_write_each_message_once(uow: UnitOfWork, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url="sqlite://", secret_key="x")
-    _enqueue(uow, "file-email")
-    _enqueue(uow, "file-sms", channel="sms", recipient="+989121234567")
+    queue(uow, "file-email")
+    queue(uow, "file-sms", channel="sms")
     assert send_due(uow, channels_for(settings), settings).sent == 2
     (eml,) = (tmp_path / "outbox" / "email").glob("*.eml")
     assert "X-Cartable-Key: file-email" in eml.read_text()
@@ -281,7 +241,7 @@ def test_a_template_cannot_reach_python_internals(
     settings: Settings,
     fake_sendgrid: FakeSendGrid,  # noqa: F811
 ) -> None:
-    message_id = _enqueue(
+    message_id = queue(
         uow,
         "evil",
         template=None,
@@ -300,9 +260,9 @@ def test_worker_dying_after_the_send_does_not_send_again(
     fake_twilio: FakeTwilio,  # noqa: F811
 ) -> None:
     channels = channels_for(settings)
-    email_id = _enqueue(uow, "crash-email")
-    sms_id = _enqueue(uow, "crash-sms", channel="sms", recipient="+989121234567")
-    unsent_id = _enqueue(uow, "crash-before-send")
+    email_id = queue(uow, "crash-email")
+    sms_id = queue(uow, "crash-sms", channel="sms")
+    unsent_id = queue(uow, "crash-before-send")
     claims = claim_due(uow, limit=10, lease_seconds=settings.outbox_lease_seconds)
     assert len(claims) == 3
     # The "dead" worker sent two of its three messages and recorded nothing.
@@ -323,7 +283,7 @@ def test_unknown_outcome_without_lookup_is_failed_not_resent(
     uow: UnitOfWork, settings: Settings
 ) -> None:
     smtp = replace(settings, email_backend="smtp", smtp_host="127.0.0.1", smtp_port=9)
-    message_id = _enqueue(uow, "smtp-crash")
+    message_id = queue(uow, "smtp-crash")
     claim_due(uow, limit=10, lease_seconds=60)  # the worker dies here
     with time_machine.travel(clock.now() + timedelta(seconds=61), tick=False):
         assert send_due(uow, channels_for(smtp), smtp).failed == 1
@@ -332,17 +292,16 @@ def test_unknown_outcome_without_lookup_is_failed_not_resent(
     assert "outcome unknown" in (message.last_error or "")
 
 
-def test_concurrent_claims_take_disjoint_messages(uow: UnitOfWork, engine: object) -> None:
+def test_concurrent_claims_take_disjoint_messages(uow: UnitOfWork, engine: Engine) -> None:
     for i in range(30):
-        _enqueue(uow, f"parallel-{i}")
+        queue(uow, f"parallel-{i}")
+    factory = make_session_factory(engine)
     results: list[list[int]] = [[], [], []]
 
     def claim(slot: int) -> None:
-        while batch := claim_due(uow_for_thread(), limit=3, lease_seconds=60):
+        own = UnitOfWork(factory)  # a unit of work is not shared between threads
+        while batch := claim_due(own, limit=3, lease_seconds=60):
             results[slot].extend(c.message_id for c in batch)
-
-    def uow_for_thread() -> UnitOfWork:
-        return UnitOfWork(uow._session_factory)  # type: ignore[attr-defined]
 
     threads = [threading.Thread(target=claim, args=(slot,)) for slot in range(3)]
     for thread in threads:
@@ -351,3 +310,4 @@ def test_concurrent_claims_take_disjoint_messages(uow: UnitOfWork, engine: objec
         thread.join()
     claimed = [i for r in results for i in r]
     assert len(claimed) == len(set(claimed)) == 30
+    assert all(results), "every worker got some of the work"

@@ -8,10 +8,11 @@ from sqlalchemy import Engine
 
 from engine.config import Settings
 from engine.db import make_session_factory
-from engine.services.outbox import enqueue_message, list_messages
+from engine.services.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.dispatch import start_dispatch
 from tests.fakes.recording import FakeProvider
+from tests.notifications.support import queue, stage
 
 
 def test_commit_wakes_the_in_process_dispatcher(engine: Engine, tmp_path: Path) -> None:
@@ -22,27 +23,9 @@ def test_commit_wakes_the_in_process_dispatcher(engine: Engine, tmp_path: Path) 
     try:
         uow = UnitOfWork(factory)
         with uow:
-            enqueue_message(
-                uow,
-                channel="sms",
-                recipient="+989121234567",
-                locale="fa",
-                context={"customer": "علیرضا سامری", "total_due": "۱۰۰"},
-                idempotency_key="dispatch-1",
-                template="overdue_notice",
-            )
+            stage(uow, "dispatch-1", channel="sms")
             uow.rollback()  # a rolled-back decision nudges nobody and sends nothing
-        with uow:
-            enqueue_message(
-                uow,
-                channel="sms",
-                recipient="+989121234567",
-                locale="fa",
-                context={"customer": "علیرضا سامری", "total_due": "۱۰۰"},
-                idempotency_key="dispatch-2",
-                template="overdue_notice",
-            )
-            uow.commit()
+        queue(uow, "dispatch-2", channel="sms")
         # The thread's own timer is 5 s; the nudge must beat it by far.
         assert FakeProvider.wait_for(
             lambda: [m.status for m in list_messages(UnitOfWork(factory))] == ["sent"], 2.0

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import func, select
 
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.models.outbox import OutboxMessage
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, create_document
-from engine.services.outbox import enqueue_message, list_messages
+from engine.services.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
+from tests.notifications.support import draft_invoice, stage
 
 
 def _enqueue(uow: UnitOfWork, key: str, **kw: object) -> int:
-    args: dict[str, object] = {
-        "channel": "email",
-        "recipient": "sameri@example.com",
-        "locale": "fa",
-        "context": {"name": "علیرضا سامری"},
-        "idempotency_key": key,
-        "template": "payment_reminder",
-    }
-    args.update(kw)
-    return enqueue_message(uow, **args)  # type: ignore[arg-type]
+    return stage(uow, key, template="payment_reminder", **kw)
 
 
 def _count(uow: UnitOfWork) -> int:
@@ -70,20 +58,11 @@ def test_bad_input_names_the_field(uow: UnitOfWork) -> None:
     assert "template" in error.value.fields
 
 
-def _draft_invoice(uow: UnitOfWork, ids: dict[str, int]) -> int:
-    cmd = NewDocument(
-        type_code="sales_invoice",
-        contact_id=ids["sameri"],
-        content=Content(lines=[LineCommand(product_id=ids["desk"], quantity=Decimal(1))]),
-    )
-    return create_document(uow, cmd, actor_id=ids["clerk"])
-
-
 def test_messages_filter_by_document_and_status(uow: UnitOfWork, ids: dict[str, int]) -> None:
-    document_id = _draft_invoice(uow, ids)
+    document_id = draft_invoice(uow, ids)
     with uow:
         _enqueue(uow, "k-a", document_ids=[document_id, document_id])
-        _enqueue(uow, "k-b", channel="sms", recipient="+989121234567", template="reminder_sms")
+        _enqueue(uow, "k-b", channel="sms")
         uow.commit()
     by_status = list_messages(uow, status="queued", channel="sms")
     assert [m.idempotency_key for m in by_status] == ["k-b"]

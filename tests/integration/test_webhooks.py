@@ -21,12 +21,12 @@ from twilio.request_validator import RequestValidator
 from engine import clock
 from engine.config import Settings
 from engine.models.documents import DocumentEvent
-from engine.services.outbox import enqueue_message, list_messages, record_outcome
+from engine.services.outbox import list_messages, record_outcome
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import claim_due, send_due
 from tests.integration.conftest import Api
-from tests.integration.test_outbox_delivery import _draft_invoice
+from tests.notifications.support import draft_invoice, queue
 from web import create_app
 
 TWILIO_TOKEN = "twilio-webhook-token"
@@ -67,18 +67,7 @@ def client(webhook_app: Flask) -> FlaskClient:
 def _sent_message(
     uow: UnitOfWork, key: str, *, provider_id: str, document_ids: tuple[int, ...] = ()
 ) -> int:
-    with uow:
-        message_id = enqueue_message(
-            uow,
-            channel="email",
-            recipient="sameri@example.com",
-            locale="fa",
-            context={"customer": "x", "invoices": [], "total_due": "0"},
-            idempotency_key=key,
-            template="overdue_notice",
-            document_ids=document_ids,
-        )
-        uow.commit()
+    message_id = queue(uow, key, document_ids=document_ids)
     (claim,) = claim_due(uow, limit=1, lease_seconds=60)
     record_outcome(
         uow, message_id=message_id, token=claim.token, outcome="sent", provider_id=provider_id
@@ -140,7 +129,7 @@ def test_sendgrid_signed_delivered_event_marks_the_message_delivered(
     signing_key: ec.EllipticCurvePrivateKey,
     ids: dict[str, int],
 ) -> None:
-    document_id = _draft_invoice(uow, ids)
+    document_id = draft_invoice(uow, ids)
     message_id = _sent_message(uow, "sg-good", provider_id="sg-1", document_ids=(document_id,))
     response = _sendgrid_post(client, signing_key, _delivered("sg-good"))
     assert response.status_code == 200, response.get_json()
@@ -200,17 +189,7 @@ def test_twilio_undelivered_is_a_failure_with_the_error_code(
 def test_report_for_an_interrupted_send_settles_it(
     client: FlaskClient, uow: UnitOfWork, tmp_path: Path
 ) -> None:
-    with uow:
-        message_id = enqueue_message(
-            uow,
-            channel="sms",
-            recipient="+989121234567",
-            locale="fa",
-            context={"customer": "x", "total_due": "0"},
-            idempotency_key="tw-crash",
-            template="overdue_notice",
-        )
-        uow.commit()
+    message_id = queue(uow, "tw-crash", channel="sms")
     claim_due(uow, limit=1, lease_seconds=60)  # the worker sends, then dies
     form = {"MessageSid": "SM9", "MessageStatus": "sent"}
     assert _twilio_post(client, "tw-crash", form, TWILIO_TOKEN).status_code == 200
@@ -229,18 +208,7 @@ def messages_api(client: FlaskClient, uow: UnitOfWork) -> Api:
 def test_messages_api_lists_status_by_contact_and_refuses_bad_input(
     messages_api: Api, uow: UnitOfWork, ids: dict[str, int]
 ) -> None:
-    with uow:
-        enqueue_message(
-            uow,
-            channel="sms",
-            recipient="+989121234567",
-            locale="fa",
-            context={},
-            idempotency_key="api-1",
-            template="overdue_notice",
-            contact_id=ids["sameri"],
-        )
-        uow.commit()
+    queue(uow, "api-1", channel="sms", contact_id=ids["sameri"])
     body = messages_api.ok("GET", f"/api/v1/messages?contact_id={ids['sameri']}", as_="clerk")
     assert [(m["idempotency_key"], m["status"], m["channel"]) for m in body] == [
         ("api-1", "queued", "sms")
