@@ -12,6 +12,7 @@ from flask import Flask
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.postings import ageing_book, customer, posted_invoice
 from tests.integration.test_ui_flow import UiClient
+from tests.integration.test_ui_language import english_words
 
 
 @pytest.fixture
@@ -104,3 +105,14 @@ def test_print_view_and_pdf_of_a_document(app: Flask, uow: UnitOfWork, ids: dict
     assert "98,100,000" in english and 'dir="ltr"' in english
     assert ui.client.get(f"/documents/{doc}.pdf").data.startswith(b"%PDF-")
     assert f"/documents/{doc}/print" in ui.get(f"/documents/{doc}").get_data(as_text=True)
+
+
+def test_persian_pages_have_no_english_left(app: Flask, book: dict[str, int]) -> None:
+    ui = UiClient(app, "admin")
+    leftovers = {}
+    for path in ("/reports?as_of=2026-06-30", "/contacts", f"/contacts/{book['b']}"):
+        html = ui.get(path).get_data(as_text=True)
+        found = english_words(html) - {"XLSX", "CSV"}  # file formats, named as such
+        if found:
+            leftovers[path] = sorted(found)
+    assert not leftovers, leftovers
