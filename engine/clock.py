@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -23,3 +23,9 @@ def business_today() -> date:
 def business_zone() -> ZoneInfo:
     """Return the business's time zone (CARTABLE_TIMEZONE, default Asia/Tehran)."""
     return ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
+
+
+def end_of_business_day(day: date) -> datetime:
+    """Return the aware UTC instant at which ``day`` ends where the business is."""
+    next_midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=business_zone())
+    return next_midnight.astimezone(UTC)

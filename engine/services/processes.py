@@ -212,7 +212,8 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
         row.document_label = document.number or f"#{document.id}"
         row.contact_name = uow.contacts.get(document.contact_id).name
         row.amount = document.total
-        row.due_at = None
+        # The document's due date is what an approver sorts and filters by (issue 4).
+        row.due_at = clock.end_of_business_day(document.due_date) if document.due_date else None
         if task.lane == "author":  # the author's own task: back to the creator
             row.assignee_id = document.created_by
     if task.lane == "followup":  # F1: the activity lands in the responsible user's cartable

@@ -31,6 +31,8 @@ def test_invoice_walks_both_cartables_then_posts_with_a_number(
 
     task = task_of(api, doc["id"], "approval", "approver")
     assert task["amount"] == "98100000"
+    # The task is due when the invoice is: the end of its due day in Tehran, in UTC.
+    assert task["due_at"] == f"{doc['due_date']}T20:30:00+00:00"
     api.ok("POST", f"/api/v1/tasks/{task['id']}/claim", as_="approver")
     done = api.ok(
         "POST",
