@@ -310,4 +310,3 @@ def test_concurrent_claims_take_disjoint_messages(uow: UnitOfWork, engine: Engin
         thread.join()
     claimed = [i for r in results for i in r]
     assert len(claimed) == len(set(claimed)) == 30
-    assert all(results), "every worker got some of the work"
