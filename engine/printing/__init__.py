@@ -96,6 +96,10 @@ class _Formats:
             value = value.astimezone(zone).date()
         if self.language == "fa":  # E1: Jalali dates for Persian
             return self.digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+        if self.language == "ar":
+            # "/" keeps Arabic-Indic digits in one left-to-right run; "-" would let the
+            # bidi algorithm reverse the parts inside right-to-left text.
+            return self.digits(value.strftime("%Y/%m/%d"))
         return self.digits(value.isoformat())
 
     def ltr(self, value: object) -> Markup:
