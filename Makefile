@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) services
 	$(BIN)/python -m bench.chain
+	$(BIN)/python -m bench.notifications
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
