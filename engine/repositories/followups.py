@@ -18,6 +18,7 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
 from engine.models.followups import CustomerFollowup, FollowupEvent, FollowupLevel, InvoiceFollowup
 from engine.models.types import ExactDecimal
+from engine.models.workflow import HumanTask, ProcessInstance
 from engine.repositories.base import Repository
 from engine.repositories.documents import OPEN_STATES
 
@@ -119,21 +120,46 @@ class FollowupRepository(Repository[CustomerFollowup]):
         )
         return list(self.session.scalars(stmt))
 
-    def states(self, contact_ids: Sequence[int]) -> dict[int, CustomerFollowup]:
-        """Return the rows of these customers by contact id."""
-        stmt = select(CustomerFollowup).where(CustomerFollowup.contact_id.in_(contact_ids))
+    def states(
+        self, contact_ids: Sequence[int], *, lock: bool = False
+    ) -> dict[int, CustomerFollowup]:
+        """Return the rows of these customers by contact id (locked for update when asked)."""
+        stmt = select(CustomerFollowup).where(CustomerFollowup.contact_id.in_(list(contact_ids)))
+        if lock:
+            stmt = stmt.order_by(CustomerFollowup.id).with_for_update()
         return {row.contact_id: row for row in self.session.scalars(stmt)}
+
+    def instances(
+        self, instance_ids: Sequence[int], *, lock: bool = False
+    ) -> dict[int, ProcessInstance]:
+        """Return these process instances by id (locked for update when asked)."""
+        stmt = select(ProcessInstance).where(ProcessInstance.id.in_(list(instance_ids)))
+        if lock:
+            stmt = stmt.order_by(ProcessInstance.id).with_for_update()
+        return {row.id: row for row in self.session.scalars(stmt)}
 
     def contacts(self, contact_ids: Sequence[int]) -> dict[int, Contact]:
         """Return these contacts by id, in one query."""
         stmt = select(Contact).where(Contact.id.in_(list(contact_ids)))
         return {contact.id: contact for contact in self.session.scalars(stmt)}
 
+    def instances_with_open_tasks(self, instance_ids: Sequence[int]) -> set[int]:
+        """Return which of these instances have an open human task (an activity)."""
+        if not instance_ids:
+            return set()
+        stmt = select(HumanTask.instance_id).where(
+            HumanTask.instance_id.in_(list(instance_ids)), HumanTask.status == "open"
+        )
+        return set(self.session.scalars(stmt))
+
     # Invoices ----------------------------------------------------------------
-    def open_invoices(self, contact_ids: Iterable[int]) -> dict[int, list[OpenInvoice]]:
+    def open_invoices(
+        self, contact_ids: Iterable[int], *, lock: bool = False
+    ) -> dict[int, list[OpenInvoice]]:
         """Return each customer's open, dated sales invoices with their escalation so far.
 
-        One query for the whole batch (F2: only what is still unpaid counts).
+        One query for the whole batch (F2: only what is still unpaid counts); with
+        ``lock`` the invoices are locked until commit, so no payment changes them.
         """
         ids = list(contact_ids)
         stmt = (
@@ -160,6 +186,8 @@ class FollowupRepository(Repository[CustomerFollowup]):
             )
             .order_by(Document.contact_id, Document.due_date, Document.id)
         )
+        if lock:
+            stmt = stmt.with_for_update(of=Document)
         out: dict[int, list[OpenInvoice]] = defaultdict(list)
         for row in self.session.execute(stmt):
             out[row.contact_id].append(

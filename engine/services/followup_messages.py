@@ -52,8 +52,15 @@ def build_message(
     *,
     templates: Mapping[str, Mapping[str, str]] | None = None,
 ) -> MessageText | None:
-    """Return the text sources and context of one message, or None if the level has none."""
-    texts_by_locale = templates if templates is not None else (level.templates or {})
+    """Return the text sources and context of one message, or None if the level has none.
+
+    ``templates`` (a text changed by hand, F5) overrides the level's text part by part.
+    """
+    texts_by_locale: dict[str, dict[str, str]] = {
+        loc: dict(parts) for loc, parts in (level.templates or {}).items()
+    }
+    for loc, parts in (templates or {}).items():
+        texts_by_locale.setdefault(loc, {}).update({k: v for k, v in parts.items() if v})
     locale = pick_locale(texts_by_locale, contact.language)
     texts = texts_by_locale.get(locale) or {}
     body = texts.get("sms") if channel == "sms" else texts.get("body")

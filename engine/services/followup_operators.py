@@ -29,18 +29,17 @@ from engine.domain.followups import (
 )
 from engine.models.contacts import Contact
 from engine.models.documents import Document
-from engine.models.followups import CustomerFollowup, FollowupEvent, InvoiceFollowup
+from engine.models.followups import CustomerFollowup, FollowupLevel, InvoiceFollowup
 from engine.repositories.followups import FOLLOWED_KIND
+from engine.services.followup_batch import PROCESS_ID, FollowupBatch, PendingMessage
 from engine.services.followup_messages import build_message, recipient_for
 from engine.services.followup_schedule import MIN_DELAY, plan_customer, start_of
-from engine.services.outbox import enqueue_message
 from engine.services.processes import restore_run, save_run, start_instance
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import OperatorCall
+from engine.workflow import OperatorCall, WorkflowRun
 
 logger = logging.getLogger(__name__)
 
-PROCESS_ID = "overdue_followup"
 OperatorFn = Callable[[OperatorCall], Mapping[str, object] | None]
 
 
@@ -66,6 +65,7 @@ class FollowupContext:
     on: date | None = None
     force: bool = False  # a person processes it: manual customers and levels too (F8)
     sent: list[FollowupMessage] = field(default_factory=list)
+    batch: FollowupBatch | None = None
 
 
 def may_act(state: CustomerFollowup, rule: LevelRule, on: date, *, force: bool) -> bool:
@@ -86,7 +86,9 @@ class FollowupOperators:
         self.uow = uow
         self.actor_id = actor_id
         self.context = context or FollowupContext()
-        self._rules: list[LevelRule] | None = None
+        if self.context.batch is None:
+            self.context.batch = FollowupBatch(uow, sent=self.context.sent)
+        self.cache: FollowupBatch = self.context.batch
 
     def as_mapping(self) -> dict[str, OperatorFn]:
         """Return operator name -> function, as the workflow adapter calls them."""
@@ -106,36 +108,47 @@ class FollowupOperators:
         return self.context.on or clock.business_today()
 
     def rules(self) -> list[LevelRule]:
-        if self._rules is None:
-            self._rules = self.uow.followups.rules()
-        return self._rules
+        return self.cache.rules()
 
     def _contact(self, call: OperatorCall) -> Contact:
         contact_id = call.data.get("contact_id")
         if not isinstance(contact_id, int):
             raise InvalidState(f"service task {call.element_id} has no contact_id in its data")
-        return self.uow.contacts.get(contact_id)
+        return self.cache.contact(contact_id)
 
     def _open(self, contact_id: int) -> list[OpenInvoice]:
-        return self.uow.followups.open_invoices([contact_id]).get(contact_id, [])
+        return self.cache.open_invoices(contact_id)
+
+    def _level(self, call: OperatorCall) -> FollowupLevel:
+        level = self.cache.level(int(str(call.data["level_id"])))
+        if level is None:
+            raise InvalidState(f"follow-up level {call.data['level_id']} no longer exists")
+        return level
 
     def _event(self, contact_id: int, kind: str, **fields: Any) -> None:
-        self.uow.followups.record(
-            FollowupEvent(
-                contact_id=contact_id,
-                at=clock.now(),
-                on_date=self.on,
-                actor_id=self.actor_id,
-                kind=kind,
-                **fields,
-            )
-        )
+        self.cache.record_event(self._event_row(contact_id, kind, **fields))
+
+    def _event_row(self, contact_id: int, kind: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "contact_id": contact_id,
+            "at": clock.now(),
+            "on_date": self.on,
+            "actor_id": self.actor_id,
+            "kind": kind,
+            "level_id": None,
+            "channel": None,
+            "recipient": None,
+            "message_id": None,
+            "document_ids": [],
+            "note": "",
+            **fields,
+        }
 
     # operators -------------------------------------------------------------
     def plan_followup(self, call: OperatorCall) -> Mapping[str, object]:
         """Store the customer's next date and return the timer's date (F1, F4)."""
         contact = self._contact(call)
-        state = self.uow.followups.ensure(contact)
+        state = self.cache.state(contact.id)
         plan = plan_customer(
             state, self.rules(), self._open(contact.id), on=self.on, now=clock.now()
         )
@@ -147,7 +160,7 @@ class FollowupOperators:
     def check_followup(self, call: OperatorCall) -> Mapping[str, object]:
         """Decide whether a level fires now; paid invoices never count (F2)."""
         contact = self._contact(call)
-        state = self.uow.followups.ensure(contact)
+        state = self.cache.state(contact.id)
         action = due_action(self.rules(), self._open(contact.id), self.on)
         if action is None:
             return {"act": False}
@@ -172,9 +185,7 @@ class FollowupOperators:
     def _send(self, call: OperatorCall, channel: str) -> None:
         """Queue one message for the level, if the invoices are still open (F2, F6)."""
         contact = self._contact(call)
-        level = self.uow.followups.level(int(str(call.data["level_id"])))
-        if level is None:
-            raise InvalidState(f"follow-up level {call.data['level_id']} no longer exists")
+        level = self._level(call)
         listed = {int(str(i)) for i in _as_list(call.data.get("listed"))}
         still_open = [inv for inv in self._open(contact.id) if inv.id in listed]
         recipient = recipient_for(contact, channel)
@@ -187,85 +198,80 @@ class FollowupOperators:
             self._event(contact.id, "skipped", level_id=level.id, channel=channel, note="no text")
             return
         key = idempotency_key(contact.id, level.id, channel, self.on)
-        if self.uow.outbox.id_for_key(key) is not None:
-            return  # already queued on this date: a re-run sends nothing twice
-        message_id = enqueue_message(
-            self.uow,
-            channel=channel,
-            recipient=recipient,
-            locale=message.locale,
-            context=message.context,
-            idempotency_key=key,
-            subject_source=message.subject,
-            body_source=message.body,
-            contact_id=contact.id,
-            document_ids=[inv.id for inv in still_open],
-            attach_documents=level.attach_invoices,
-            origin=f"followup:{level.id}",
-        )
-        numbers = tuple(inv.number for inv in still_open)
-        self._event(
+        document_ids = [inv.id for inv in still_open]
+        request = {
+            "channel": channel,
+            "recipient": recipient,
+            "locale": message.locale,
+            "context": message.context,
+            "idempotency_key": key,
+            "subject_source": message.subject,
+            "body_source": message.body,
+            "contact_id": contact.id,
+            "document_ids": document_ids,
+            "attach_documents": level.attach_invoices,
+            "origin": f"followup:{level.id}",
+        }
+        event = self._event_row(
             contact.id,
             "message",
             level_id=level.id,
             channel=channel,
             recipient=recipient,
-            message_id=message_id,
-            document_ids=[inv.id for inv in still_open],
+            document_ids=document_ids,
             note="customer follows replies" if level.add_follower else "",
         )
-        self.context.sent.append(
-            FollowupMessage(
-                contact.id,
-                contact.name,
-                numbers,
-                level.id,
-                level.description,
-                level.days,
-                channel,
-                recipient,
-                message_id,
-            )
+        report = FollowupMessage(
+            contact.id,
+            contact.name,
+            tuple(inv.number for inv in still_open),
+            level.id,
+            level.description,
+            level.days,
+            channel,
+            recipient,
         )
+        self.cache.queue_message(PendingMessage(request, event, report))
 
     def schedule_activity(self, call: OperatorCall) -> Mapping[str, object]:
         """Give the activity user task its assignee and summary (F1, F4 responsible)."""
         contact = self._contact(call)
-        state = self.uow.followups.ensure(contact)
-        level = self.uow.followups.level(int(str(call.data["level_id"])))
-        summary = level.activity_summary if level is not None else ""
-        self._event(
-            contact.id,
-            "activity",
-            level_id=level.id if level is not None else None,
-            note=f"{level.activity_type if level else ''}: {summary}",
-        )
+        state = self.cache.state(contact.id)
+        level = self._level(call)
+        note = f"{level.activity_type}: {level.activity_summary}"
+        self._event(contact.id, "activity", level_id=level.id, note=note)
         return {
             "responsible_id": state.responsible_id,
-            "activity_type": level.activity_type if level is not None else None,
-            "activity_summary": summary,
+            "activity_type": level.activity_type,
+            "activity_summary": level.activity_summary,
             "contact_name": contact.name,
         }
 
     def record_followup(self, call: OperatorCall) -> None:
         """Store the level each invoice reached, then start the customer's next instance."""
         contact = self._contact(call)
-        state = self.uow.followups.ensure(contact)
+        state = self.cache.state(contact.id)
         level_id = int(str(call.data["level_id"]))
         reached = {int(k): int(str(v)) for k, v in dict(call.data.get("reached") or {}).items()}
         by_days = {rule.days: rule.id for rule in self.rules()}
-        progress = self.uow.followups.invoice_progress(list(reached))
+        progress = self.cache.progress(list(reached))
         for document_id, days in reached.items():
             row = progress.get(document_id)
             if row is None:
                 row = InvoiceFollowup(document_id=document_id, contact_id=contact.id)
-                self.uow.followups.add_invoice_progress(row)
+                self.cache.add_progress(row)
             row.level_days, row.level_id, row.last_on = days, by_days.get(days), self.on
+        self.cache.applied(contact.id, reached)
         state.level_id, state.last_processed_on = level_id, self.on
         state.status, state.next_date_manual = "waiting", False
         self._event(contact.id, "level", level_id=level_id, document_ids=sorted(reached))
-        self.uow.flush()
-        start_customer_instance(self.uow, state, self.as_mapping())
+        if self.cache.deferred:  # continue as new, written with the batch
+            run = WorkflowRun.start(
+                self.cache.latest_spec(), {"contact_id": contact.id}, self.as_mapping()
+            )
+            self.cache.start_later(state, run)
+        else:
+            start_customer_instance(self.uow, state, self.as_mapping())
 
 
 def start_customer_instance(

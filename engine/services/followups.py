@@ -19,6 +19,7 @@ from engine.domain.errors import ValidationFailed
 from engine.domain.followups import due_action
 from engine.domain.permissions import Perm
 from engine.services.access import load_actor, require
+from engine.services.followup_batch import PROCESS_ID, FollowupBatch
 from engine.services.followup_messages import recipient_for
 from engine.services.followup_operators import (
     FollowupContext,
@@ -28,8 +29,9 @@ from engine.services.followup_operators import (
     start_customer_instance,
 )
 from engine.services.operators import Operators
-from engine.services.processes import restore_run, save_run
+from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import WorkflowRun
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,37 @@ def process_customers(
         return sent
 
 
+def follow_customers(uow: UnitOfWork, *, contact_ids: Sequence[int], batch: int = 500) -> int:
+    """Start the follow-up of customers that have none running; return how many started.
+
+    What posting an invoice does for one customer, for many at once (a backfill after
+    installing, the benchmark's set-up): each instance runs to its first timer in
+    memory and the batch is written together.
+    """
+    started = 0
+    for i in range(0, len(contact_ids), batch):
+        ids = list(contact_ids[i : i + batch])
+        with uow:
+            group = FollowupBatch(uow, sent=[], deferred=True)
+            group.prefetch(ids)
+            operators = FollowupOperators(
+                uow, actor_id=None, context=FollowupContext(batch=group)
+            ).as_mapping()
+            with uow.session.no_autoflush:
+                for contact_id in ids:
+                    state = group.state(contact_id)
+                    if state.instance_id and group.instance(state.instance_id).status == "running":
+                        continue
+                    spec = group.latest_spec()
+                    group.start_later(
+                        state, WorkflowRun.start(spec, {"contact_id": contact_id}, operators)
+                    )
+                    started += 1
+            group.write()
+            uow.commit()
+    return started
+
+
 def preview_followups(uow: UnitOfWork, *, on: date) -> list[FollowupMessage]:
     """Return what a pass on ``on`` would queue, reading only (the CLI's --dry-run)."""
     out: list[FollowupMessage] = []
@@ -132,37 +165,74 @@ def preview_followups(uow: UnitOfWork, *, on: date) -> list[FollowupMessage]:
 def _wake_many(
     uow: UnitOfWork, contact_ids: Iterable[int], context: FollowupContext, *, actor_id: int | None
 ) -> list[FollowupMessage]:
+    """Wake a batch of customers in the caller's transaction; return the messages queued.
+
+    Every customer's BPMN is stepped in memory and what its service tasks decide is
+    written together at the end (followup_batch). A customer whose step fails is
+    logged and left out; the others' reminders still go out. If writing the batch
+    fails, the batch is rolled back and written again customer by customer, each in a
+    savepoint, so one bad row cannot block the rest.
+    """
+    ids = list(contact_ids)
+    try:
+        with uow.session.begin_nested():
+            return _run_batch(uow, ids, context, actor_id, each_in_savepoint=False)
+    except Exception:  # noqa: BLE001  written again one by one below, failures logged there
+        logger.warning("follow-up batch failed; retrying customer by customer")
+    sent: list[FollowupMessage] = []
+    for contact_id in ids:
+        try:
+            with uow.session.begin_nested():
+                sent.extend(
+                    _run_batch(uow, [contact_id], context, actor_id, each_in_savepoint=True)
+                )
+        except Exception:  # one customer's failure must not stop the others' reminders
+            logger.exception("follow-up failed", extra={"contact_id": contact_id})
+    return sent
+
+
+def _run_batch(
+    uow: UnitOfWork,
+    ids: list[int],
+    context: FollowupContext,
+    actor_id: int | None,
+    *,
+    each_in_savepoint: bool,
+) -> list[FollowupMessage]:
+    sent: list[FollowupMessage] = []
+    batch = context.batch = FollowupBatch(uow, sent=sent, deferred=True)
+    batch.prefetch(ids)
+    batch.hold(uow.processes.versions(PROCESS_ID))  # restore_run reads the version per run
     operators = {
         **Operators(uow, actor_id=actor_id).as_mapping(),
         **FollowupOperators(uow, actor_id=actor_id, context=context).as_mapping(),
     }
-    sent: list[FollowupMessage] = []
-    for contact_id in contact_ids:
-        mark = len(context.sent)
-        try:
-            with uow.session.begin_nested():
-                _wake(uow, contact_id, operators)
-        except Exception:  # one customer's failure must not stop the others' reminders
-            del context.sent[mark:]
-            logger.exception("follow-up failed", extra={"contact_id": contact_id})
-            continue
-        sent.extend(context.sent[mark:])
+    with uow.session.no_autoflush:
+        for contact_id in ids:
+            mark = batch.mark()
+            try:
+                _wake(uow, batch, contact_id, operators)
+            except Exception:
+                if each_in_savepoint:
+                    raise
+                batch.rollback_to(mark, contact_id)
+                logger.exception("follow-up failed", extra={"contact_id": contact_id})
+    batch.write()
     return sent
 
 
-def _wake(uow: UnitOfWork, contact_id: int, operators: dict[str, object]) -> None:
+def _wake(
+    uow: UnitOfWork, batch: FollowupBatch, contact_id: int, operators: dict[str, object]
+) -> None:
     """Fire the customer's waiting follow-up timer now (the instance decides the rest)."""
-    state = uow.followups.of_contact(contact_id, lock=True)
-    if state is None:
-        return
-    instance = uow.processes.find(state.instance_id) if state.instance_id else None
+    state = batch.state(contact_id)
+    instance = batch.instance(state.instance_id) if state.instance_id else None
     if instance is None or instance.status != "running":
-        start_customer_instance(uow, state, operators)
-        instance = uow.processes.get(state.instance_id) if state.instance_id else None
+        start_customer_instance(uow, state, operators)  # rare: a lost or ended instance
+        instance = batch.instance(state.instance_id) if state.instance_id else None
         if instance is None or instance.status != "running":
             return  # nothing open: the new instance ended at once
-    instance = uow.processes.get_for_update(instance.id)
     run = restore_run(uow, instance, operators)
     run.move_timers(clock.now() - timedelta(seconds=1))
     run.refresh_timers()
-    save_run(uow, instance, run)
+    batch.fired(instance, run)

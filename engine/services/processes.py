@@ -162,11 +162,20 @@ def restore_run(
 
 def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
     """Store the run's state on the instance and rewrite its open task rows."""
+    store_run(instance, run)
+    sync_tasks(uow, instance, run.ready_user_tasks())
+
+
+def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
+    """Put the run's state, status and next timer on the instance row (not the task rows).
+
+    Batch callers (the follow-up pass) use it to write many instances in one flush and
+    call :func:`sync_tasks` only for the runs whose user tasks changed.
+    """
     instance.state = run.dump()
     instance.status = "completed" if run.is_completed else "running"
     instance.next_timer_at = run.next_timer_at()
     instance.updated_at = clock.now()
-    sync_tasks(uow, instance, run.ready_user_tasks())
 
 
 def cancel_instance(

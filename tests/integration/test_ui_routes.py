@@ -207,6 +207,55 @@ def _type_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"code": "purchase_quote"}, form
 
 
+def _late(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def make() -> int:
+        contact_id = w.ids["sameri"]
+        day = date(2026, 1, 10)
+        posted_invoice(w.uow, w.ids, contact_id, "1000", issued=day, due=day)
+        return contact_id
+
+    return {"contact_id": w.shared("late", make)}, {}
+
+
+def _process(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {}, {"contact_id": [str(_late(w, r)[0]["contact_id"])]}
+
+
+def _followup_edit(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _late(w, r)[0], {"mode": "manual", "next_date": "", "responsible_id": ""}
+
+
+def _followup_send(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _late(w, r)[0], {"channel": ["email"], "attach_invoices": "1", "action": "send"}
+
+
+def _level_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {}, {
+        "description": f"level {r}",
+        "days": "90",
+        "channel_email": "1",
+        "en_subject": "Pay",
+        "en_body": "Please pay {{ total_due }}",
+    }
+
+
+def _level_update(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    with w.uow:
+        level = next(lvl for lvl in w.uow.followups.levels() if lvl.days == 7)
+        level_id = level.id
+    return {"level_id": level_id}, {
+        "description": "First reminder",
+        "days": "7",
+        "channel_email": "1",
+        "automatic": "1",
+        "is_active": "1",
+        "en_subject": "Overdue",
+        "en_body": "Pay {{ total_due }}",
+    }
+
+
+FOLLOWERS = frozenset({"admin", "clerk", "accountant"})  # follow_up (F4-F8)
+
 EXPECTED: dict[tuple[str, str], Case] = {
     ("home", "GET"): Case(ALL),
     ("account.logout", "POST"): Case(ALL),
@@ -268,6 +317,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("contact_pages.statements", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "xlsx"}, {})),
     ("contact_pages.export", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "csv"}, {})),
     ("contact_pages.import_", "POST"): Case(SELLERS, _import_file),
+    ("followup_pages.index", "GET"): Case(FOLLOWERS),
+    ("followup_pages.process", "POST"): Case(FOLLOWERS, _process),
+    ("followup_pages.show", "GET"): Case(FOLLOWERS, _late),
+    ("followup_pages.edit", "POST"): Case(FOLLOWERS, _followup_edit),
+    ("followup_pages.send", "POST"): Case(FOLLOWERS, _followup_send),
+    ("followup_pages.levels", "GET"): Case(FOLLOWERS),
+    ("followup_pages.level_create", "POST"): Case(ADMIN, _level_form),
+    ("followup_pages.level_update", "POST"): Case(ADMIN, _level_update),
 }
 
 
