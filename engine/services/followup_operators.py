@@ -238,8 +238,7 @@ class FollowupOperators:
         contact = self._contact(call)
         state = self.cache.state(contact.id)
         level = self._level(call)
-        note = f"{level.activity_type}: {level.activity_summary}"
-        self._event(contact.id, "activity", level_id=level.id, note=note)
+        self._event(contact.id, "activity", level_id=level.id, note=level.activity_summary)
         return {
             "responsible_id": state.responsible_id,
             "activity_type": level.activity_type,

@@ -3,6 +3,7 @@ manual send, and the levels editor, right to left in Persian (SPEC F1, F4, F5, F
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import time_machine
@@ -12,6 +13,7 @@ from engine.services.unit_of_work import UnitOfWork
 from tests.integration.followup_support import at, customer, messages
 from tests.integration.postings import posted_invoice
 from tests.integration.test_ui_flow import UiClient
+from tests.integration.test_ui_language import english_words
 
 DUE = date(2026, 3, 31)
 
@@ -82,3 +84,25 @@ def test_the_levels_editor_changes_days(app: Flask, uow: UnitOfWork) -> None:
         assert uow.followups.level(level_id).days == 45  # type: ignore[union-attr]
     bad = client.post(f"/followups/levels/{level_id}", {**form, "days": "7"})
     assert bad.status_code == 422  # the +7 level already fires that day
+
+
+def test_followup_pages_have_no_english_words_in_persian_and_are_rtl_in_arabic(
+    app: Flask, uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    contact_id = _late(uow, ids)
+    paths = ["/followups?on=2026-05-01", f"/followups/{contact_id}", "/followups/levels"]
+    admin = UiClient(app, "admin")
+    admin.post("/followups/process", {"contact_id": [str(contact_id)]}, status=302)
+    leftovers = {}
+    for path in paths:
+        html = admin.get(path).get_data(as_text=True)
+        assert '<html lang="fa" dir="rtl">' in html, path
+        # the English texts of the levels are data typed in English, not UI labels
+        html = re.sub(r'<fieldset lang="en".*?</fieldset>', "", html, flags=re.S)
+        html = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", html)  # template placeholders
+        leftovers[path] = sorted(english_words(html))
+    assert leftovers == {path: [] for path in paths}
+
+    admin.post("/language", {"lang": "ar"}, status=302)
+    html = admin.get("/followups/levels").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html and "مستويات المتابعة" in html

@@ -52,6 +52,18 @@ def _status_names() -> dict[str, str]:
     }
 
 
+def _channel_names() -> dict[str, str]:
+    return {"email": _("Email"), "sms": _("SMS"), "letter": _("Post"), "print": _("Print")}
+
+
+def _activity_names() -> dict[str, str]:
+    return {"call": _("Call"), "meeting": _("Meeting"), "email": _("Email"), "todo": _("To do")}
+
+
+def _language_names() -> dict[str, str]:
+    return {"fa": _("Persian"), "ar": _("Arabic"), "en": _("English")}
+
+
 def _kind_names() -> dict[str, str]:
     return {
         "message": _("Message queued"),
@@ -102,6 +114,8 @@ def show(contact_id: int) -> str:
         locales=LOCALES,
         status_names=_status_names(),
         kind_names=_kind_names(),
+        channel_names=_channel_names(),
+        language_names=_language_names(),
     )
 
 
@@ -159,6 +173,8 @@ def levels() -> str:
         channels=CHANNELS,
         locales=LOCALES,
         activity_types=ACTIVITY_TYPES,
+        activity_names=_activity_names(),
+        language_names=_language_names(),
     )
 
 
