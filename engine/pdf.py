@@ -100,7 +100,7 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     ]
     document = HTML(string=html, base_url=base_url)
     pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
-    if pdf is None:  # write_pdf returns bytes when no target is given
+    if not isinstance(pdf, bytes):  # write_pdf returns bytes when no target is given
         raise RuntimeError("WeasyPrint returned no PDF")
     logger.debug("pdf rendered", extra={"bytes": len(pdf)})
     return pdf
