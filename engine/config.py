@@ -45,6 +45,7 @@ class Settings:
     outbox_lease_seconds: int = 120
     outbox_max_attempts: int = 8
     outbox_retry_base_seconds: int = 30
+    celery_queue: str = "cartable"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +110,7 @@ def _notification_settings(env: Mapping[str, str]) -> dict[str, object]:
         "outbox_lease_seconds": int(env.get("CARTABLE_OUTBOX_LEASE_SECONDS", "120")),
         "outbox_max_attempts": int(env.get("CARTABLE_OUTBOX_MAX_ATTEMPTS", "8")),
         "outbox_retry_base_seconds": int(env.get("CARTABLE_OUTBOX_RETRY_BASE_SECONDS", "30")),
+        "celery_queue": env.get("CARTABLE_CELERY_QUEUE", "cartable"),
     }
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.config import Settings
 from engine.services.outbox import PENDING_MARK
 from engine.services.unit_of_work import UnitOfWork
+from notifications.celery_app import app as celery_app
 from notifications.channels import channels_for
 from notifications.outbox import send_due
 from notifications.tasks import deliver_due
@@ -89,12 +90,24 @@ class InProcessDispatcher:
                 logger.info("outbox pass", extra={"sent": report.sent, "failed": report.failed})
 
 
+def celery_nudge(broker_url: str, queue: str) -> Callable[[], None]:
+    """Return a function publishing one ``deliver_due`` task to ``queue`` on ``broker_url``."""
+
+    def nudge() -> None:
+        with celery_app.connection_for_write(broker_url) as connection:
+            deliver_due.apply_async(queue=queue, connection=connection)
+
+    return nudge
+
+
 def start_dispatch(
     session_factory: sessionmaker[Session], settings: Settings
 ) -> InProcessDispatcher | None:
     """Wire prompt delivery for a serving process; return the thread when there is one."""
     if settings.broker_url:
-        install_commit_hook(session_factory, lambda: deliver_due.delay())
+        install_commit_hook(
+            session_factory, celery_nudge(settings.broker_url, settings.celery_queue)
+        )
         return None
     dispatcher = InProcessDispatcher(session_factory, settings).start()
     install_commit_hook(session_factory, dispatcher.wake)

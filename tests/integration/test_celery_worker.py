@@ -13,14 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
+from engine.config import Settings
+from engine.db import make_session_factory
 from engine.models.outbox import OutboxMessage
 from engine.services.unit_of_work import UnitOfWork
 from notifications.celery_app import app as celery_app
+from notifications.dispatch import start_dispatch
 from tests.fakes.fixtures import fake_sendgrid  # noqa: F401
 from tests.fakes.recording import FakeProvider
 from tests.fakes.sendgrid import FakeSendGrid
+from tests.notifications import support
 from tests.notifications.support import stage
 
 pytestmark = pytest.mark.postgres
@@ -129,3 +133,29 @@ def test_sigkill_mid_batch_then_restart_sends_each_message_once(
     # Recovery asked SendGrid's activity API about the interrupted claims before resending.
     lookups = [r for r in fake_sendgrid.requests if r.path == "/v3/messages"]
     assert len(lookups) >= interrupted
+
+
+def test_commit_nudges_a_celery_worker_without_waiting_for_beat(
+    engine: Engine,
+    database_url: str,
+    fake_sendgrid: FakeSendGrid,  # noqa: F811
+    queue: str,
+    tmp_path: Path,
+) -> None:
+    factory = make_session_factory(engine)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key="test",
+        broker_url=REDIS,
+        celery_queue=queue,
+    )
+    assert start_dispatch(factory, settings) is None  # with a broker: no thread here
+    worker = _worker(database_url, fake_sendgrid, queue, tmp_path)
+    try:
+        uow = UnitOfWork(factory)
+        support.queue(uow, "nudged")  # the commit publishes deliver_due; nobody else does
+        assert FakeProvider.wait_for(lambda: fake_sendgrid.accepted_keys() == {"nudged": 1}, 40)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
