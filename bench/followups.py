@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import random
 import time
 from datetime import timedelta
@@ -136,13 +138,32 @@ def _invoice(
     }
 
 
-def measure(uow: UnitOfWork) -> dict[str, Any]:
-    """Time a dry run, the pass, and a re-run of the pass."""
+def _pass_shard(url: str, index: int, count: int) -> tuple[float, float, list[int]]:
+    """Run one shard of the pass in this process; return its start, end and customers."""
+    engine = make_engine(url)
+    uow = UnitOfWork(make_session_factory(engine))
+    start = time.time()
+    sent = process_followups(uow, on=clock.business_today(), shard=(index, count))
+    end = time.time()
+    engine.dispose()
+    return start, end, [m.contact_id for m in sent]
+
+
+def measure(uow: UnitOfWork, url: str, workers: int) -> dict[str, Any]:
+    """Time a dry run, the pass (``workers`` processes, one shard each), and a re-run."""
     today = clock.business_today()
     t0 = time.perf_counter()
     preview = process_followups(uow, on=today, dry_run=True)
     t1 = time.perf_counter()
-    sent = process_followups(uow, on=today)
+    if workers == 1:
+        start, end, contacts = _pass_shard(url, 0, 1)
+        shards = [(start, end, contacts)]
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            shards = pool.starmap(_pass_shard, [(url, i, workers) for i in range(workers)])
+    pass_s = max(s[1] for s in shards) - min(s[0] for s in shards)
+    messages = sum(len(s[2]) for s in shards)
+    customers = len({cid for s in shards for cid in s[2]})
     t2 = time.perf_counter()
     again = process_followups(uow, on=today)
     t3 = time.perf_counter()
@@ -150,21 +171,22 @@ def measure(uow: UnitOfWork) -> dict[str, Any]:
         outbox = uow.session.scalar(select(func.count()).select_from(OutboxMessage))
         invoices = uow.session.scalar(select(func.count()).select_from(Document))
         instances = uow.session.scalar(select(func.count()).select_from(ProcessInstance))
-    customers = len({m.contact_id for m in sent})
     return {
         "invoices": invoices,
         "dry_run_s": round(t1 - t0, 2),
         "dry_run_messages": len(preview),
-        "pass_s": round(t2 - t1, 2),
+        "workers": workers,
+        "pass_s": round(pass_s, 2),
         "customers_processed": customers,
-        "messages_queued": len(sent),
+        "messages_queued": messages,
         "outbox_rows": outbox,
-        "ms_per_customer": round((t2 - t1) * 1000 / max(customers, 1), 2),
+        "ms_per_customer": round(pass_s * 1000 / max(customers, 1), 2),
         "rerun_s": round(t3 - t2, 2),
         "rerun_messages": len(again),
         "process_instances": instances,
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "target_s": 30,
-        "met": (t2 - t1) < 30,
+        "met": pass_s < 30,
     }
 
 
@@ -174,6 +196,7 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=100_000)
     parser.add_argument("--overdue", type=int, default=10_000)
     parser.add_argument("--late", type=int, default=2000, help="customers holding the overdue")
+    parser.add_argument("--workers", type=int, default=1, help="processes sharing the pass")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
@@ -183,7 +206,8 @@ def main() -> None:
         uow = UnitOfWork(make_session_factory(engine))
         ensure_defaults(uow)
         load_demo(uow)
-        figures = {"database": engine.dialect.name, **seed(uow, args), **measure(uow)}
+        seeded = seed(uow, args)
+        figures = {"database": engine.dialect.name, **seeded, **measure(uow, url, args.workers)}
         engine.dispose()
     print(json.dumps(figures, indent=2))
 

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, utcnow
 from engine.models.types import UTCDateTime
+from engine.models.workflow import ProcessInstance
 
 
 class FollowupLevel(Base):
@@ -64,6 +65,8 @@ class CustomerFollowup(Base):
     last_processed_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)
+    # Lets a batch link a new instance before it has an id (one flush, one UPDATE).
+    instance: Mapped[ProcessInstance | None] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": lock_version}
 

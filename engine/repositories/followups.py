@@ -81,8 +81,14 @@ class FollowupRepository(Repository[CustomerFollowup]):
             self.add(row)
         return row
 
-    def due_contact_ids(self, on: date, *, limit: int, after_id: int = 0) -> list[int]:
-        """Return automatic customers whose next date has come, in id order (keyset pages)."""
+    def due_contact_ids(
+        self, on: date, *, limit: int, after_id: int = 0, shard: tuple[int, int] = (0, 1)
+    ) -> list[int]:
+        """Return automatic customers whose next date has come, in id order (keyset pages).
+
+        ``shard`` = (i, n) keeps the customers whose id is i modulo n, so n workers can
+        share one pass without touching the same customer.
+        """
         stmt = (
             select(CustomerFollowup.contact_id)
             .where(
@@ -94,6 +100,9 @@ class FollowupRepository(Repository[CustomerFollowup]):
             .order_by(CustomerFollowup.contact_id)
             .limit(limit)
         )
+        index, count = shard
+        if count > 1:
+            stmt = stmt.where(CustomerFollowup.contact_id % count == index)
         return list(self.session.scalars(stmt))
 
     def waiting_after(self, after_id: int, *, limit: int) -> list[CustomerFollowup]:

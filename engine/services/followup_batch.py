@@ -31,7 +31,7 @@ from engine.models.followups import (
     FollowupLevel,
     InvoiceFollowup,
 )
-from engine.models.workflow import ProcessInstance
+from engine.models.workflow import ProcessInstance, ProcessVersion
 from engine.services.outbox import enqueue_message
 from engine.services.processes import store_run, sync_tasks
 from engine.services.unit_of_work import UnitOfWork
@@ -75,6 +75,7 @@ class FollowupBatch:
         self._rules: list[LevelRule] | None = None
         self._held: list[object] = []
         self._spec: LoadedSpec | None = None
+        self._version: ProcessVersion | None = None
         self._buffers = _Buffers()
 
     # reads -------------------------------------------------------------------
@@ -130,12 +131,16 @@ class FollowupBatch:
             self._progress.update({i: found.get(i) for i in missing})
         return {i: row for i in document_ids if (row := self._progress[i]) is not None}
 
+    def latest_version(self) -> ProcessVersion:
+        """Return the newest overdue_followup version (loaded once per batch)."""
+        if self._version is None:
+            self._version = self.uow.processes.latest_version(PROCESS_ID)
+        return self._version
+
     def latest_spec(self) -> LoadedSpec:
         """Return the newest overdue_followup version's parsed spec (cached per batch)."""
         if self._spec is None:
-            version = self.uow.processes.latest_version(PROCESS_ID)
-            self._held.append(version)
-            self._spec = load_bundle(version.spec_json)
+            self._spec = load_bundle(self.latest_version().spec_json)
         return self._spec
 
     def level(self, level_id: int) -> FollowupLevel | None:
@@ -215,8 +220,10 @@ class FollowupBatch:
         for instance, run in b.fired:
             store_run(instance, run)
             ready = run.ready_user_tasks()
-            if ready or instance.id in self._open_task_instances:
-                sync_tasks(self.uow, instance, ready)  # the activity user task (F1)
+            if instance.id in self._open_task_instances:
+                sync_tasks(self.uow, instance, ready)  # rare: an activity still open
+            elif ready:  # the activity user task (F1); the instance had no open rows
+                sync_tasks(self.uow, instance, ready, open_rows=[], flush=False)
         self.uow.session.add_all(b.progress)
         self._write_events(b.events)
         self.uow.flush()
@@ -231,7 +238,7 @@ class FollowupBatch:
     def _write_new_runs(self, new_runs: list[tuple[CustomerFollowup, WorkflowRun]]) -> None:
         if not new_runs:
             return
-        version = self.uow.processes.latest_version(PROCESS_ID)
+        version = self.latest_version()  # the one the runs were started on (loaded)
         now = clock.now()
         rows = []
         for _state, run in new_runs:
@@ -245,9 +252,8 @@ class FollowupBatch:
             store_run(row, run)
             rows.append(row)
         self.uow.session.add_all(rows)
-        self.uow.flush()  # one INSERT ... RETURNING for the batch: the ids are needed
         for (state, _run), row in zip(new_runs, rows, strict=True):
-            state.instance_id = row.id
+            state.instance = row  # the id is set in the same flush: one UPDATE per customer
 
     def _write_events(self, events: list[dict[str, Any]]) -> None:
         if events:

@@ -40,14 +40,23 @@ PREVIEW_BATCH = 500
 
 
 def process_followups(
-    uow: UnitOfWork, *, on: date, dry_run: bool = False, batch: int = BATCH
+    uow: UnitOfWork,
+    *,
+    on: date,
+    dry_run: bool = False,
+    batch: int = BATCH,
+    shard: tuple[int, int] = (0, 1),
 ) -> list[FollowupMessage]:
     """Process every automatic customer whose next follow-up date is ``on`` or earlier.
 
     Returns the messages queued (or, with ``dry_run``, that would be queued; nothing
-    is written then). A re-run on the same date queues nothing twice. Raises
-    ValidationFailed (field ``date``) for a real run on a future date.
+    is written then). A re-run on the same date queues nothing twice. ``shard`` =
+    (i, n) processes only customers whose id is i modulo n, so n workers can share a
+    pass. Raises ValidationFailed (field ``date``) for a real run on a future date and
+    (field ``shard``) for a shard that is not 0 <= i < n.
     """
+    if not 0 <= shard[0] < shard[1]:
+        raise ValidationFailed.single("shard", "must be (i, n) with 0 <= i < n")
     if dry_run:
         return preview_followups(uow, on=on)
     if on > clock.business_today():
@@ -56,7 +65,7 @@ def process_followups(
     after = 0
     while True:
         with uow:
-            ids = uow.followups.due_contact_ids(on, limit=batch, after_id=after)
+            ids = uow.followups.due_contact_ids(on, limit=batch, after_id=after, shard=shard)
             if not ids:
                 return sent
             after = ids[-1]

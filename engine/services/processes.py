@@ -191,17 +191,31 @@ def cancel_instance(
         row.status = "cancelled"
 
 
-def sync_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyTask]) -> None:
-    """Make the instance's open human_task rows equal its READY user tasks."""
-    open_rows = {row.task_guid: row for row in uow.tasks.open_of_instance(instance.id)}
+def sync_tasks(
+    uow: UnitOfWork,
+    instance: ProcessInstance,
+    ready: list[ReadyTask],
+    *,
+    open_rows: list[HumanTask] | None = None,
+    flush: bool = True,
+) -> None:
+    """Make the instance's open human_task rows equal its READY user tasks.
+
+    A batch that already knows the instance's open rows passes ``open_rows`` (no query)
+    and ``flush=False`` (its own flush then inserts every batch's rows at once).
+    """
+    if open_rows is None:
+        open_rows = uow.tasks.open_of_instance(instance.id)
+    by_guid = {row.task_guid: row for row in open_rows}
     ready_ids = {task.id for task in ready}
-    for guid, row in open_rows.items():
+    for guid, row in by_guid.items():
         if guid not in ready_ids:
             row.status = "cancelled"
     for task in ready:
-        if task.id not in open_rows:
+        if task.id not in by_guid:
             uow.session.add(_task_row(uow, instance, task))
-    uow.flush()
+    if flush:
+        uow.flush()
 
 
 def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:

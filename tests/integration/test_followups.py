@@ -201,3 +201,20 @@ def test_the_beat_timer_path_sends_the_same_as_the_daily_pass(
         assert run_due_timers(uow) >= 1
     assert [m.channel for m in messages(uow, contact_id)] == ["email"]
     assert _run(uow, DUE - timedelta(days=3)) == []
+
+
+def test_a_pass_shared_by_two_workers_processes_each_customer_once(
+    uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    post_directly(uow, ids)
+    with time_machine.travel(at(ISSUED), tick=False):
+        contacts = [customer(uow, ids, f"مشتری {n}") for n in range(4)]
+        for contact_id in contacts:
+            posted_invoice(uow, ids, contact_id, DUE)
+    day = DUE + timedelta(days=7)
+    with time_machine.travel(at(day), tick=False):
+        first = process_followups(uow, on=day, shard=(0, 2))
+        second = process_followups(uow, on=day, shard=(1, 2))
+    assert sorted(m.contact_id for m in first) == [c for c in contacts if c % 2 == 0]
+    assert sorted(m.contact_id for m in second) == [c for c in contacts if c % 2 == 1]
+    assert len(messages(uow)) == 4
