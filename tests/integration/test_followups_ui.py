@@ -36,6 +36,14 @@ def test_the_list_shows_who_needs_action_and_bulk_processing_sends(
         page = client.get(f"/followups/{contact_id}").get_data(as_text=True)
     assert [m.channel for m in messages(uow, contact_id)] == ["email"]
     assert "c@example.com" in page  # the history names the recipient
+    with uow:
+        state = uow.followups.of_contact(contact_id)
+        assert state is not None and state.instance_id is not None
+        instance_id = state.instance_id
+    with time_machine.travel(at(DUE + timedelta(days=8)), tick=False):
+        diagram = client.get(f"/process-instances/{instance_id}").get_data(as_text=True)
+    # E4: the new instance waits on its level timer, shown as the current step
+    assert 'data-status="running"' in diagram and "level_due" in diagram
 
 
 def test_manual_send_and_print_from_the_customer_page(
