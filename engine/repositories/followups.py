@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select, type_coerce
+from sqlalchemy.exc import IntegrityError
 
 from engine.domain.followups import LevelRule, OpenInvoice
 from engine.models.contacts import Contact
@@ -71,15 +72,24 @@ class FollowupRepository(Repository[CustomerFollowup]):
     def ensure(self, contact: Contact) -> CustomerFollowup:
         """Return the customer's row, creating it (responsible = the contact's owner, P7)."""
         row = self.of_contact(contact.id, lock=True)
-        if row is None:
-            row = CustomerFollowup(
-                contact_id=contact.id,
-                status="none",
-                mode="automatic",
-                responsible_id=contact.owner_id,
-            )
-            self.add(row)
-        return row
+        if row is not None:
+            return row
+        try:  # a savepoint: losing the race to create the row costs only that
+            with self.session.begin_nested():
+                row = CustomerFollowup(
+                    contact_id=contact.id,
+                    status="none",
+                    mode="automatic",
+                    responsible_id=contact.owner_id,
+                )
+                self.session.add(row)
+                self.session.flush()
+            return row
+        except IntegrityError:
+            found = self.of_contact(contact.id, lock=True)
+            if found is None:
+                raise
+            return found
 
     def due_contact_ids(
         self, on: date, *, limit: int, after_id: int = 0, shard: tuple[int, int] = (0, 1)
@@ -111,6 +121,31 @@ class FollowupRepository(Repository[CustomerFollowup]):
             select(CustomerFollowup)
             .where(CustomerFollowup.status == "waiting", CustomerFollowup.contact_id > after_id)
             .order_by(CustomerFollowup.contact_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def unfollowed_with_open_invoices(self, *, limit: int) -> list[int]:
+        """Return customers with an open, dated invoice but no follow-up under way.
+
+        A bounced cheque reopens an invoice of a customer whose follow-up had ended;
+        invoices may also arrive without the posting path (an import). The daily pass
+        starts these customers again.
+        """
+        waiting = select(CustomerFollowup.contact_id).where(
+            CustomerFollowup.status.in_(("waiting", "action_needed", "done"))
+        )
+        stmt = (
+            select(Document.contact_id)
+            .join(DocumentType, DocumentType.id == Document.type_id)
+            .where(
+                Document.state.in_(OPEN_STATES),
+                Document.due_date.is_not(None),
+                Document.total > Document.paid,
+                DocumentType.kind == FOLLOWED_KIND,
+                Document.contact_id.not_in(waiting),
+            )
+            .distinct()
             .limit(limit)
         )
         return list(self.session.scalars(stmt))

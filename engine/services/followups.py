@@ -61,6 +61,8 @@ def process_followups(
         return preview_followups(uow, on=on)
     if on > clock.business_today():
         raise ValidationFailed.single("date", "a future date can only be previewed (dry run)")
+    if shard[0] == 0:  # one shard restarts the customers that need it
+        _restart_unfollowed(uow)
     sent: list[FollowupMessage] = []
     after = 0
     while True:
@@ -101,6 +103,15 @@ def process_customers(
         )
         uow.commit()
         return sent
+
+
+def _restart_unfollowed(uow: UnitOfWork, *, limit: int = 5000) -> None:
+    """Start the follow-up of customers with open invoices and none under way (F2, I6)."""
+    with uow:
+        ids = uow.followups.unfollowed_with_open_invoices(limit=limit)
+    if ids:
+        started = follow_customers(uow, contact_ids=ids)
+        logger.info("follow-ups restarted", extra={"customers": started})
 
 
 def follow_customers(uow: UnitOfWork, *, contact_ids: Sequence[int], batch: int = 500) -> int:

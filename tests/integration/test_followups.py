@@ -16,6 +16,7 @@ from engine.services.followup_customers import (
 )
 from engine.services.followup_levels import update_level
 from engine.services.followups import process_customers, process_followups
+from engine.services.payments import Allocation, NewPayment, record_payment, set_cheque_state
 from engine.services.tasks import complete_task, list_cartable
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
@@ -269,3 +270,33 @@ def test_posting_an_invoice_due_sooner_moves_the_waiting_timer(
         assert run_due_timers(uow) >= 1
     last = messages(uow, contact_id)[-1]
     assert last.channel == "email" and last.document_ids == [second]
+
+
+def test_a_bounced_cheque_puts_the_customer_back_under_follow_up(
+    uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    contact_id, invoice_id = _setup(uow, ids)
+    with uow:
+        total = uow.documents.get(invoice_id).total
+    with time_machine.travel(at(DUE - timedelta(days=10)), tick=False):
+        payment_id = record_payment(
+            uow,
+            NewPayment(
+                contact_id=contact_id,
+                amount=total,
+                method="cheque",
+                cheque_number="123456",
+                cheque_due_date=DUE,
+                allocations=[Allocation(invoice_id, total)],
+            ),
+            actor_id=ids["accountant"],
+        )
+    assert _run(uow, DUE - timedelta(days=3)) == []  # paid: nothing, the follow-up ends
+    with uow:
+        state = uow.followups.of_contact(contact_id)
+        assert state is not None and state.status == "none"
+    with time_machine.travel(at(DUE + timedelta(days=1)), tick=False):
+        set_cheque_state(uow, payment_id=payment_id, state="bounced", actor_id=ids["accountant"])
+
+    sent = _run(uow, DUE + timedelta(days=7))
+    assert [(m.days, m.channel) for m in sent] == [(7, "email")]  # type: ignore[attr-defined]
