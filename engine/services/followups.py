@@ -197,7 +197,7 @@ def _wake_many(
     try:
         with uow.session.begin_nested():
             return _run_batch(uow, ids, context, actor_id, each_in_savepoint=False)
-    except Exception:  # noqa: BLE001  written again one by one below, failures logged there
+    except Exception:  # written again one by one below, where failures are logged
         logger.warning("follow-up batch failed; retrying customer by customer")
     sent: list[FollowupMessage] = []
     for contact_id in ids:
