@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import Table, insert
+
 from engine import clock
 from engine.domain.followups import LevelRule, OpenInvoice
 from engine.models.contacts import Contact
@@ -38,6 +40,7 @@ from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import LoadedSpec, WorkflowRun, load_bundle
 
 PROCESS_ID = "overdue_followup"
+FOLLOWUP_EVENT: Table = FollowupEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -201,9 +204,8 @@ class FollowupBatch:
     def rollback_to(self, mark: tuple[int, ...], contact_id: int) -> None:
         """Drop what was buffered since ``mark`` and forget the customer's loaded rows."""
         b = self._buffers
-        for buffer, length in zip(
-            (b.messages, b.events, b.progress, b.new_runs, b.fired), mark, strict=True
-        ):
+        buffers: tuple[list[Any], ...] = (b.messages, b.events, b.progress, b.new_runs, b.fired)
+        for buffer, length in zip(buffers, mark, strict=True):
             del buffer[length:]
         state = self._states.pop(contact_id, None)
         if state is not None:
@@ -258,4 +260,4 @@ class FollowupBatch:
     def _write_events(self, events: list[dict[str, Any]]) -> None:
         if events:
             # Core, not ORM: one executemany for the batch's history lines
-            self.uow.session.execute(FollowupEvent.__table__.insert(), events)
+            self.uow.session.execute(insert(FOLLOWUP_EVENT), events)

@@ -97,5 +97,6 @@ def _money(amount: Decimal, locale: str) -> str:
 
 def _date(day: date, locale: str) -> str:
     if locale == "fa":  # E1: Jalali for Persian
-        return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d").translate(_PERSIAN)
+        jalali: str = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+        return jalali.translate(_PERSIAN)
     return day.isoformat()

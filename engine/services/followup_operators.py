@@ -251,7 +251,8 @@ class FollowupOperators:
         contact = self._contact(call)
         state = self.cache.state(contact.id)
         level_id = int(str(call.data["level_id"]))
-        reached = {int(k): int(str(v)) for k, v in dict(call.data.get("reached") or {}).items()}
+        raw = call.data.get("reached")
+        reached = {int(k): int(str(v)) for k, v in (raw if isinstance(raw, dict) else {}).items()}
         by_days = {rule.days: rule.id for rule in self.rules()}
         progress = self.cache.progress(list(reached))
         for document_id, days in reached.items():

@@ -11,8 +11,9 @@ decisions from the same rules with reads only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
@@ -242,7 +243,7 @@ def _run_batch(
 
 
 def _wake(
-    uow: UnitOfWork, batch: FollowupBatch, contact_id: int, operators: dict[str, object]
+    uow: UnitOfWork, batch: FollowupBatch, contact_id: int, operators: Mapping[str, Any]
 ) -> None:
     """Fire the customer's waiting follow-up timer now (the instance decides the rest)."""
     state = batch.state(contact_id)
