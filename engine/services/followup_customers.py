@@ -223,18 +223,8 @@ def _queue_manual(
             document_ids=[inv.id for inv in invoices],
         )
     )
-    numbers = tuple(inv.number for inv in invoices)
-    return FollowupMessage(
-        contact.id,
-        contact.name,
-        numbers,
-        level.id,
-        level.description,
-        level.days,
-        channel,
-        recipient,
-        message_id,
-    )
+    numbers = (inv.number for inv in invoices)
+    return FollowupMessage.of(contact, numbers, level, channel, recipient, message_id)
 
 
 def _send_channels(cmd: ManualSend) -> list[str]:

@@ -12,7 +12,7 @@ Everything joins the transaction of the command that woke the instance.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -56,6 +56,29 @@ class FollowupMessage:
     channel: str
     recipient: str
     message_id: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        contact: Contact,
+        numbers: Iterable[str],
+        level: FollowupLevel,
+        channel: str,
+        recipient: str,
+        message_id: int | None = None,
+    ) -> FollowupMessage:
+        """Describe a message to ``contact`` about the invoices ``numbers`` at ``level``."""
+        return cls(
+            contact.id,
+            contact.name,
+            tuple(numbers),
+            level.id,
+            level.description,
+            level.days,
+            channel,
+            recipient,
+            message_id,
+        )
 
 
 @dataclass
@@ -221,16 +244,8 @@ class FollowupOperators:
             document_ids=document_ids,
             note="customer follows replies" if level.add_follower else "",
         )
-        report = FollowupMessage(
-            contact.id,
-            contact.name,
-            tuple(inv.number for inv in still_open),
-            level.id,
-            level.description,
-            level.days,
-            channel,
-            recipient,
-        )
+        numbers = (inv.number for inv in still_open)
+        report = FollowupMessage.of(contact, numbers, level, channel, recipient)
         self.cache.queue_message(PendingMessage(request, event, report))
 
     def schedule_activity(self, call: OperatorCall) -> Mapping[str, object]:

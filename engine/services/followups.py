@@ -167,18 +167,7 @@ def preview_followups(uow: UnitOfWork, *, on: date) -> list[FollowupMessage]:
                 for channel in level.channels:
                     recipient = recipient_for(contact, channel)
                     if recipient:
-                        out.append(
-                            FollowupMessage(
-                                contact_id,
-                                contact.name,
-                                numbers,
-                                level.id,
-                                level.description,
-                                level.days,
-                                channel,
-                                recipient,
-                            )
-                        )
+                        out.append(FollowupMessage.of(contact, numbers, level, channel, recipient))
         uow.rollback()
     return out
 
