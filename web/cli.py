@@ -141,13 +141,18 @@ def followups() -> None:
     "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="default: today"
 )
 @click.option("--dry-run", is_flag=True, help="print what would go out as JSON; change nothing")
-def followups_run(on: datetime | None, dry_run: bool) -> None:
+@click.option("--shard", default="0/1", help="I/N: only customers whose id is I modulo N")
+def followups_run(on: datetime | None, dry_run: bool, shard: str) -> None:
     """Process the follow-ups due on a date (Celery beat runs this daily)."""
     day: date = on.date() if on is not None else clock.business_today()
+    index, _, count = shard.partition("/")
+    if not (index.isdigit() and count.isdigit()):
+        click.echo("error: shard: write it as I/N, e.g. 0/2", err=True)
+        sys.exit(2)
     engine = make_engine(Settings.from_env().database_url)
     try:
         uow = UnitOfWork(make_session_factory(engine))
-        sent = process_followups(uow, on=day, dry_run=dry_run)
+        sent = process_followups(uow, on=day, dry_run=dry_run, shard=(int(index), int(count)))
     except CartableError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)

@@ -179,3 +179,6 @@ def test_cli_dry_run_prints_json_and_changes_nothing(
     assert result.exit_code == 0 and "2 follow-up message(s)" in result.output
     result = CliRunner().invoke(main, ["followups", "run", "--date", "2999-01-01"], env=env)
     assert result.exit_code == 2 and "future" in result.output
+    for shard in ("2/2", "x"):
+        result = CliRunner().invoke(main, ["followups", "run", "--shard", shard], env=env)
+        assert result.exit_code == 2 and "shard" in result.output, shard
