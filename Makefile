@@ -34,8 +34,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m engine.migrate_check
 
-bench: $(STAMP) services
+bench: $(STAMP) services  # each prints one JSON line of figures (docs/performance.md)
 	$(BIN)/python -m bench.chain
+	$(BIN)/python -m bench.cartable_page
+	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.followups --workers 2
 	$(BIN)/python -m bench.notifications
 
 clean:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from engine import clock
+from engine.services.followups import process_followups as run_followups
 from engine.services.timers import run_due_timers
 from notifications.celery_app import app
 from notifications.outbox import send_due
@@ -42,15 +42,7 @@ def run_timers() -> int:
 
 
 @app.task(name="notifications.tasks.process_followups")  # type: ignore[untyped-decorator]  # celery is untyped
-def process_followups() -> Any:
-    """Process the follow-ups due today, in the business's time zone (F3)."""
-    # Imported here so the worker starts even where the follow-up service is absent;
-    # the one other import inside a function besides the factory's (STYLE).
-    from engine.services.followups import process_followups as run
-
-    return _plain(run(runtime().uow(), on=clock.business_today(), dry_run=False))
-
-
-def _plain(result: Any) -> Any:
-    # Results are ignored, but a task must return something JSON can carry.
-    return result if isinstance(result, int | str | dict | list | None) else str(result)
+def process_followups() -> int:
+    """Process the follow-ups due today, in the business's time zone (F3); return how
+    many actions were taken (a count, so a result backend can carry it)."""
+    return len(run_followups(runtime().uow(), on=clock.business_today(), dry_run=False))
