@@ -21,6 +21,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)
+# WeasyPrint reports every rendering step at INFO; keep the server log for our events.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 FONT_FAMILY = "Vazirmatn"
 FONT_DIR = Path(__file__).resolve().parent.parent / "web" / "ui" / "static" / "vendor" / "vazirmatn"
