@@ -32,6 +32,7 @@ test-postgres: $(STAMP) $(MO_FILES) services
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m engine.migrate_check
 
 bench: $(STAMP) services  # each prints one JSON line of figures (docs/performance.md)

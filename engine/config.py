@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.domain.errors import ValidationFailed
 
@@ -75,7 +76,7 @@ _BACKENDS = {
 }
 
 
-def _notification_settings(env: Mapping[str, str]) -> dict[str, object]:
+def _notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Read the CARTABLE_* variables of the notification workers (C4)."""
     for name, allowed in _BACKENDS.items():
         if env.get(name, "file") not in allowed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ class ContactRepository(Repository[Contact]):
 
     def list(
         self, *, kind: str | None = None, q: str | None = None, limit: int = 100, offset: int = 0
-    ) -> list[Contact]:
+    ) -> builtins.list[Contact]:
         """Return contacts by name, optionally of a kind (``both`` matches either)."""
         stmt = select(Contact).order_by(Contact.name, Contact.id).limit(limit).offset(offset)
         if kind in ("customer", "supplier"):
@@ -64,14 +65,16 @@ class ProductRepository(Repository[Product]):
     model = Product
     label = "product"
 
-    def list(self, *, q: str | None = None, limit: int = 100, offset: int = 0) -> list[Product]:
+    def list(
+        self, *, q: str | None = None, limit: int = 100, offset: int = 0
+    ) -> builtins.list[Product]:
         """Return products by name."""
         stmt = select(Product).order_by(Product.name, Product.id).limit(limit).offset(offset)
         if q:
             stmt = stmt.where(Product.name.contains(q))
         return list(self.session.scalars(stmt))
 
-    def stock(self, product_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    def stock(self, product_ids: builtins.list[int]) -> dict[int, dict[str, Decimal]]:
         """Return {product_id: {"on_hand": q, "reserved": q}} summed over all warehouses."""
         stmt = (
             select(StockMove.product_id, StockMove.bucket, func.sum(StockMove.quantity))
@@ -96,7 +99,7 @@ class ProductRepository(Repository[Product]):
         """Stage one stock move."""
         self.session.add(move)
 
-    def moves_of(self, document_id: int) -> list[StockMove]:
+    def moves_of(self, document_id: int) -> builtins.list[StockMove]:
         """Return the stock moves a document wrote, oldest first."""
         stmt = select(StockMove).where(StockMove.document_id == document_id).order_by(StockMove.id)
         return list(self.session.scalars(stmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -33,7 +34,7 @@ class DocumentTypeRepository(Repository[DocumentType]):
         """Return the type with this code, or None."""
         return self.session.scalars(select(DocumentType).where(DocumentType.code == code)).first()
 
-    def list(self) -> list[DocumentType]:
+    def list(self) -> builtins.list[DocumentType]:
         """Return every type in display order."""
         stmt = select(DocumentType).order_by(DocumentType.position, DocumentType.id)
         return list(self.session.scalars(stmt))
@@ -84,7 +85,7 @@ class DocumentRepository(Repository[Document]):
         visible_to: int | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[Document]:
+    ) -> builtins.list[Document]:
         """Return documents newest first, filtered; ``overdue_on`` keeps open, past-due ones."""
         stmt = (
             select(Document)
@@ -109,7 +110,7 @@ class DocumentRepository(Repository[Document]):
             )
         return list(self.session.scalars(stmt.limit(limit).offset(offset)))
 
-    def events(self, document_id: int) -> list[DocumentEvent]:
+    def events(self, document_id: int) -> builtins.list[DocumentEvent]:
         """Return the document's history, oldest first."""
         stmt = select(DocumentEvent).where(DocumentEvent.document_id == document_id)
         return list(self.session.scalars(stmt.order_by(DocumentEvent.at, DocumentEvent.id)))
@@ -118,7 +119,7 @@ class DocumentRepository(Repository[Document]):
         """Stage one history line."""
         self.session.add(event)
 
-    def children(self, source_id: int, *, kind: str | None = None) -> list[Document]:
+    def children(self, source_id: int, *, kind: str | None = None) -> builtins.list[Document]:
         """Return the documents made from ``source_id`` (returns, invoices of an order)."""
         stmt = select(Document).join(DocumentType).where(Document.source_id == source_id)
         if kind:

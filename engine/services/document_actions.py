@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from engine.domain.errors import CartableError, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
@@ -59,7 +60,7 @@ def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> froz
             allowed.add("cancel")
         for task in uow.tasks.open_of_document(document.id):
             action = STEP_ACTIONS.get(task.element_id)
-            if action and _passes(lambda t=task: check_may_work(actor, t)):
+            if action and _passes(partial(check_may_work, actor, task)):
                 allowed.add(action)
         return frozenset(allowed)
 

@@ -142,7 +142,7 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
         instance = uow.processes.get(instance_id)
         version = uow.processes.version(instance.version_id)
         run = restore_run(uow, instance, Operators(uow, actor_id=None).as_mapping())
-        tasks = [
+        tasks: list[dict[str, object]] = [
             {
                 "id": t.id,
                 "element_id": t.element_id,
