@@ -8,6 +8,7 @@ task-index query, rendering) measured in the server process. Target: < 150 ms.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import statistics
@@ -19,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import insert
 
+from bench.support import database
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
@@ -33,7 +34,6 @@ from web import create_app
 
 TASKS = 10_000
 RUNS = 40
-PG_ADMIN = os.environ.get("CARTABLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def _fill(url: str) -> None:
@@ -104,22 +104,10 @@ def _measure(url: str, data_dir: Path) -> dict[str, list[float]]:
 
 def main() -> None:
     on_sqlite = os.environ.get("CARTABLE_BENCH_DATABASE") == "sqlite"
-    with tempfile.TemporaryDirectory() as tmp:
-        if on_sqlite:
-            url, name = f"sqlite:///{tmp}/bench.db", None
-        else:
-            name = f"cartable_bench_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-            base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-            url = f"{base}/{name}"
-        try:
-            _fill(url)
-            timings = _measure(url, Path(tmp))
-        finally:
-            if name:
-                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+    where_to = argparse.Namespace(database_url=None, sqlite=on_sqlite)
+    with tempfile.TemporaryDirectory() as tmp, database(where_to) as url:
+        _fill(url)
+        timings = _measure(url, Path(tmp))
     where = "SQLite" if on_sqlite else "PostgreSQL"
     out = sys.stdout
     out.write(f"cartable page, {TASKS} open tasks, {where}, {RUNS} requests each (ms):\n")

@@ -25,23 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, insert, select
 
 from bench import workflow_ceiling
+from bench.support import database
 from engine import clock
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
@@ -61,30 +56,7 @@ from engine.services.tasks import complete_task, list_cartable
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
 
-PG_ADMIN = os.environ.get("CARTABLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 LANES = ("approval", "numbering", "sales", "warehouse")
-
-
-@contextmanager
-def database(args: argparse.Namespace) -> Iterator[str]:
-    """Yield the URL of the database to measure; a throwaway one unless given."""
-    given = args.database_url or os.environ.get("CARTABLE_BENCH_DATABASE_URL")
-    if given:
-        yield given
-        return
-    if args.sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
-        return
-    name = f"cartable_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 class Chain:

@@ -1,6 +1,6 @@
 """One follow-up pass over 100,000 posted invoices of which 10,000 are overdue (issue 5).
 
-Set-up (not timed): a throwaway database (PostgreSQL by default, see bench.chain),
+Set-up (not timed): a throwaway database (PostgreSQL by default, see bench.support),
 ``--customers`` customers, ``--invoices`` posted sales invoices spread over them, of
 which ``--overdue`` are 7 to 40 days past due and belong to ``--late`` customers; the
 rest fall due 10 to 60 days from today. Invoices and customers are bulk-inserted (the
@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench.chain import database
+from bench.support import database
 from engine import clock
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.chain import database
+from bench.support import database
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models.outbox import OutboxMessage

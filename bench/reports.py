@@ -1,6 +1,6 @@
 """The I12/E6/F10 reports over 100,000 posted invoices (issue 4, target: well under 1 s).
 
-Set-up (not timed): a throwaway database (PostgreSQL by default, see bench.chain),
+Set-up (not timed): a throwaway database (PostgreSQL by default, see bench.support),
 ``--customers`` customers and ``--invoices`` posted sales invoices bulk-inserted over
 two years, a quarter of them partly or fully paid, due dates spread so every ageing
 bucket is filled; ``--payments`` payment rows; then ANALYZE. The posting path itself is
@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 
-from bench.chain import database
+from bench.support import database
 from engine import clock
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
