@@ -10,6 +10,7 @@ from engine.models.documents import (
     DocumentLine,
     DocumentType,
 )
+from engine.models.followers import DocumentFollower
 from engine.models.followups import (
     CustomerFollowup,
     FollowupEvent,
@@ -33,6 +34,7 @@ __all__ = [
     "Document",
     "DocumentAddition",
     "DocumentEvent",
+    "DocumentFollower",
     "DocumentLine",
     "DocumentType",
     "FollowupEvent",

@@ -37,6 +37,10 @@ class OutboxMessage(Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
     attach_documents: Mapped[bool] = mapped_column(default=False)
+    # Files built when the message is sent, each a spec such as {"kind": "statement",
+    # "contact_id": 7, "from": null, "to": "2026-11-23", "format": "pdf"}
+    # (engine.services.message_files); the bytes are never stored.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     origin: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(10), default="queued")
