@@ -147,6 +147,7 @@ def _render(uow: UnitOfWork, message: OutboxMessage, claim: Claim) -> Rendered:
         text=text.text,
         html=text.html,
         attachments=_attachments(uow, message, text),
+        document_ids=tuple(message.document_ids),
         claimed_at=claim.claimed_at,
     )
 

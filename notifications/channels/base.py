@@ -29,6 +29,8 @@ class Rendered:
     text: str
     html: str = ""
     attachments: tuple[Attachment, ...] = ()
+    # The documents the message is about: a reply to it belongs to their threads.
+    document_ids: tuple[int, ...] = ()
     # When this claim began: a look-up after a crash only considers later provider records.
     claimed_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
