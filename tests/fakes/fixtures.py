@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakes.sendgrid import FakeSendGrid
+from tests.fakes.smtp import FakeSmtp
 from tests.fakes.twilio import FakeTwilio
 
 
@@ -20,5 +21,12 @@ def fake_sendgrid() -> Iterator[FakeSendGrid]:
 @pytest.fixture
 def fake_twilio() -> Iterator[FakeTwilio]:
     fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_smtp() -> Iterator[FakeSmtp]:
+    fake = FakeSmtp().start()
     yield fake
     fake.stop()
