@@ -13,6 +13,7 @@ paragraph; the stylesheet here isolates ``bdi`` and keeps its digits left to rig
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -95,14 +96,31 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     ``dir=rtl`` pages and isolates ``<bdi>`` runs. ``base_url`` resolves relative links
     (images, stylesheets) in ``html``. Raises FontMissing when the font is not vendored.
     """
+    return pages_to_pdf([html], base_url=base_url)
+
+
+def pages_to_pdf(htmls: Sequence[str], *, base_url: str | None = None) -> bytes:
+    """Render several HTML pages, each with its own stylesheet, into one PDF, in order.
+
+    A letter followed by the invoices it is about is one file to print; each part keeps
+    its own layout because each is laid out alone before the pages are joined.
+    """
+    if not htmls:
+        raise ValueError("no page to render")
     font_config = FontConfiguration()
     stylesheets = [
         CSS(string=font_face_css(), font_config=font_config),
         CSS(string=_BASE_CSS, font_config=font_config),
     ]
-    document = HTML(string=html, base_url=base_url)
-    pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    documents = [
+        HTML(string=html, base_url=base_url).render(
+            stylesheets=stylesheets, font_config=font_config
+        )
+        for html in htmls
+    ]
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
     if not isinstance(pdf, bytes):  # write_pdf returns bytes when no target is given
         raise RuntimeError("WeasyPrint returned no PDF")
-    logger.debug("pdf rendered", extra={"bytes": len(pdf)})
+    logger.debug("pdf rendered", extra={"bytes": len(pdf), "parts": len(htmls)})
     return pdf

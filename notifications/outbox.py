@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 
 from engine import clock
 from engine.config import Settings
+from engine.domain.errors import NotFound
 from engine.models.outbox import OutboxMessage
+from engine.services.message_files import build_files, invoice_pages
 from engine.services.outbox import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
@@ -36,7 +38,7 @@ from notifications.channels.base import (
     SendError,
     TransientSendError,
 )
-from notifications.papers import invoice_pdf, letter_pdf, load_invoices
+from notifications.papers import letter_pdf
 from notifications.rendering import MessageText, RenderError, render_text
 
 logger = logging.getLogger(__name__)
@@ -155,8 +157,7 @@ def _render(uow: UnitOfWork, message: OutboxMessage, claim: Claim) -> Rendered:
 def _attachments(
     uow: UnitOfWork, message: OutboxMessage, text: MessageText
 ) -> tuple[Attachment, ...]:
-    wanted = message.document_ids if message.attach_documents else []
-    papers = load_invoices(uow, wanted, message.locale) if wanted else []
+    invoices = message.document_ids if message.attach_documents else []
     if message.channel == "letter":
         context: Mapping[str, object] = message.context
         letter = letter_pdf(
@@ -165,12 +166,18 @@ def _attachments(
             recipient=str(context.get("customer") or message.recipient),
             address=str(context.get("address") or ""),
             today=clock.business_today(),
-            invoices=papers,
+            enclosures=invoice_pages(uow, invoices, message.locale),
         )
         return (letter,)
-    if message.channel == "email":
-        return tuple(invoice_pdf(paper, message.locale) for paper in papers)
-    return ()
+    if message.channel != "email":
+        return ()
+    try:
+        files = build_files(
+            uow, specs=message.attachments or [], invoice_ids=invoices, locale=message.locale
+        )
+    except (ValueError, KeyError, NotFound) as error:
+        raise RenderError(f"attachment: {error}") from error
+    return tuple(Attachment(f.filename, f.content, f.mime_type) for f in files)
 
 
 RecordSent = Callable[[int, str, str | None], bool]

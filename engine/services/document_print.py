@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.words import amount_in_words
+from engine.models.documents import Document
 from engine.models.products import Product
 from engine.pdf import html_to_pdf
 from engine.printing import LANGUAGES, Seller, render
@@ -45,8 +46,15 @@ def document_pdf(
     with uow:
         document = _visible(uow, document_id, actor_id)
         html = render_document_html(uow, document_id, language)
-        name = f"{document.type.code}-{document.number or f'draft-{document.id}'}.pdf"
+        name = pdf_filename(document)
     return html_to_pdf(html), name
+
+
+def pdf_filename(document: Document) -> str:
+    """Return the file name of a document's PDF: its type code and number (or draft id)."""
+    number = document.number or f"draft-{document.id}"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in number)
+    return f"{document.type.code}-{safe}.pdf"
 
 
 def render_document_pdf(uow: UnitOfWork, document_id: int, language: str | None = None) -> bytes:

@@ -79,23 +79,25 @@ def message_context(
         "customer": contact.name,
         "level": level.description,
         "currency": "IRR",
-        "total_due": _money(total, locale),
+        "total_due": money_text(total, locale),
         "invoices": [
             {
                 "number": inv.number,
-                "due_date": _date(inv.due_date, locale),
-                "open_amount": _money(inv.open_amount, locale),
+                "due_date": date_text(inv.due_date, locale),
+                "open_amount": money_text(inv.open_amount, locale),
             }
             for inv in invoices
         ],
     }
 
 
-def _money(amount: Decimal, locale: str) -> str:
+def money_text(amount: Decimal, locale: str) -> str:
+    """Return a Rial amount as a message shows it: whole, grouped, in the locale's digits."""
     return format_amount(amount, places=0, digits=_DIGITS.get(locale, "latin"))
 
 
-def _date(day: date, locale: str) -> str:
+def date_text(day: date, locale: str) -> str:
+    """Return a date as a message shows it: Jalali in Persian digits for fa (E1), else ISO."""
     if locale == "fa":  # E1: Jalali for Persian
         jalali: str = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
         return jalali.translate(_PERSIAN)

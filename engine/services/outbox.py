@@ -81,10 +81,12 @@ def enqueue_message(
     contact_id: int | None = None,
     document_ids: Iterable[int] = (),
     attach_documents: bool = False,
+    attachments: Sequence[Mapping[str, Any]] = (),
     origin: str = "",
 ) -> int:
     """Stage an outbox message in the caller's open unit of work; return its id.
 
+    ``attachments`` are specs of files built at send time (engine.services.message_files).
     The caller commits. A second call with the same ``idempotency_key`` returns the
     existing message's id and stages nothing (a retried command never sends twice).
     Raises ValidationFailed naming the field for an unknown channel or locale, an empty
@@ -105,6 +107,7 @@ def enqueue_message(
         context=dict(context),
         contact_id=contact_id,
         attach_documents=attach_documents,
+        attachments=[dict(spec) for spec in attachments],
         idempotency_key=idempotency_key,
         origin=origin[:100],
         status="queued",

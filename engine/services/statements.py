@@ -110,8 +110,8 @@ def customer_statements(
     period = period or Period()
     period.check()
     with uow:
-        _authorize_statements(uow, actor_id)
-        ids = contact_ids if contact_ids is not None else _contacts_with_entries(uow)
+        authorize_statements(uow, actor_id)
+        ids = contact_ids if contact_ids is not None else contacts_with_entries(uow)
         if len(ids) > MAX_CONTACTS:
             raise ValidationFailed.single(
                 "contact_ids", f"at most {MAX_CONTACTS} customers per statement run"
@@ -265,13 +265,15 @@ def build_followup(
     return FollowupReport(as_of, customers, due, late, due + late)
 
 
-def _authorize_statements(uow: UnitOfWork, actor_id: int) -> None:
+def authorize_statements(uow: UnitOfWork, actor_id: int) -> None:
+    """Raise PermissionDenied unless the actor may read customers' ledgers."""
     actor = load_actor(uow, actor_id)
     if not any(p in actor.permissions for p in _STATEMENT_READERS):
         raise PermissionDenied("you may not read customers' statements")
 
 
-def _contacts_with_entries(uow: UnitOfWork) -> list[int]:
+def contacts_with_entries(uow: UnitOfWork) -> list[int]:
+    """Return customers with ledger entries, by name (at most MAX_CONTACTS + 1)."""
     stmt = (
         select(Contact.id)
         .where(Contact.kind.in_(("customer", "both")))

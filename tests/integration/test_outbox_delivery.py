@@ -199,9 +199,12 @@ def test_email_attaches_the_invoice_pdf(
     queue(uow, "with-invoice", document_ids=[document_id], attach_documents=True)
     assert send_due(uow, channels_for(settings), settings).sent == 1
     (attachment,) = fake_sendgrid.sends()[0].json()["attachments"]
-    assert attachment["filename"] == f"invoice--{document_id}.pdf"
+    assert attachment["filename"] == f"sales_invoice-draft-{document_id}.pdf"
     pdf = pypdf.PdfReader(io.BytesIO(base64.b64decode(attachment["content"])))
-    assert "۹۰٬۰۰۰٬۰۰۰" in pdf.pages[0].extract_text()  # the desk's price, Persian digits
+    # The invoice the customer would download (I9): Persian, the total in words.
+    text = pdf.pages[0].extract_text()
+    assert "فاکتور فروش" in text and "علیرضا سامری" in text
+    assert "نود و هشت میلیون و صد هزار ریال" in text
 
 
 def test_letter_is_a_pdf_in_the_print_queue_with_the_invoice(
