@@ -11,14 +11,18 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.domain.errors import ValidationFailed
+from engine.models.outbox import LOCALES
 from engine.printing import LANGUAGES
 from engine.services.contact_account import contact_account, pay_amount_due
 from engine.services.contact_io import FORMATS, export_contacts, import_contacts
+from engine.services.message_files import FORMATS as FILE_FORMATS
 from engine.services.payments import METHODS, get_payment
 from engine.services.report_files import XLSX_MIME, statements_pdf, statements_xlsx
+from engine.services.report_mail import email_statements
 from engine.services.reports import Period
 from engine.services.statements import customer_statements
 from web.api.fields import DecimalString, LocalDate
+from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response
 from web.api.reports import XLSX_RESPONSE, plain
 from web.context import actor_id, new_uow, require_token
@@ -39,6 +43,29 @@ class StatementQuery(Schema):
     to = LocalDate(load_default=None)
     lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
     contact_id = fields.List(fields.Integer(), load_default=None)
+
+
+class StatementSendIn(Schema):
+    from_ = LocalDate(data_key="from", load_default=None)
+    to = LocalDate(load_default=None)
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+    recipient = fields.Email(load_default=None)
+
+
+class StatementsSendIn(StatementSendIn):
+    contact_id = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None)
+
+
+class SkippedOut(Schema):
+    contact_id = fields.Integer()
+    contact_name = fields.String()
+    reason = fields.String()
+
+
+class MailingOut(Schema):
+    messages = fields.List(fields.Nested(MessageOut))
+    skipped = fields.List(fields.Nested(SkippedOut))
 
 
 class PayDueIn(Schema):
@@ -108,6 +135,45 @@ def statement_xlsx(query: dict[str, Any], contact_id: int) -> Response:
     found = _statements(query, [contact_id])
     content = statements_xlsx(found, _language(query, found))
     return file_response(content, XLSX_MIME, f"statement-{contact_id}.xlsx")
+
+
+@blp.route("/<int:contact_id>/statement/send", methods=["POST"])
+@blp.arguments(StatementSendIn)
+@blp.response(201, MessageOut)
+def send_statement(body: dict[str, Any], contact_id: int) -> Any:
+    """Email the statement (PDF or XLSX) to the customer, or to ``recipient`` (F9).
+
+    Sent through the outbox: the answer is the queued message; its status moves on
+    as the provider reports (GET /api/v1/messages). The same statement to the same
+    address on the same day is one message, however often it is asked for.
+    """
+    mailing = _send_statements(body, [contact_id])
+    if mailing.skipped:
+        raise ValidationFailed.single("recipient", "the customer has no email address")
+    return mailing.messages[0]
+
+
+@blp.route("/statements/send", methods=["POST"])
+@blp.arguments(StatementsSendIn)
+@blp.response(201, MailingOut)
+def send_statements(body: dict[str, Any]) -> Any:
+    """Email each customer (``contact_id``s, or every customer with entries) its statement.
+
+    Customers without an email address are listed under ``skipped``.
+    """
+    return _send_statements(body, body["contact_id"])
+
+
+def _send_statements(body: dict[str, Any], contact_ids: list[int] | None) -> Any:
+    return email_statements(
+        new_uow(),
+        actor_id=actor_id(),
+        contact_ids=contact_ids,
+        period=Period(body["from_"], body["to"]),
+        fmt=body["format"],
+        language=body["lang"],
+        recipient=body["recipient"],
+    )
 
 
 @blp.route("/statements.pdf", methods=["GET"])

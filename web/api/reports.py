@@ -12,11 +12,15 @@ from flask import Response, jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from engine.models.outbox import LOCALES
 from engine.printing import LANGUAGES
 from engine.services import reports as svc
+from engine.services.message_files import FORMATS as FILE_FORMATS
 from engine.services.report_files import XLSX_MIME, followup_pdf, followup_xlsx, report_xlsx
+from engine.services.report_mail import email_followup_report
 from engine.services.statements import followup_report
 from web.api.fields import LocalDate
+from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response
 from web.context import actor_id, new_uow, require_token
 
@@ -39,6 +43,14 @@ class ReportQuery(Schema):
     def _period(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data["from_"] and data["to"] and data["to"] < data["from_"]:
             raise ValidationError("must not be before 'from'", "to")
+
+
+class FollowupReportSendIn(Schema):
+    recipient = fields.Email(load_default=None)
+    as_of = LocalDate(load_default=None)
+    contact_id = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None)
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
 
 
 def plain(value: Any) -> Any:
@@ -108,6 +120,25 @@ def followup_as_xlsx(query: dict[str, Any]) -> Response:
     """The follow-up report as XLSX in ``lang`` (F10)."""
     content = followup_xlsx(_followup(query), query["lang"])
     return file_response(content, XLSX_MIME, "followup.xlsx")
+
+
+@blp.route("/followup/send", methods=["POST"])
+@blp.arguments(FollowupReportSendIn)
+@blp.response(201, MessageOut)
+def followup_send(body: dict[str, Any]) -> Any:
+    """Email the follow-up report (PDF or XLSX, F10) through the outbox.
+
+    To ``recipient``, or, for a single ``contact_id`` without one, to that customer.
+    """
+    return email_followup_report(
+        new_uow(),
+        actor_id=actor_id(),
+        recipient=body["recipient"],
+        as_of=body["as_of"],
+        contact_ids=body["contact_id"],
+        fmt=body["format"],
+        language=body["lang"],
+    )
 
 
 @blp.route("/<any(unpaid,overdue,received,collection,ageing):name>", methods=["GET"])
