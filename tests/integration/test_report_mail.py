@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -23,6 +24,7 @@ from tests.fakes.fixtures import fake_sendgrid  # noqa: F401
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.integration.conftest import Api
 from tests.integration.postings import customer, on_day, posted_invoice
+from tests.integration.test_ui_flow import UiClient
 
 TODAY = date(2026, 6, 1)
 
@@ -233,3 +235,23 @@ def test_lang_overrides_the_customers_language(api: Api, book: dict[str, int]) -
         path = f"/api/v1/contacts/{book['en']}/statement/send"
         message = api.ok("POST", path, {"lang": "ar"}, status=201)
     assert message["locale"] == "ar"
+
+
+def test_reports_page_emails_the_followup_report(
+    app: Flask, api: Api, book: dict[str, int]
+) -> None:
+    ui = UiClient(app, "accountant")
+    page = ui.get("/reports").get_data(as_text=True)
+    assert 'id="followup-send"' in page
+    sent = ui.post(
+        "/reports/followup/send",
+        {"recipient": "boss@cartable.example", "format": "xlsx", "next": "/reports"},
+        status=302,
+    )
+    assert sent.headers["Location"] == "/reports"
+    assert "boss@cartable.example" in ui.get("/reports").get_data(as_text=True)  # the notice
+    (message,) = api.ok("GET", "/api/v1/messages", as_="accountant")
+    assert message["recipient"] == "boss@cartable.example"
+    ui.post("/reports/followup/send", {"recipient": "", "format": "pdf"}, status=422)
+    ui.post("/reports/followup/send", {"recipient": "a@b.example", "format": "doc"}, status=422)
+    assert len(api.ok("GET", "/api/v1/messages", as_="accountant")) == 1

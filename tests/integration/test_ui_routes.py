@@ -310,6 +310,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("report_pages.index", "GET"): Case(VIEW_ALL),
     ("report_pages.xlsx", "GET"): Case(VIEW_ALL, lambda w, r: ({"name": "ageing"}, {})),
     ("report_pages.followup", "GET"): Case(VIEW_ALL, lambda w, r: ({"fmt": "xlsx"}, {})),
+    # Emailing a customer report: view_all and a sender's permission (F10)
+    ("report_pages.followup_send", "POST"): Case(
+        frozenset({"admin", "accountant"}),
+        lambda w, r: ({}, {"recipient": f"{r}@example.com", "format": "pdf"}),
+    ),
     ("contact_pages.index", "GET"): Case(LEDGER_READERS),
     ("contact_pages.show", "GET"): Case(LEDGER_READERS, _contact),
     ("contact_pages.pay_due", "POST"): Case(PAYERS, _amount_due),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, flash, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,11 +16,12 @@ from engine import clock
 from engine.domain.permissions import Perm
 from engine.services import reports as svc
 from engine.services.report_files import XLSX_MIME, followup_pdf, followup_xlsx, report_xlsx
+from engine.services.report_mail import email_followup_report
 from engine.services.statements import followup_report
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import optional_date
-from web.ui.pages import ui_blueprint
+from web.ui.pages import back_to, ui_blueprint
 
 bp = ui_blueprint("report_pages", __name__)
 
@@ -110,6 +112,23 @@ def xlsx(name: str) -> Response:
     """One report as XLSX with headers in the page's language."""
     content = report_xlsx(name, _report(name, _params()), _lang())
     return _download(content, XLSX_MIME, f"{name}.xlsx")
+
+
+@bp.route("/reports/followup/send", methods=["POST"])
+@permission_required(Perm.VIEW_ALL)
+def followup_send() -> ResponseReturnValue:
+    """Email the follow-up report (F10) to an address, as PDF or XLSX, through the outbox."""
+    form = request.form
+    message = email_followup_report(
+        new_uow(),
+        actor_id=current_user.id,
+        recipient=form.get("recipient", "").strip() or None,
+        as_of=optional_date(form.get("as_of"), field="as_of"),
+        fmt=form.get("format", "pdf"),
+        language=_lang(),
+    )
+    flash(_("Queued for sending to %(recipient)s.", recipient=message.recipient), "success")
+    return back_to("report_pages.index")
 
 
 @bp.route("/reports/followup.<any(pdf,xlsx):fmt>")
