@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.replies import ReplyAddresses
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class Settings:
     outbox_max_attempts: int = 8
     outbox_retry_base_seconds: int = 30
     celery_queue: str = "cartable"
+    # Replies to emails about documents (F1 followers, F7): the domain of the
+    # reply+<id>.<sig>@ addresses, and the token the inbound-email webhook requires.
+    reply_domain: str | None = None
+    inbound_token: str | None = field(default=None, repr=False)
+
+    def reply_addresses(self) -> ReplyAddresses | None:
+        """Return the reply address maker, or None when CARTABLE_REPLY_DOMAIN is unset."""
+        if not self.reply_domain:
+            return None
+        return ReplyAddresses(domain=self.reply_domain, secret=self.secret_key)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +123,8 @@ def _notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "outbox_max_attempts": int(env.get("CARTABLE_OUTBOX_MAX_ATTEMPTS", "8")),
         "outbox_retry_base_seconds": int(env.get("CARTABLE_OUTBOX_RETRY_BASE_SECONDS", "30")),
         "celery_queue": env.get("CARTABLE_CELERY_QUEUE", "cartable"),
+        "reply_domain": env.get("CARTABLE_REPLY_DOMAIN") or None,
+        "inbound_token": env.get("CARTABLE_INBOUND_TOKEN") or None,
     }
 
 

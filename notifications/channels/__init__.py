@@ -29,6 +29,7 @@ def email_channel(settings: Settings) -> Channel:
             host=settings.sendgrid_host,
             sender=settings.mail_from,
             timeout=settings.provider_timeout_seconds,
+            replies=settings.reply_addresses(),
         )
     if settings.email_backend == "smtp":
         return SmtpChannel(
@@ -39,8 +40,11 @@ def email_channel(settings: Settings) -> Channel:
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
             timeout=settings.provider_timeout_seconds,
+            replies=settings.reply_addresses(),
         )
-    return FileEmailChannel(settings.data_dir / "outbox" / "email", settings.mail_from)
+    return FileEmailChannel(
+        settings.data_dir / "outbox" / "email", settings.mail_from, settings.reply_addresses()
+    )
 
 
 def sms_channel(settings: Settings) -> Channel:

@@ -13,6 +13,7 @@ import os
 from email.message import EmailMessage
 from pathlib import Path
 
+from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import Channel, Rendered, TransientSendError
 
 
@@ -36,11 +37,20 @@ def write_once(path: Path, content: bytes) -> bool:
     return True
 
 
-def email_message(message: Rendered, sender: str) -> EmailMessage:
-    """Return the RFC 5322 message for a rendered email (shared with the SMTP channel)."""
+def email_message(
+    message: Rendered, sender: str, replies: ReplyAddresses | None = None
+) -> EmailMessage:
+    """Return the RFC 5322 message for a rendered email (shared with the SMTP channel).
+
+    With ``replies``, an email about documents gets the Reply-To that files answers
+    with them (F1, F7).
+    """
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.recipient
+    reply_to = replies.reply_to(message.message_id, message.document_ids) if replies else None
+    if reply_to:
+        mail["Reply-To"] = reply_to
     mail["Subject"] = message.subject
     mail["Message-ID"] = f"<{key_name(message.idempotency_key)}@cartable>"
     mail["X-Cartable-Key"] = message.idempotency_key
@@ -60,16 +70,17 @@ class FileEmailChannel(Channel):
 
     name = "email"
 
-    def __init__(self, directory: Path, sender: str) -> None:
+    def __init__(self, directory: Path, sender: str, replies: ReplyAddresses | None = None) -> None:
         self.directory = directory
         self.sender = sender
+        self.replies = replies
 
     def _path(self, message: Rendered) -> Path:
         return self.directory / f"{key_name(message.idempotency_key)}.eml"
 
     def send(self, message: Rendered) -> str:
         path = self._path(message)
-        write_once(path, bytes(email_message(message, self.sender)))
+        write_once(path, bytes(email_message(message, self.sender, self.replies)))
         return f"file:{path.name}"
 
     def find_sent(self, message: Rendered) -> str | None:

@@ -20,8 +20,10 @@ from sendgrid.helpers.mail import (
     FileType,
     Header,
     Mail,
+    ReplyTo,
 )
 
+from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import (
     Channel,
     LookupUnavailable,
@@ -42,11 +44,20 @@ class SendGridChannel(Channel):
 
     name = "email"
 
-    def __init__(self, *, api_key: str, host: str, sender: str, timeout: float) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        host: str,
+        sender: str,
+        timeout: float,
+        replies: ReplyAddresses | None = None,
+    ) -> None:
         self._client = SendGridAPIClient(api_key=api_key, host=host.rstrip("/"))
         # python_http_client passes the client's timeout to every derived request.
         self._client.client.timeout = timeout
         self.sender = sender
+        self.replies = replies
 
     def _mail(self, message: Rendered) -> Mail:
         mail = Mail(
@@ -59,6 +70,10 @@ class SendGridChannel(Channel):
         mail.custom_arg = CustomArg(KEY_ARG, message.idempotency_key)
         mail.custom_arg = CustomArg(MESSAGE_ID_ARG, str(message.message_id))
         mail.header = Header("X-Cartable-Key", message.idempotency_key)
+        if self.replies is not None:  # answers are filed with the documents (F1, F7)
+            reply_to = self.replies.reply_to(message.message_id, message.document_ids)
+            if reply_to:
+                mail.reply_to = ReplyTo(reply_to)
         for item in message.attachments:
             mail.attachment = SgAttachment(
                 FileContent(base64.b64encode(item.content).decode()),

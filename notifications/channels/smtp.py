@@ -7,6 +7,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
+from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import (
     Channel,
     LookupUnavailable,
@@ -35,8 +36,10 @@ class SmtpChannel(Channel):
         password: str | None,
         starttls: bool,
         timeout: float,
+        replies: ReplyAddresses | None = None,
     ) -> None:
         self.host, self.port, self.sender = host, port, sender
+        self.replies = replies  # Reply-To of emails about documents (F1, F7)
         self._user, self._password = user, password
         self.starttls, self.timeout = starttls, timeout
 
@@ -46,7 +49,7 @@ class SmtpChannel(Channel):
         Raises TransientSendError for a 4xx reply or a network error, PermanentSendError
         for a 5xx reply (E5).
         """
-        mail = email_message(message, self.sender)
+        mail = email_message(message, self.sender, self.replies)
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except smtplib.SMTPResponseException as error:
