@@ -11,9 +11,9 @@ Writes: a deferred batch (the daily pass, bulk processing) steps every customer'
 in memory and only collects what the service tasks decide (messages, history lines,
 invoice progress, next instances, fired runs); ``write`` then stores them together:
 outbox rows through ``enqueue_message``, one flush for the ORM rows, one executemany
-for the history. A customer whose step fails is dropped from the buffers alone
-(``mark``/``rollback_to``). Outside a batch (a posting, the generic timer beat) every
-write happens at once, as the operators ask for it.
+for the history, one INSERT for the followers (F1). A customer whose step fails is
+dropped from the buffers alone (``mark``/``rollback_to``). Outside a batch (a posting,
+the generic timer beat) every write happens at once, as the operators ask for it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from engine.models.followups import (
     InvoiceFollowup,
 )
 from engine.models.workflow import ProcessInstance, ProcessVersion
+from engine.services.followers import add_followers
 from engine.services.outbox import enqueue_message
 from engine.services.processes import store_run, sync_tasks
 from engine.services.unit_of_work import UnitOfWork
@@ -59,6 +60,11 @@ class _Buffers:
     progress: list[InvoiceFollowup] = field(default_factory=list)
     new_runs: list[tuple[CustomerFollowup, WorkflowRun]] = field(default_factory=list)
     fired: list[tuple[ProcessInstance, WorkflowRun]] = field(default_factory=list)
+    followers: list[tuple[int, int, str]] = field(default_factory=list)  # doc, contact, origin
+
+    def lists(self) -> tuple[list[Any], ...]:
+        b = self
+        return (b.messages, b.events, b.progress, b.new_runs, b.fired, b.followers)
 
 
 class FollowupBatch:
@@ -188,6 +194,13 @@ class FollowupBatch:
         else:
             self._write_message(pending)
 
+    def add_followers(self, document_ids: Iterable[int], contact_id: int, origin: str) -> None:
+        """Make the customer a follower of these invoices (F1; now, or at ``write``)."""
+        if self.deferred:
+            self._buffers.followers.extend((d, contact_id, origin) for d in document_ids)
+        else:
+            add_followers(self.uow, document_ids=document_ids, contact_id=contact_id, origin=origin)
+
     def start_later(self, state: CustomerFollowup, run: WorkflowRun) -> None:
         """Remember a customer's next instance, already run to its timer, for ``write``."""
         self._buffers.new_runs.append((state, run))
@@ -198,14 +211,11 @@ class FollowupBatch:
 
     def mark(self) -> tuple[int, ...]:
         """Return the buffers' lengths, to drop one customer's writes if it fails."""
-        b = self._buffers
-        return (len(b.messages), len(b.events), len(b.progress), len(b.new_runs), len(b.fired))
+        return tuple(len(buffer) for buffer in self._buffers.lists())
 
     def rollback_to(self, mark: tuple[int, ...], contact_id: int) -> None:
         """Drop what was buffered since ``mark`` and forget the customer's loaded rows."""
-        b = self._buffers
-        buffers: tuple[list[Any], ...] = (b.messages, b.events, b.progress, b.new_runs, b.fired)
-        for buffer, length in zip(buffers, mark, strict=True):
+        for buffer, length in zip(self._buffers.lists(), mark, strict=True):
             del buffer[length:]
         state = self._states.pop(contact_id, None)
         if state is not None:
@@ -228,6 +238,7 @@ class FollowupBatch:
                 sync_tasks(self.uow, instance, ready, open_rows=[], flush=False)
         self.uow.session.add_all(b.progress)
         self._write_events(b.events)
+        self._write_followers(b.followers)
         self.uow.flush()
 
     def _write_message(self, pending: PendingMessage) -> None:
@@ -256,6 +267,10 @@ class FollowupBatch:
         self.uow.session.add_all(rows)
         for (state, _run), row in zip(new_runs, rows, strict=True):
             state.instance = row  # the id is set in the same flush: one UPDATE per customer
+
+    def _write_followers(self, rows: list[tuple[int, int, str]]) -> None:
+        if rows:  # one INSERT ... ON CONFLICT DO NOTHING for the batch's followers
+            self.uow.followers.add_many(rows, now=clock.now())
 
     def _write_events(self, events: list[dict[str, Any]]) -> None:
         if events:

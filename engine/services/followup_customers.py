@@ -21,6 +21,7 @@ from engine.domain.followups import CHANNELS, LOCALES, MODES, TEMPLATE_PARTS
 from engine.domain.permissions import Perm
 from engine.models.followups import CustomerFollowup, FollowupEvent
 from engine.services.access import load_actor, require
+from engine.services.followers import add_followers
 from engine.services.followup_messages import build_message, recipient_for
 from engine.services.followup_operators import FollowupMessage, FollowupOperators
 from engine.services.followup_schedule import MIN_DELAY, start_of
@@ -172,6 +173,11 @@ def manual_send(uow: UnitOfWork, cmd: ManualSend, *, actor_id: int) -> list[Foll
             _queue_manual(uow, cmd, contact, level, invoices, channel, actor_id)
             for channel in channels
         ]
+        if level.add_follower:  # F1: the customer's replies join these invoices' threads
+            document_ids = [inv.id for inv in invoices]
+            add_followers(
+                uow, document_ids=document_ids, contact_id=contact.id, origin=f"followup:{level.id}"
+            )
         uow.commit()
         return out
 

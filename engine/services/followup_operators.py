@@ -247,6 +247,8 @@ class FollowupOperators:
         numbers = (inv.number for inv in still_open)
         report = FollowupMessage.of(contact, numbers, level, channel, recipient)
         self.cache.queue_message(PendingMessage(request, event, report))
+        if level.add_follower:  # F1: the customer's replies join these invoices' threads
+            self.cache.add_followers(document_ids, contact.id, f"followup:{level.id}")
 
     def schedule_activity(self, call: OperatorCall) -> Mapping[str, object]:
         """Give the activity user task its assignee and summary (F1, F4 responsible)."""

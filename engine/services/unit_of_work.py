@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.domain.errors import Conflict
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
+from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.tasks = TaskRepository(s)
         self.followups = FollowupRepository(s)
         self.outbox = OutboxRepository(s)
+        self.followers = FollowerRepository(s)
         return self
 
     def __exit__(
