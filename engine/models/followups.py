@@ -93,7 +93,8 @@ class FollowupEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     on_date: Mapped[date]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    # message | activity | level | skipped | edited | manual
+    # message | activity | level | skipped | edited | manual | due | reply (a customer's
+    # emailed answer, engine.services.replies)
     kind: Mapped[str] = mapped_column(String(16))
     level_id: Mapped[int | None] = mapped_column(ForeignKey("followup_level.id"))
     channel: Mapped[str | None] = mapped_column(String(10))

@@ -1,9 +1,14 @@
-"""POST /webhooks/sendgrid and POST /webhooks/twilio."""
+"""POST /webhooks/sendgrid, /webhooks/twilio and /webhooks/inbound-email."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import re
+from email.parser import HeaderParser
+from email.utils import getaddresses
+from html import unescape
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -11,6 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from engine import clock
 from engine.services.outbox import record_delivery_status
+from engine.services.replies import InboundReply, record_reply
 from web.context import cartable, new_uow
 from web.errors import error_body
 from web.webhooks.signatures import sendgrid_valid, twilio_valid
@@ -116,3 +122,66 @@ def twilio_status() -> ResponseReturnValue:
         detail=f"Twilio {form.get('MessageStatus')}" + (f" error {error}" if error else ""),
     )
     return jsonify({"updated": int(message_id is not None)})
+
+
+@bp.route("/inbound-email", methods=["POST"])
+def inbound_email() -> ResponseReturnValue:
+    """File a customer's emailed reply with the documents it answers (F1, F7).
+
+    SendGrid Inbound Parse posts the email as multipart form fields (from, to, cc,
+    subject, text, html, envelope, headers). The ``token`` query parameter must equal
+    CARTABLE_INBOUND_TOKEN (403 otherwise; 404 while replies are not set up). An email
+    that names no message of ours, or a forged one, gets 200 and is ignored, so the
+    provider does not retry it forever.
+    """
+    settings = cartable().settings
+    replies = settings.reply_addresses()
+    if not settings.inbound_token or replies is None:
+        return jsonify(error_body(404, "inbound email is not set up")), 404
+    token = request.args.get("token", "")
+    if not hmac.compare_digest(token.encode(), settings.inbound_token.encode()):
+        return jsonify(error_body(403, "bad or missing token")), 403
+    form = request.form
+    found = replies.match(_addresses(form))
+    if found.message_id is None:
+        logger.warning("inbound email ignored: %s", found.reason)
+        return jsonify({"ignored": found.reason})
+    outcome = record_reply(
+        new_uow(),
+        InboundReply(
+            message_id=found.message_id,
+            sender=form.get("from", "").strip(),
+            subject=form.get("subject", ""),
+            text=form.get("text") or _html_text(form.get("html", "")),
+            provider_key=_message_id(form.get("headers", "")),
+        ),
+    )
+    if not outcome.recorded:
+        return jsonify({"ignored": outcome.reason})
+    return jsonify({"recorded": list(outcome.document_ids)})
+
+
+def _addresses(form: Any) -> list[str]:
+    """Return the recipients of an inbound email: To and Cc headers, then the envelope."""
+    headers = [form.get(name, "") for name in ("to", "cc")]
+    found = [address for _name, address in getaddresses(headers) if address]
+    try:
+        envelope = json.loads(form.get("envelope") or "{}")
+    except ValueError:
+        envelope = {}
+    recipients = envelope.get("to") if isinstance(envelope, dict) else None
+    if isinstance(recipients, list):
+        found.extend(str(address) for address in recipients)
+    return found
+
+
+def _message_id(raw_headers: str) -> str:
+    return str(HeaderParser().parsestr(raw_headers).get("Message-ID") or "").strip()
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _html_text(html: str) -> str:
+    """Return the words of an HTML-only reply (its tags dropped) for the history line."""
+    return unescape(_TAG.sub(" ", html))
