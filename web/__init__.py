@@ -58,6 +58,7 @@ def _register_blueprints(api: CartableApi) -> None:
         contacts,
         document_types,
         documents,
+        followers,
         followups,
         messages,
         payments,
@@ -74,6 +75,7 @@ def _register_blueprints(api: CartableApi) -> None:
         api.register_blueprint(module.blp)
     for module in (messages,):  # outbox messages and their delivery status (C4, E5)
         api.register_blueprint(module.blp)
+    api.register_blueprint(followers.blp)  # a document's followers and thread (F1, F7)
     api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
     api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
 
