@@ -16,6 +16,8 @@ from celery.schedules import crontab
 BROKER_URL = os.environ.get("CARTABLE_BROKER_URL") or "memory://"
 QUEUE = os.environ.get("CARTABLE_CELERY_QUEUE", "cartable")
 SWEEP_SECONDS = float(os.environ.get("CARTABLE_OUTBOX_SWEEP_SECONDS", "10"))
+# The daily follow-up pass is split into this many tasks (customers by id modulo N).
+FOLLOWUP_SHARDS = max(int(os.environ.get("CARTABLE_FOLLOWUP_SHARDS", "4")), 1)
 
 app = Celery("cartable", broker=BROKER_URL, include=["notifications.tasks"])
 app.conf.update(

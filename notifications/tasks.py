@@ -7,8 +7,9 @@ import time
 
 from engine import clock
 from engine.services.followups import process_followups as run_followups
+from engine.services.followups import restart_unfollowed
 from engine.services.timers import run_due_timers
-from notifications.celery_app import app
+from notifications.celery_app import FOLLOWUP_SHARDS, app
 from notifications.outbox import send_due
 from notifications.runtime import runtime
 
@@ -42,7 +43,21 @@ def run_timers() -> int:
 
 
 @app.task(name="notifications.tasks.process_followups")  # type: ignore[untyped-decorator]  # celery is untyped
-def process_followups() -> int:
-    """Process the follow-ups due today, in the business's time zone (F3); return how
-    many actions were taken (a count, so a result backend can carry it)."""
-    return len(run_followups(runtime().uow(), on=clock.business_today(), dry_run=False))
+def process_followups(shard: int | None = None, shards: int | None = None) -> int:
+    """Process the follow-ups due today, in the business's time zone (F3).
+
+    Called without a shard (the daily beat entry) it first restarts the customers whose
+    follow-up stopped, then hands the pass to ``FOLLOWUP_SHARDS`` tasks, one per shard of
+    customers, so every worker process shares it. Returns how many actions this task
+    took (a count, so a result backend can carry it).
+    """
+    rt = runtime()
+    if shard is None:
+        restart_unfollowed(rt.uow())
+        count = shards or FOLLOWUP_SHARDS
+        for index in range(count):
+            process_followups.delay(index, count)
+        return 0
+    on = clock.business_today()
+    done = run_followups(rt.uow(), on=on, shard=(shard, shards or 1), restart=False)
+    return len(done)

@@ -47,14 +47,17 @@ def process_followups(
     dry_run: bool = False,
     batch: int = BATCH,
     shard: tuple[int, int] = (0, 1),
+    restart: bool | None = None,
 ) -> list[FollowupMessage]:
     """Process every automatic customer whose next follow-up date is ``on`` or earlier.
 
     Returns the messages queued (or, with ``dry_run``, that would be queued; nothing
     is written then). A re-run on the same date queues nothing twice. ``shard`` =
     (i, n) processes only customers whose id is i modulo n, so n workers can share a
-    pass. Raises ValidationFailed (field ``date``) for a real run on a future date and
-    (field ``shard``) for a shard that is not 0 <= i < n.
+    pass. ``restart`` (default: shard 0 does it) first starts the follow-up of customers
+    with open invoices and none under way (:func:`restart_unfollowed`). Raises
+    ValidationFailed (field ``date``) for a real run on a future date and (field
+    ``shard``) for a shard that is not 0 <= i < n.
     """
     if not 0 <= shard[0] < shard[1]:
         raise ValidationFailed.single("shard", "must be (i, n) with 0 <= i < n")
@@ -62,8 +65,8 @@ def process_followups(
         return preview_followups(uow, on=on)
     if on > clock.business_today():
         raise ValidationFailed.single("date", "a future date can only be previewed (dry run)")
-    if shard[0] == 0:  # one shard restarts the customers that need it
-        _restart_unfollowed(uow)
+    if shard[0] == 0 if restart is None else restart:
+        restart_unfollowed(uow)
     sent: list[FollowupMessage] = []
     after = 0
     while True:
@@ -106,7 +109,7 @@ def process_customers(
         return sent
 
 
-def _restart_unfollowed(uow: UnitOfWork, *, limit: int = 5000) -> None:
+def restart_unfollowed(uow: UnitOfWork, *, limit: int = 5000) -> None:
     """Start the follow-up of customers with open invoices and none under way (F2, I6)."""
     with uow:
         ids = uow.followups.unfollowed_with_open_invoices(limit=limit)

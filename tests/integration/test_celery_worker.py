@@ -10,11 +10,14 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import Engine, func, select
 
+from engine import clock
 from engine.config import Settings
 from engine.db import make_session_factory
 from engine.models.outbox import OutboxMessage
@@ -24,6 +27,13 @@ from notifications.dispatch import start_dispatch
 from tests.fakes.fixtures import fake_sendgrid  # noqa: F401
 from tests.fakes.recording import FakeProvider
 from tests.fakes.sendgrid import FakeSendGrid
+from tests.integration.followup_support import (
+    at,
+    customer,
+    messages,
+    post_directly,
+    posted_invoice,
+)
 from tests.notifications import support
 from tests.notifications.support import stage
 
@@ -159,3 +169,42 @@ def test_commit_nudges_a_celery_worker_without_waiting_for_beat(
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(20)
+
+
+def test_daily_followup_task_fans_out_to_shards_in_a_real_worker(
+    uow: UnitOfWork,
+    ids: dict[str, int],
+    database_url: str,
+    fake_sendgrid: FakeSendGrid,  # noqa: F811
+    queue: str,
+    tmp_path: Path,
+) -> None:
+    """Beat's daily entry (F3): one task restarts stopped follow-ups and publishes a task
+    per shard; together they email every customer whose +7 level is due today, once."""
+    today = clock.business_today()  # the worker runs on the real clock
+    post_directly(uow, ids)
+    with time_machine.travel(at(today - timedelta(days=37)), tick=False):
+        contacts = [customer(uow, ids, f"مشتری {n}", email=f"c{n}@example.com") for n in range(5)]
+        for contact_id in contacts:
+            posted_invoice(uow, ids, contact_id, today - timedelta(days=7))
+    worker = _worker(database_url, fake_sendgrid, queue, tmp_path)
+    try:
+        with celery_app.connection_for_write(REDIS) as conn:
+            celery_app.send_task(
+                "notifications.tasks.process_followups", queue=queue, connection=conn
+            )
+        emailed = lambda: {  # noqa: E731
+            m.recipient for m in messages(uow) if m.channel == "email" and m.status == "sent"
+        }
+        deadline = time.monotonic() + 60
+        while len(emailed()) < len(contacts) and time.monotonic() < deadline:
+            _nudge(queue, 1)
+            time.sleep(0.5)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert emailed() == {f"c{n}@example.com" for n in range(5)}, log[-3000:]
+    keys = [m.idempotency_key for m in messages(uow)]
+    assert len(keys) == len(set(keys))
+    assert max(fake_sendgrid.accepted_keys().values()) == 1
