@@ -60,7 +60,9 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     document_links: Mapped[list[OutboxMessageDocument]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="OutboxMessageDocument.position",
     )
 
     @property

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import NotFound
@@ -27,6 +28,15 @@ class Repository(Generic[ModelT]):
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def insert_ignoring_conflicts(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """Return an INSERT on ``table`` to finish with ``.on_conflict_do_nothing()``.
+
+        Both dialects speak INSERT ... ON CONFLICT DO NOTHING; each has its own builder.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     def find(self, id_: int) -> ModelT | None:
         """Return the row or None."""

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.models.contacts import Contact
 from engine.models.followers import DocumentFollower
@@ -50,7 +49,7 @@ class FollowerRepository(Repository[DocumentFollower]):
             for (d, c), origin in unique.items()
         ]
         # RETURNING, not rowcount: psycopg reports -1 for a multi-row insert.
-        stmt = self._insert().values(values).on_conflict_do_nothing()
+        stmt = self.insert_ignoring_conflicts(FOLLOWER).values(values).on_conflict_do_nothing()
         return len(self.session.execute(stmt.returning(FOLLOWER.c.contact_id)).all())
 
     def remove(self, document_id: int, contact_id: int) -> bool:
@@ -62,9 +61,3 @@ class FollowerRepository(Repository[DocumentFollower]):
             )
         )
         return bool(getattr(result, "rowcount", 0))
-
-    def _insert(self) -> postgresql.Insert | sqlite.Insert:
-        # Both dialects speak INSERT ... ON CONFLICT DO NOTHING; each has its own builder.
-        if self.session.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(FOLLOWER)
-        return sqlite.insert(FOLLOWER)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     String,
+    Table,
     Update,
     bindparam,
     case,
     func,
+    insert,
     or_,
     select,
     update,
@@ -20,6 +24,9 @@ from sqlalchemy import (
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.types import UTCDateTime
 from engine.repositories.base import Repository
+
+MESSAGE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+MESSAGE_DOCUMENT: Table = OutboxMessageDocument.__table__  # type: ignore[assignment]
 
 
 class OutboxRepository(Repository[OutboxMessage]):
@@ -31,6 +38,45 @@ class OutboxRepository(Repository[OutboxMessage]):
         return self.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == idempotency_key)
         )
+
+    def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
+        """Return {idempotency key: message id} for the keys that have a message."""
+        wanted = builtins.list(keys)
+        if not wanted:
+            return {}
+        stmt = select(OutboxMessage.idempotency_key, OutboxMessage.id).where(
+            OutboxMessage.idempotency_key.in_(wanted)
+        )
+        return {key: message_id for key, message_id in self.session.execute(stmt)}
+
+    def insert_many(
+        self, rows: Sequence[Mapping[str, Any]], documents: Mapping[str, Sequence[int]]
+    ) -> dict[str, int]:
+        """Insert message rows and their documents; return {key: id} of every row's key.
+
+        One INSERT for the messages, skipping a key another transaction wrote meanwhile
+        (that message stands; its id is returned), one look-up of the ids, one
+        executemany for the document links of the rows actually inserted.
+        """
+        if not rows:
+            return {}
+        stmt = self.insert_ignoring_conflicts(MESSAGE).values(builtins.list(rows))
+        inserted = {
+            key
+            for (key,) in self.session.execute(
+                stmt.on_conflict_do_nothing().returning(MESSAGE.c.idempotency_key)
+            )
+        }
+        ids = self.ids_for_keys(str(row["idempotency_key"]) for row in rows)
+        links = [
+            {"message_id": ids[key], "document_id": document_id, "position": position}
+            for key, document_ids in documents.items()
+            if key in inserted
+            for position, document_id in enumerate(document_ids)
+        ]
+        if links:
+            self.session.execute(insert(MESSAGE_DOCUMENT), links)
+        return ids
 
     def by_provider_id_for_update(self, provider_message_id: str) -> OutboxMessage | None:
         """Return the message the provider knows by this id, locked until commit, or None."""

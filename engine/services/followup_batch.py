@@ -35,7 +35,7 @@ from engine.models.followups import (
 )
 from engine.models.workflow import ProcessInstance, ProcessVersion
 from engine.services.followers import add_followers
-from engine.services.outbox import enqueue_message
+from engine.services.outbox import enqueue_messages
 from engine.services.processes import store_run, sync_tasks
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import LoadedSpec, WorkflowRun, load_bundle
@@ -192,7 +192,7 @@ class FollowupBatch:
             self._buffers.messages.append(pending)
             self._buffers.events.append(pending.event)  # its place in the history order
         else:
-            self._write_message(pending)
+            self._write_messages([pending])
 
     def add_followers(self, document_ids: Iterable[int], contact_id: int, origin: str) -> None:
         """Make the customer a follower of these invoices (F1; now, or at ``write``)."""
@@ -227,8 +227,7 @@ class FollowupBatch:
         b, self._buffers = self._buffers, _Buffers()
         # New instances first: their ids join the customers' other changes in one UPDATE.
         self._write_new_runs(b.new_runs)
-        for pending in b.messages:
-            self._write_message(pending)
+        self._write_messages(b.messages)
         for instance, run in b.fired:
             store_run(instance, run)
             ready = run.ready_user_tasks()
@@ -241,12 +240,14 @@ class FollowupBatch:
         self._write_followers(b.followers)
         self.uow.flush()
 
-    def _write_message(self, pending: PendingMessage) -> None:
-        message_id = enqueue_message(self.uow, **pending.request)
-        pending.event["message_id"] = message_id
-        if not self.deferred:
-            self.uow.followups.record(FollowupEvent(**pending.event))
-        self.sent.append(replace(pending.report, message_id=message_id))
+    def _write_messages(self, messages: list[PendingMessage]) -> None:
+        # One bulk insert for the batch's outbox rows, before the history refers to them.
+        ids = enqueue_messages(self.uow, [pending.request for pending in messages])
+        for pending, message_id in zip(messages, ids, strict=True):
+            pending.event["message_id"] = message_id
+            if not self.deferred:
+                self.uow.followups.record(FollowupEvent(**pending.event))
+            self.sent.append(replace(pending.report, message_id=message_id))
 
     def _write_new_runs(self, new_runs: list[tuple[CustomerFollowup, WorkflowRun]]) -> None:
         if not new_runs:

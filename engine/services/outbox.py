@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
@@ -26,7 +25,6 @@ from engine.models.outbox import (
     LOCALES,
     STATUSES,
     OutboxMessage,
-    OutboxMessageDocument,
 )
 from engine.repositories.outbox import MARK_SENT, mark_sent_params
 from engine.services.posting import record_event
@@ -92,47 +90,78 @@ def enqueue_message(
     Raises ValidationFailed naming the field for an unknown channel or locale, an empty
     recipient or key, or neither/both of template and body_source.
     """
-    _validate(channel, recipient, locale, idempotency_key, template, body_source)
-    existing = uow.outbox.id_for_key(idempotency_key)
-    if existing is not None:
-        return existing
+    request = {
+        "channel": channel,
+        "recipient": recipient,
+        "locale": locale,
+        "context": context,
+        "idempotency_key": idempotency_key,
+        "template": template,
+        "subject_source": subject_source,
+        "body_source": body_source,
+        "contact_id": contact_id,
+        "document_ids": document_ids,
+        "attach_documents": attach_documents,
+        "attachments": attachments,
+        "origin": origin,
+    }
+    return enqueue_messages(uow, [request])[0]
+
+
+def enqueue_messages(uow: UnitOfWork, requests: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Stage many messages (each the keyword arguments of :func:`enqueue_message`).
+
+    Returns their ids in order. A few statements for the whole list, whatever its
+    length (the daily follow-up pass queues thousands). A key that already has a
+    message, in the database or earlier in the list, stages nothing and gives that
+    message's id; so does a key a concurrent transaction commits first (the insert
+    skips the conflict instead of failing the caller's transaction).
+    """
+    for request in requests:
+        _validate(
+            request["channel"],
+            request["recipient"],
+            request["locale"],
+            request["idempotency_key"],
+            request.get("template"),
+            request.get("body_source"),
+        )
+    keys = [str(request["idempotency_key"]) for request in requests]
+    existing = uow.outbox.ids_for_keys(set(keys))
     now = clock.now()
-    message = OutboxMessage(
-        channel=channel,
-        recipient=recipient.strip(),
-        locale=locale,
-        template=template,
-        subject_source=subject_source,
-        body_source=body_source,
-        context=dict(context),
-        contact_id=contact_id,
-        attach_documents=attach_documents,
-        attachments=[dict(spec) for spec in attachments],
-        idempotency_key=idempotency_key,
-        origin=origin[:100],
-        status="queued",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    message.document_links = [
-        OutboxMessageDocument(document_id=doc_id, position=i)
-        for i, doc_id in enumerate(dict.fromkeys(document_ids))
-    ]
-    # A concurrent transaction may stage the same key between our look-up and our
-    # insert: the savepoint keeps the caller's other work when the unique key collides.
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(message)
-            uow.session.flush()
-    except IntegrityError:
-        existing = uow.outbox.id_for_key(idempotency_key)
-        if existing is None:
-            raise
-        return existing
-    uow.session.info[PENDING_MARK] = True
-    return message.id
+    rows: dict[str, dict[str, Any]] = {}
+    documents: dict[str, list[int]] = {}
+    for key, request in zip(keys, requests, strict=True):
+        if key not in existing and key not in rows:
+            rows[key] = _row(request, now)
+            documents[key] = list(dict.fromkeys(request.get("document_ids") or ()))
+    if rows:
+        uow.session.flush()  # rows the caller staged through the ORM go first (FKs)
+        existing.update(uow.outbox.insert_many(list(rows.values()), documents))
+        uow.session.info[PENDING_MARK] = True
+    return [existing[key] for key in keys]
+
+
+def _row(request: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "channel": request["channel"],
+        "recipient": str(request["recipient"]).strip(),
+        "locale": request["locale"],
+        "template": request.get("template"),
+        "subject_source": request.get("subject_source"),
+        "body_source": request.get("body_source"),
+        "context": dict(request.get("context") or {}),
+        "contact_id": request.get("contact_id"),
+        "attach_documents": bool(request.get("attach_documents")),
+        "attachments": [dict(spec) for spec in request.get("attachments") or ()],
+        "idempotency_key": request["idempotency_key"],
+        "origin": str(request.get("origin") or "")[:100],
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def list_messages(

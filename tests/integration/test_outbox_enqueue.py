@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import func, select
+import threading
 
+import pytest
+from sqlalchemy import Engine, func, select
+
+from engine.db import make_session_factory
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.models.outbox import OutboxMessage
-from engine.services.outbox import list_messages
+from engine.services.outbox import enqueue_messages, list_messages
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user
 from tests.notifications.support import draft_invoice, stage
@@ -77,3 +80,70 @@ def test_a_user_without_access_may_not_read_messages(uow: UnitOfWork, ids: dict[
     with pytest.raises(PermissionDenied):
         list_messages(uow, actor_id=designer_id)  # designs processes; sees no customer data
     assert list_messages(uow, actor_id=ids["clerk"]) == []
+
+
+def _request(key: str, **kw: object) -> dict[str, object]:
+    return {
+        "channel": "email",
+        "recipient": f"{key}@example.com",
+        "locale": "fa",
+        "context": {"customer": "x", "total_due": "1", "invoices": []},
+        "idempotency_key": key,
+        "template": "payment_reminder",
+        **kw,
+    }
+
+
+def test_bulk_enqueue_keeps_order_and_each_key_once(uow: UnitOfWork, ids: dict[str, int]) -> None:
+    first_doc, second_doc = draft_invoice(uow, ids), draft_invoice(uow, ids)
+    with uow:
+        old = _enqueue(uow, "b-old")
+        uow.commit()
+    batch = [
+        _request("b-1", document_ids=[second_doc, first_doc, second_doc]),
+        _request("b-old"),
+        _request("b-2", attachments=[{"kind": "statement", "contact_id": ids["sameri"]}]),
+        _request("b-1"),  # a key twice in one list: one message
+    ]
+    with uow:
+        got = enqueue_messages(uow, batch)
+        uow.commit()
+    assert got[1] == old and got[0] == got[3] and len(set(got)) == 3
+    assert _count(uow) == 3
+    (b1,) = list_messages(uow, document_id=first_doc)
+    assert b1.id == got[0] and b1.document_ids == (second_doc, first_doc)
+    with uow:
+        b2 = uow.outbox.get(got[2])
+        assert b2.attachments == [{"kind": "statement", "contact_id": ids["sameri"]}]
+        assert b2.status == "queued" and b2.recipient == "b-2@example.com"
+
+
+def test_bulk_enqueue_validates_every_request_before_writing(uow: UnitOfWork) -> None:
+    with uow, pytest.raises(ValidationFailed) as error:
+        enqueue_messages(uow, [_request("v-1"), _request("v-2", channel="pigeon")])
+    assert "channel" in error.value.fields
+    assert _count(uow) == 0
+
+
+@pytest.mark.postgres
+def test_a_key_committed_meanwhile_by_another_transaction_is_not_an_error(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    other = UnitOfWork(make_session_factory(engine))
+    theirs: list[int] = []
+
+    def second_writer() -> None:
+        with other:  # blocks on our uncommitted key, then skips it when we commit
+            theirs.extend(enqueue_messages(other, [_request("race-2"), _request("race")]))
+            other.commit()
+
+    with uow:
+        mine = enqueue_messages(uow, [_request("race")])
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive(), "the second insert should wait for our transaction"
+        uow.commit()
+    thread.join(10)
+    assert theirs[1] == mine[0]
+    assert _count(uow) == 2
