@@ -24,6 +24,7 @@ from engine.services.statements import customer_statements
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import optional_date, optional_decimal
+from web.ui.messages import readable_messages
 from web.ui.pages import ui_blueprint
 
 bp = ui_blueprint("contact_pages", __name__)
@@ -80,9 +81,15 @@ def index() -> ResponseReturnValue:
 @bp.route("/contacts/<int:contact_id>")
 @login_required  # type: ignore[misc]
 def show(contact_id: int) -> str:
-    """A contact's account: balance, amount due, documents, payments, ledger."""
+    """A contact's account: balance, amount due, documents, payments, ledger, messages."""
     account = contact_account(new_uow(), contact_id=contact_id, actor_id=current_user.id)
-    return render_template("contacts/show.html", a=account, c=account.contact, methods=METHODS)
+    return render_template(
+        "contacts/show.html",
+        a=account,
+        c=account.contact,
+        methods=METHODS,
+        messages=readable_messages(contact_id=contact_id),
+    )
 
 
 @bp.route("/contacts/<int:contact_id>/pay-due", methods=["POST"])

@@ -42,6 +42,7 @@ from web.ui.document_forms import (
 )
 from web.ui.formatting import input_date
 from web.ui.forms import flag, optional_int
+from web.ui.messages import readable_messages
 from web.ui.pages import error_message, ui_blueprint
 
 bp = ui_blueprint("document_pages", __name__)
@@ -144,7 +145,7 @@ def totals() -> ResponseReturnValue:
 @bp.route("/documents/<int:document_id>")
 @login_required
 def show(document_id: int) -> ResponseReturnValue:
-    """Show a document: lines, totals, state, history, process and the allowed actions."""
+    """Show a document: lines, totals, state, history, process, allowed actions, messages."""
     uid = current_user.id
     document = get_document(new_uow(), document_id=document_id, actor_id=uid)
     return render_template(
@@ -154,6 +155,7 @@ def show(document_id: int) -> ResponseReturnValue:
         actions=allowed_actions(new_uow(), document_id=document_id, actor_id=uid),
         doc_type=get_type(new_uow(), code=document.type),
         people={u.id: u.full_name or u.username for u in colleagues(new_uow(), actor_id=uid)},
+        messages=readable_messages(document_id=document_id),
     )
 
 

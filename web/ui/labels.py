@@ -100,6 +100,9 @@ EVENTS = {
     "invoiced": _l("Invoiced"),
     "resubmitted": _l("Resubmitted"),
     "payment": _l("Payment"),
+    "message_sent": _l("Message sent"),
+    "message_delivered": _l("Message delivered"),
+    "message_failed": _l("Message failed"),
 }
 DECISIONS = {
     "approve": _l("Approve"),
@@ -107,6 +110,14 @@ DECISIONS = {
     "confirm": _l("Confirm"),
     "deliver": _l("Deliver"),
     "resubmit": _l("Resubmit"),
+}
+CHANNELS = {"email": _l("Email"), "sms": _l("SMS"), "letter": _l("Letter")}
+MESSAGE_STATUSES = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
 }
 INSTANCE_STATUS = {
     "running": _l("Running"),
@@ -137,4 +148,6 @@ def register_labels(app: Flask) -> None:
         instance_status_label=lambda c: _label(INSTANCE_STATUS, c),
         sort_label=lambda c: _label(SORTS, c),
         preview_label=lambda c: _label(PREVIEWS, c),
+        channel_label=lambda c: _label(CHANNELS, c),
+        message_status_label=lambda c: _label(MESSAGE_STATUSES, c),
     )
