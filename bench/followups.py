@@ -20,10 +20,13 @@ Run: ``.venv/bin/python -m bench.followups`` (target on PostgreSQL: pass < 30 s)
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import multiprocessing
 import os
+import pstats
 import random
+import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -138,25 +141,39 @@ def _invoice(
     }
 
 
-def _pass_shard(url: str, index: int, count: int) -> tuple[float, float, list[int]]:
-    """Run one shard of the pass in this process; return its start, end and customers."""
+def _pass_shard(
+    url: str, index: int, count: int, profile: bool = False
+) -> tuple[float, float, list[int]]:
+    """Run one shard of the pass in this process; return its start, end and customers.
+
+    With ``profile`` the shard runs under cProfile and the top functions by own time
+    are printed to stderr and saved to ./followups.prof (the pass then takes longer:
+    read the shares, not the time).
+    """
     engine = make_engine(url)
     uow = UnitOfWork(make_session_factory(engine))
+    profiler = cProfile.Profile() if profile else None
     start = time.time()
+    if profiler:
+        profiler.enable()
     sent = process_followups(uow, on=clock.business_today(), shard=(index, count))
     end = time.time()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats("followups.prof")  # for snakeviz or pstats
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
     engine.dispose()
     return start, end, [m.contact_id for m in sent]
 
 
-def measure(uow: UnitOfWork, url: str, workers: int) -> dict[str, Any]:
+def measure(uow: UnitOfWork, url: str, workers: int, profile: bool = False) -> dict[str, Any]:
     """Time a dry run, the pass (``workers`` processes, one shard each), and a re-run."""
     today = clock.business_today()
     t0 = time.perf_counter()
     preview = process_followups(uow, on=today, dry_run=True)
     t1 = time.perf_counter()
     if workers == 1:
-        start, end, contacts = _pass_shard(url, 0, 1)
+        start, end, contacts = _pass_shard(url, 0, 1, profile)
         shards = [(start, end, contacts)]
     else:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
@@ -199,6 +216,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes sharing the pass")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the pass (1 worker)")
     args = parser.parse_args()
     with database(args) as url:
         engine = make_engine(url)
@@ -207,7 +225,11 @@ def main() -> None:
         ensure_defaults(uow)
         load_demo(uow)
         seeded = seed(uow, args)
-        figures = {"database": engine.dialect.name, **seeded, **measure(uow, url, args.workers)}
+        figures = {
+            "database": engine.dialect.name,
+            **seeded,
+            **measure(uow, url, args.workers, args.profile),
+        }
         engine.dispose()
     print(json.dumps(figures, indent=2))
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    insert,
     or_,
     select,
     update,
@@ -54,28 +53,28 @@ class OutboxRepository(Repository[OutboxMessage]):
     ) -> dict[str, int]:
         """Insert message rows and their documents; return {key: id} of every row's key.
 
-        One INSERT for the messages, skipping a key another transaction wrote meanwhile
-        (that message stands; its id is returned), one look-up of the ids, one
-        executemany for the document links of the rows actually inserted.
+        Three statements, whatever the number of rows: an executemany INSERT that skips
+        a key another transaction wrote meanwhile (that message stands and its id is
+        returned), one look-up of the ids, one executemany for the document links
+        (skipping links that exist, i.e. those of a message someone else wrote).
+        executemany, not one multi-row VALUES: psycopg parses a long statement's text
+        on every call, which made a 100-row VALUES five times slower.
         """
         if not rows:
             return {}
-        stmt = self.insert_ignoring_conflicts(MESSAGE).values(builtins.list(rows))
-        inserted = {
-            key
-            for (key,) in self.session.execute(
-                stmt.on_conflict_do_nothing().returning(MESSAGE.c.idempotency_key)
-            )
-        }
+        self.session.execute(
+            self.insert_ignoring_conflicts(MESSAGE).on_conflict_do_nothing(), builtins.list(rows)
+        )
         ids = self.ids_for_keys(str(row["idempotency_key"]) for row in rows)
         links = [
             {"message_id": ids[key], "document_id": document_id, "position": position}
             for key, document_ids in documents.items()
-            if key in inserted
             for position, document_id in enumerate(document_ids)
         ]
         if links:
-            self.session.execute(insert(MESSAGE_DOCUMENT), links)
+            self.session.execute(
+                self.insert_ignoring_conflicts(MESSAGE_DOCUMENT).on_conflict_do_nothing(), links
+            )
         return ids
 
     def by_provider_id_for_update(self, provider_message_id: str) -> OutboxMessage | None:
