@@ -121,6 +121,15 @@ def prepare(uow: UnitOfWork, claims: list[Claim]) -> list[Prepared]:
                 error = str(failure)
             doc_ids = tuple(message.document_ids)
             prepared.append(Prepared(claim, rendered, error, message.attempts, doc_ids))
+        # The subject as the customer sees it, for lists and the message's history.
+        uow.outbox.set_subjects(
+            [
+                (p.claim.message_id, p.claim.token, p.rendered.subject)
+                for p in prepared
+                if p.rendered
+            ]
+        )
+        uow.commit()
     return prepared
 
 

@@ -183,6 +183,14 @@ class OutboxRepository(Repository[OutboxMessage]):
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
+    def set_subjects(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Store each (message id, claim token, rendered subject) while the claim holds."""
+        if rows:
+            self.session.execute(
+                SET_SUBJECT,
+                [{"message_id": m, "token": t, "subject": subject} for m, t, subject in rows],
+            )
+
     def mark_retry(
         self,
         message_id: int,
@@ -265,6 +273,15 @@ MARK_SENT: Update = (
         claim_token=None,
         updated_at=bindparam("now", type_=UTCDateTime()),
     )
+)
+
+
+# Core, not ORM: an executemany ORM UPDATE would be a bulk update by primary key.
+SET_SUBJECT: Update = (
+    update(MESSAGE)
+    .where(MESSAGE.c.id == bindparam("message_id"))
+    .where(MESSAGE.c.claim_token == bindparam("token"))
+    .values(rendered_subject=bindparam("subject", type_=String()))
 )
 
 

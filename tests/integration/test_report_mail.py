@@ -83,7 +83,7 @@ def test_f9_statement_emailed_as_pdf_in_the_customers_language(
         assert message["contact_id"] == book["fa"] and message["locale"] == "fa"
         assert send_due(uow, channels_for(settings), settings).sent == 1
         listed = api.ok("GET", f"/api/v1/messages?contact_id={book['fa']}", as_="accountant")
-    assert [m["status"] for m in listed] == ["sent"]
+    assert [(m["status"], m["subject"]) for m in listed] == [("sent", "صورت‌حساب مشتری")]
     (send,) = fake_sendgrid.sends()
     body = send.json()
     assert body["personalizations"][0]["to"] == [{"email": "pay@namune.example"}]
