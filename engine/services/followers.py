@@ -59,6 +59,16 @@ class ThreadMessage:
     status: str
 
 
+@dataclass(frozen=True)
+class FollowersPanel:
+    """The invoice page's followers card: who follows, and what the viewer may do."""
+
+    followers: tuple[FollowerView, ...]
+    may_manage: bool
+    may_post: bool
+    candidates: tuple[tuple[int, str], ...] = ()  # (contact id, name) one may add
+
+
 def add_followers(
     uow: UnitOfWork, *, document_ids: Iterable[int], contact_id: int, origin: str
 ) -> int:
@@ -76,6 +86,26 @@ def list_followers(uow: UnitOfWork, *, document_id: int, actor_id: int) -> list[
     with uow:
         _visible(uow, load_actor(uow, actor_id), document_id)
         return [_view(f, c) for f, c in uow.followers.of_document(document_id)]
+
+
+def followers_panel(uow: UnitOfWork, *, document_id: int, actor_id: int) -> FollowersPanel:
+    """Return the document's followers with the viewer's rights and the contacts to add.
+
+    NotFound unless the actor may see the document.
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        _visible(uow, actor, document_id)
+        followers = tuple(_view(f, c) for f, c in uow.followers.of_document(document_id))
+        may_manage = Perm.MANAGE_CONTACTS in actor.permissions
+        following = {f.contact_id for f in followers}
+        candidates = (
+            tuple((c.id, c.name) for c in uow.contacts.list(limit=500) if c.id not in following)
+            if may_manage
+            else ()
+        )
+        may_post = any(p in actor.permissions for p in _POSTERS)
+        return FollowersPanel(followers, may_manage, may_post, candidates)
 
 
 def follow_document(

@@ -27,6 +27,7 @@ from engine.services.documents import (
     create_document,
     submit_document,
 )
+from engine.services.followers import add_followers
 from engine.services.saved_filters import save_filter
 from engine.services.tasks import claim_task, list_cartable
 from engine.services.unit_of_work import UnitOfWork
@@ -254,7 +255,16 @@ def _level_update(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     }
 
 
+def _followed_doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    document_id = w.draft()
+    with w.uow:
+        add_followers(w.uow, document_ids=[document_id], contact_id=w.ids["sameri"], origin="x")
+        w.uow.commit()
+    return {"document_id": document_id, "contact_id": w.ids["sameri"]}, {"body": f"سلام {r}"}
+
+
 FOLLOWERS = frozenset({"admin", "clerk", "accountant"})  # follow_up (F4-F8)
+CONTACT_MANAGERS = frozenset({"admin", "clerk"})  # manage_contacts: a document's followers
 
 EXPECTED: dict[tuple[str, str], Case] = {
     ("home", "GET"): Case(ALL),
@@ -330,6 +340,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("followup_pages.levels", "GET"): Case(FOLLOWERS),
     ("followup_pages.level_create", "POST"): Case(ADMIN, _level_form),
     ("followup_pages.level_update", "POST"): Case(ADMIN, _level_update),
+    # A document's followers (F1): manage_contacts; writing to them: or follow_up
+    ("follower_pages.add", "POST"): Case(
+        CONTACT_MANAGERS, lambda w, r: (_doc(w, r)[0], {"contact_id": str(w.ids["sameri"])})
+    ),
+    ("follower_pages.remove", "POST"): Case(CONTACT_MANAGERS, _followed_doc),
+    ("follower_pages.post", "POST"): Case(FOLLOWERS, _followed_doc),
 }
 
 

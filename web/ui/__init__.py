@@ -81,6 +81,7 @@ def _register_pages(app: Flask) -> None:
     from web.ui.cartable import bp as cartable_pages
     from web.ui.contacts import bp as contact_pages
     from web.ui.documents import bp as document_pages
+    from web.ui.followers import bp as follower_pages
     from web.ui.followups import bp as followup_pages
     from web.ui.printing import bp as print_pages
     from web.ui.processes import bp as process_pages
@@ -91,6 +92,7 @@ def _register_pages(app: Flask) -> None:
     for bp in (print_pages, contact_pages, report_pages):  # I9, I12, P6, E6, E7, F9, F10
         app.register_blueprint(bp)
     app.register_blueprint(followup_pages)  # F1, F4, F5, F7, F8
+    app.register_blueprint(follower_pages)  # a document's followers and thread (F1, F7)
     app.add_url_rule("/", "home", _home)
 
 

@@ -40,6 +40,7 @@ from web.ui.document_forms import (
     form_from_document,
     form_from_request,
 )
+from web.ui.followers import document_followers
 from web.ui.formatting import input_date
 from web.ui.forms import flag, optional_int
 from web.ui.messages import readable_messages
@@ -156,6 +157,7 @@ def show(document_id: int) -> ResponseReturnValue:
         doc_type=get_type(new_uow(), code=document.type),
         people={u.id: u.full_name or u.username for u in colleagues(new_uow(), actor_id=uid)},
         messages=readable_messages(document_id=document_id),
+        followers=document_followers(document_id=document_id),
     )
 
 

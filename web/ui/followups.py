@@ -73,6 +73,7 @@ def _kind_names() -> dict[str, str]:
         "due": _("Due, waiting for a person"),
         "edited": _("Changed by hand"),
         "manual": _("Sent by hand"),
+        "reply": _("Reply received"),
     }
 
 

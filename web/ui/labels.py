@@ -103,6 +103,10 @@ EVENTS = {
     "message_sent": _l("Message sent"),
     "message_delivered": _l("Message delivered"),
     "message_failed": _l("Message failed"),
+    "thread_message": _l("Message to the followers"),
+    "reply_received": _l("Reply received"),
+    "follower_added": _l("Follower added"),
+    "follower_removed": _l("Follower removed"),
 }
 DECISIONS = {
     "approve": _l("Approve"),
