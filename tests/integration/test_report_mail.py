@@ -255,3 +255,30 @@ def test_reports_page_emails_the_followup_report(
     ui.post("/reports/followup/send", {"recipient": "", "format": "pdf"}, status=422)
     ui.post("/reports/followup/send", {"recipient": "a@b.example", "format": "doc"}, status=422)
     assert len(api.ok("GET", "/api/v1/messages", as_="accountant")) == 1
+
+
+def test_contact_pages_email_statements(app: Flask, api: Api, book: dict[str, int]) -> None:
+    ui = UiClient(app, "clerk")
+    page = ui.get(f"/contacts/{book['fa']}").get_data(as_text=True)
+    assert 'id="statement-send"' in page and 'value="pay@namune.example"' in page
+    ui.post(
+        f"/contacts/{book['fa']}/statement/send",
+        {"recipient": "office@namune.example", "format": "xlsx", "from": "1405/01/01"},
+        status=302,
+    )
+    (one,) = api.ok("GET", f"/api/v1/messages?contact_id={book['fa']}", as_="accountant")
+    assert one["recipient"] == "office@namune.example"
+    ui.post(f"/contacts/{book['none']}/statement/send", {"recipient": ""}, status=422)
+
+    assert 'id="statements-send"' in ui.get("/contacts").get_data(as_text=True)
+    ui.post("/contacts/statements/send", {"format": "pdf"}, status=302)
+    listed = ui.get("/contacts").get_data(as_text=True)
+    assert "بی‌نشانی" in listed  # named as having no address
+    recipients = {m["recipient"] for m in api.ok("GET", "/api/v1/messages", as_="accountant")}
+    assert {"pay@namune.example", "ap@acme.example", "office@namune.example"} <= recipients
+    assert (
+        not UiClient(app, "approver")
+        .get("/contacts/1", status=None)
+        .get_data(as_text=True)
+        .count('id="statement-send"')
+    )

@@ -320,6 +320,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("report_pages.index", "GET"): Case(VIEW_ALL),
     ("report_pages.xlsx", "GET"): Case(VIEW_ALL, lambda w, r: ({"name": "ageing"}, {})),
     ("report_pages.followup", "GET"): Case(VIEW_ALL, lambda w, r: ({"fmt": "xlsx"}, {})),
+    # Emailing customers their statements: who works their accounts (F9)
+    ("contact_pages.statement_send", "POST"): Case(
+        frozenset({"admin", "clerk", "accountant"}),
+        lambda w, r: ({"contact_id": w.ids["sameri"]}, {"recipient": f"{r}@example.com"}),
+    ),
+    ("contact_pages.statements_send", "POST"): Case(
+        frozenset({"admin", "clerk", "accountant"}), lambda w, r: ({}, {"format": "xlsx"})
+    ),
     # Emailing a customer report: view_all and a sender's permission (F10)
     ("report_pages.followup_send", "POST"): Case(
         frozenset({"admin", "accountant"}),

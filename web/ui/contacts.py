@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,10 +19,12 @@ from engine.services.contact_io import export_contacts, import_contacts
 from engine.services.contacts import KINDS
 from engine.services.payments import METHODS
 from engine.services.report_files import XLSX_MIME, statements_pdf, statements_xlsx
+from engine.services.report_mail import email_statements
 from engine.services.reports import Period
 from engine.services.statements import customer_statements
 from web.auth import permission_required
 from web.context import new_uow
+from web.ui.formatting import local_digits
 from web.ui.forms import optional_date, optional_decimal
 from web.ui.messages import readable_messages
 from web.ui.pages import ui_blueprint
@@ -132,6 +134,57 @@ def statement(contact_id: int, fmt: str) -> Response:
     language = lang or found[0].language
     maker = statements_pdf if fmt == "pdf" else statements_xlsx
     return _download(maker(found, language), fmt, f"statement-{contact_id}")
+
+
+@bp.route("/contacts/<int:contact_id>/statement/send", methods=["POST"])
+@login_required  # type: ignore[misc]
+def statement_send(contact_id: int) -> ResponseReturnValue:
+    """Email the statement over the chosen period to the customer or another address (F9)."""
+    form = request.form
+    mailing = email_statements(
+        new_uow(),
+        actor_id=current_user.id,
+        contact_ids=[contact_id],
+        period=Period(
+            optional_date(form.get("from"), field="from"),
+            optional_date(form.get("to"), field="to"),
+        ),
+        fmt=form.get("format", "pdf"),
+        recipient=form.get("recipient", "").strip() or None,
+    )
+    if mailing.skipped:
+        raise ValidationFailed.single("recipient", "the customer has no email address")
+    (message,) = mailing.messages
+    flash(_("Queued for sending to %(recipient)s.", recipient=message.recipient), "success")
+    return redirect(url_for("contact_pages.show", contact_id=contact_id))
+
+
+@bp.route("/contacts/statements/send", methods=["POST"])
+@login_required  # type: ignore[misc]
+def statements_send() -> ResponseReturnValue:
+    """Email every customer with entries its statement; say who has no address (F9)."""
+    mailing = email_statements(
+        new_uow(),
+        actor_id=current_user.id,
+        contact_ids=None,
+        period=Period(),
+        fmt=request.form.get("format", "pdf"),
+    )
+    count = len(mailing.messages)
+    flash(
+        local_digits(
+            ngettext(
+                "%(num)s statement queued for sending.",
+                "%(num)s statements queued for sending.",
+                count,
+            )
+        ),
+        "success",
+    )
+    if mailing.skipped:
+        names = "، ".join(s.contact_name for s in mailing.skipped)
+        flash(_("No email address: %(names)s", names=names), "warning")
+    return redirect(url_for("contact_pages.index"))
 
 
 @bp.route("/contacts/statements.<any(pdf,xlsx):fmt>")
