@@ -165,7 +165,7 @@ def post_to_thread(
         document = _visible(uow, actor, document_id)
         if not any(p in actor.permissions for p in _POSTERS):
             raise PermissionDenied("you may not write to this document's followers")
-        recipients = [c for _, c in uow.followers.of_document(document_id) if c.email]
+        recipients = [c for _, c in uow.followers.of_document(document_id) if _email(c)]
         if not recipients:
             raise ValidationFailed.single("followers", "no follower has an email address")
         post_key = uuid.uuid4().hex  # each post is a new message; a retry is a new post
@@ -197,7 +197,7 @@ def _queue(
     post_key: str,
 ) -> ThreadMessage:
     locale = contact.language if contact.language in LOCALES else "fa"
-    recipient = contact.email or ""
+    recipient = _email(contact)
     message_id = enqueue_message(
         uow,
         channel="email",
@@ -216,7 +216,11 @@ def _queue(
         document_ids=[document.id],
         origin=f"thread:{document.id}",
     )
-    return ThreadMessage(message_id, contact.id, recipient.strip(), locale, "queued")
+    return ThreadMessage(message_id, contact.id, recipient, locale, "queued")
+
+
+def _email(contact: Contact) -> str:
+    return (contact.email or "").strip()
 
 
 def _checked_text(body: str, subject: str | None) -> tuple[str, str | None]:
