@@ -27,7 +27,7 @@ from engine.config import Settings
 from engine.domain.errors import NotFound
 from engine.models.outbox import OutboxMessage
 from engine.services.message_files import build_files, invoice_pages
-from engine.services.outbox import record_outcome, sent_recorder
+from engine.services.message_status import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
     Attachment,
@@ -201,7 +201,7 @@ def deliver(
 ) -> str:
     """Send one prepared message and record the outcome; return what happened.
 
-    ``record_sent`` (engine.services.outbox.sent_recorder) records a plain send cheaply.
+    ``record_sent`` (engine.services.message_status.sent_recorder) records a plain send cheaply.
     """
     rendered = job.rendered
     if rendered is None:
