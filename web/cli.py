@@ -103,7 +103,10 @@ def users() -> None:
     "--role", "roles", multiple=True, required=True, help="admin, approver, numberer, clerk, ..."
 )
 @click.option("--full-name", default="")
-def users_create(username: str, password: str, roles: tuple[str, ...], full_name: str) -> None:
+@click.option("--email", default="", help="where customers' replies are forwarded")
+def users_create(
+    username: str, password: str, roles: tuple[str, ...], full_name: str, email: str
+) -> None:
     """Create a user with one or more roles."""
     try:
         user_id = create_user(
@@ -112,6 +115,7 @@ def users_create(username: str, password: str, roles: tuple[str, ...], full_name
             password=password,
             roles=roles,
             full_name=full_name,
+            email=email,
         )
     except CartableError as error:
         click.echo(f"error: {error.message}", err=True)

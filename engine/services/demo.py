@@ -24,7 +24,14 @@ def load_demo(uow: UnitOfWork) -> bool:
         if uow.users.by_username("admin") is not None:
             return False
     for username, roles, full_name in DEMO_USERS:
-        create_user(uow, username=username, password=username, roles=roles, full_name=full_name)
+        create_user(
+            uow,
+            username=username,
+            password=username,
+            roles=roles,
+            full_name=full_name,
+            email=f"{username}@cartable.example",
+        )
     with uow:
         admin = uow.users.by_username("admin")
         assert admin is not None

@@ -102,7 +102,9 @@ def record_reply(uow: UnitOfWork, reply: InboundReply) -> ReplyOutcome:
 
 
 def user_email(user: User) -> str | None:
-    """Return the user's email address: accounts have none but a username may be one."""
+    """Return the user's email address, else their username when that is one (older accounts)."""
+    if user.email:
+        return user.email
     name = user.username.strip()
     local, _, domain = name.rpartition("@")
     return name if local and "." in domain else None

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from engine.domain.emails import clean_email
 from engine.domain.errors import InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.users import Role, User
@@ -71,12 +72,16 @@ def update_user(
     roles: Sequence[str] | None = None,
     is_active: bool | None = None,
     full_name: str | None = None,
+    email: str | None = None,
 ) -> UserView:
-    """Change a user's roles, name or active flag (needs manage_users).
+    """Change a user's roles, name, email or active flag (needs manage_users).
+
+    ``None`` leaves a value as it is; an empty ``email`` removes the address.
 
     Raises InvalidState when an admin would lock themselves out (deactivate themselves or
     drop their own user management).
     """
+    address = clean_email(email) if email is not None else None
     with uow:
         actor = load_actor(uow, actor_id)
         require(actor, Perm.MANAGE_USERS)
@@ -88,6 +93,8 @@ def update_user(
             user.is_active = is_active
         if full_name is not None:
             user.full_name = full_name.strip()[:200]
+        if email is not None:
+            user.email = address
         if user.id == actor.id and (
             not user.is_active or Perm.MANAGE_USERS not in user.permissions
         ):
@@ -100,6 +107,7 @@ def update_user(
             details={
                 "roles": [before.roles, [r.name for r in user.roles]],
                 "active": [before.is_active, user.is_active],
+                "email": [before.email, user.email],
             },
         )
         uow.commit()
@@ -218,4 +226,5 @@ def _user_view(u: User) -> UserView:
         roles=[r.name for r in u.roles],
         permissions=sorted(u.permissions),
         is_active=u.is_active,
+        email=u.email,
     )

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from engine import clock
+from engine.domain.emails import clean_email
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.users import ApiToken, User
@@ -35,6 +36,7 @@ class UserView:
     roles: list[str]
     permissions: list[str]
     is_active: bool = True
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def create_user(
     roles: Sequence[str],
     full_name: str = "",
     locale: str = "fa",
+    email: str | None = None,
     actor_id: int | None = None,
 ) -> int:
     """Create a user with these roles; ``actor_id`` None is the CLI (the machine's operator)."""
@@ -60,6 +63,10 @@ def create_user(
         errors["username"] = "is required (at most 80 characters)"
     if len(password) < 4:
         errors["password"] = "must have at least 4 characters"
+    try:
+        email = clean_email(email)
+    except ValidationFailed as error:
+        errors.update({k: "; ".join(v) for k, v in error.fields.items()})
     if errors:
         raise ValidationFailed(errors)
     with uow:
@@ -77,6 +84,7 @@ def create_user(
             User(
                 username=username,
                 full_name=full_name,
+                email=email,
                 locale=locale,
                 password_hash=_hasher.hash(password),
                 roles=role_rows,
@@ -170,6 +178,7 @@ def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
             roles=[r.name for r in user.roles],
             permissions=sorted(user.permissions),
             is_active=user.is_active,
+            email=user.email,
         )
 
 

@@ -181,3 +181,29 @@ def test_a_reply_without_message_id_is_recognised_by_its_content(
     before = row_counts(uow)
     assert _post(client, form).get_json() == {"ignored": "already recorded"}
     assert row_counts(uow) == before
+
+
+def _responsible(uow: UnitOfWork, ids: dict[str, int], contact_id: int, email: str) -> None:
+    user_id = create_user(
+        uow, username="reza", password="another password", roles=("accountant",), email=email
+    )
+    update_customer_followup(
+        uow, contact_id=contact_id, changes={"responsible_id": user_id}, actor_id=ids["admin"]
+    )
+
+
+def test_the_forward_goes_to_the_users_email_address(
+    client: FlaskClient, uow: UnitOfWork, ids: dict[str, int], thread: dict[str, int]
+) -> None:
+    _responsible(uow, ids, thread["contact"], "reza.ahmadi@example.com")
+    assert "recorded" in _post(client, _form(REPLIES.address(thread["message"]))).get_json()
+    (forward,) = [m for m in messages(uow) if m.template == "reply_forward"]
+    assert forward.recipient == "reza.ahmadi@example.com"
+
+
+def test_a_user_without_an_address_gets_no_forward(
+    client: FlaskClient, uow: UnitOfWork, ids: dict[str, int], thread: dict[str, int]
+) -> None:
+    _responsible(uow, ids, thread["contact"], "")
+    assert "recorded" in _post(client, _form(REPLIES.address(thread["message"]))).get_json()
+    assert not [m for m in messages(uow) if m.template == "reply_forward"]

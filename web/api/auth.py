@@ -29,6 +29,7 @@ class MeOut(Schema):
     id = fields.Integer()
     username = fields.String()
     full_name = fields.String()
+    email = fields.String(allow_none=True)
     locale = fields.String()
     roles = fields.List(fields.String())
     permissions = fields.List(fields.String())

@@ -87,6 +87,7 @@ def create() -> ResponseReturnValue:
         roles=request.form.getlist("roles"),
         full_name=request.form.get("full_name", "").strip(),
         locale=request.form.get("locale", "fa"),
+        email=request.form.get("email", ""),
         actor_id=current_user.id,
     )
     flash(_("User created."), "success")
@@ -96,13 +97,14 @@ def create() -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>", methods=["POST"])
 @permission_required(Perm.MANAGE_USERS)
 def update(user_id: int) -> ResponseReturnValue:
-    """Change a user's roles and whether they may sign in."""
+    """Change a user's roles, email address and whether they may sign in."""
     update_user(
         new_uow(),
         user_id=user_id,
         actor_id=current_user.id,
         roles=request.form.getlist("roles"),
         is_active=flag(request.form.get("is_active")),
+        email=request.form.get("email"),
     )
     flash(_("User saved."), "success")
     return redirect(url_for("admin.users"))
