@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 from sqlalchemy import Select, func, select, type_coerce
 
+from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import normalize_digits, to_decimal
 from engine.domain.permissions import Perm
@@ -58,7 +58,6 @@ COLUMNS = (
 _INTEGERS = ("payment_term_days", "payment_term_months")
 _DECIMALS = ("credit_limit", "opening_balance")
 _LIMITS = {"name": 200, "email": 254, "mobile": 32, "phone": 32, "national_id": 20}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -232,8 +231,11 @@ def _parse_cells(cells: dict[str, object]) -> tuple[dict[str, str], dict[str, ob
                 fields[column] = to_decimal(raw if isinstance(raw, int) else text, field=column)
             except ValidationFailed as error:
                 errors[column] = "; ".join(next(iter(error.fields.values())))
-        elif column == "email" and not _EMAIL.match(text):
-            errors[column] = "is not an email address"
+        elif column == "email":
+            try:
+                fields[column] = clean_email(text, field=column)
+            except ValidationFailed as error:
+                errors[column] = "; ".join(next(iter(error.fields.values())))
         elif column == "kind" and text.lower() not in KINDS:
             errors[column] = f"must be one of: {', '.join(KINDS)}"
         elif column == "language" and text.lower() not in LANGUAGES:
