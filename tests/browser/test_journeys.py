@@ -99,3 +99,21 @@ def test_user_without_permission_gets_no_edit_button_and_a_refused_post(
         form={"csrf_token": token or "", "product_id": "1", "quantity": "5"},
     )
     assert response.status == 403
+
+
+def test_statement_is_emailed_from_the_contact_page(new_page: Callable[[], Page]) -> None:
+    """F9 in the Persian UI: the send form is prefilled with the contact's address; the
+    queued message appears in the contact's messages with its status (C4, E5)."""
+    page = new_page()
+    sign_in(page, "accountant")
+    page.goto("/contacts")
+    page.get_by_role("link", name="علیرضا سامری").first.click()
+    form = page.locator("#statement-send")
+    expect(form.locator("input[name=recipient]")).to_have_value("sameri@example.com")
+    form.locator("select[name=format]").select_option("xlsx")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(".msg-success")).to_contain_text("sameri@example.com")
+    row = page.locator("#messages tbody tr").first
+    expect(row).to_contain_text("sameri@example.com")
+    expect(row.locator(".badge")).to_have_text("در صف ارسال")
