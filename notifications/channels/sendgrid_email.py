@@ -33,6 +33,9 @@ from notifications.channels.base import (
 )
 
 logger = logging.getLogger(__name__)
+# python_http_client logs every request's headers (the API key) and body at DEBUG;
+# keep it above DEBUG whatever the root level, so secrets never reach a log (E8).
+logging.getLogger("python_http_client").setLevel(logging.INFO)
 
 # Echoed by SendGrid in every event of the message, so webhooks find the row by it.
 KEY_ARG = "cartable_key"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -313,3 +314,20 @@ def test_concurrent_claims_take_disjoint_messages(uow: UnitOfWork, engine: Engin
         thread.join()
     claimed = [i for r in results for i in r]
     assert len(claimed) == len(set(claimed)) == 30
+
+
+def test_debug_logging_never_shows_the_provider_secrets(
+    uow: UnitOfWork,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    fake_sendgrid: FakeSendGrid,  # noqa: F811
+    fake_twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """Even with every logger at DEBUG, the API key and auth token stay out (E8)."""
+    queue(uow, "log-email")
+    queue(uow, "log-sms", channel="sms")
+    with caplog.at_level(logging.DEBUG):
+        assert send_due(uow, channels_for(settings), settings).sent == 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "SG.test-key" not in logged
+    assert "twilio-test-token" not in logged
