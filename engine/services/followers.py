@@ -10,9 +10,10 @@ invoice's chatter in Odoo.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine import clock
@@ -29,6 +30,7 @@ from engine.services.posting import record_event
 from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
+_REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 THREAD_TEMPLATE = "thread_message"
 BODY_LIMIT = 10000
@@ -67,6 +69,8 @@ class FollowersPanel:
     may_manage: bool
     may_post: bool
     candidates: tuple[tuple[int, str], ...] = ()  # (contact id, name) one may add
+    # A fresh key for the page's post form: submitting it twice posts once.
+    request_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def add_followers(
@@ -149,7 +153,13 @@ def unfollow_document(uow: UnitOfWork, *, document_id: int, contact_id: int, act
 
 
 def post_to_thread(
-    uow: UnitOfWork, *, actor_id: int, document_id: int, body: str, subject: str | None = None
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    document_id: int,
+    body: str,
+    subject: str | None = None,
+    request_key: str | None = None,
 ) -> list[ThreadMessage]:
     """Write a message on the document's thread: a history line, one email per follower.
 
@@ -157,9 +167,14 @@ def post_to_thread(
     with a Reply-To that brings answers back to this document. Needs manage_contacts or
     follow_up (PermissionDenied). Raises NotFound for a document the actor may not see,
     ValidationFailed naming ``body`` (empty or too long), ``subject`` (too long) or
-    ``followers`` (no follower has an email address). Stages outbox rows.
+    ``followers`` (no follower has an email address) or ``request_key``. Stages outbox
+    rows. ``request_key`` (the form's one-time key, an API client's Idempotency-Key)
+    makes a repeated post, a double click or a retried request, return the messages of
+    the first one and write nothing.
     """
     text, title = _checked_text(body, subject)
+    if request_key is not None and not _REQUEST_KEY.fullmatch(request_key):
+        raise ValidationFailed.single("request_key", "1 to 64 letters, digits, '-' or '_'")
     with uow:
         actor = load_actor(uow, actor_id)
         document = _visible(uow, actor, document_id)
@@ -168,7 +183,10 @@ def post_to_thread(
         recipients = [c for _, c in uow.followers.of_document(document_id) if _email(c)]
         if not recipients:
             raise ValidationFailed.single("followers", "no follower has an email address")
-        post_key = uuid.uuid4().hex  # each post is a new message; a retry is a new post
+        post_key = request_key or uuid.uuid4().hex
+        earlier = _earlier_post(uow, document_id, post_key, recipients)
+        if earlier:
+            return earlier
         queued = [_queue(uow, document, c, actor, text, title, post_key) for c in recipients]
         record_event(
             uow,
@@ -185,6 +203,20 @@ def post_to_thread(
             "thread message queued", extra={"document_id": document_id, "messages": len(queued)}
         )
         return queued
+
+
+def _post_key_prefix(document_id: int, post_key: str) -> str:
+    return f"thread:{document_id}:{post_key}:"
+
+
+def _earlier_post(
+    uow: UnitOfWork, document_id: int, post_key: str, recipients: Sequence[Contact]
+) -> list[ThreadMessage]:
+    """Return the messages an earlier post with this key queued (none: a new post)."""
+    prefix = _post_key_prefix(document_id, post_key)
+    ids = uow.outbox.ids_for_keys(f"{prefix}{c.id}" for c in recipients)
+    rows = uow.outbox.with_ids(sorted(ids.values()))
+    return [ThreadMessage(m.id, m.contact_id or 0, m.recipient, m.locale, m.status) for m in rows]
 
 
 def _queue(
@@ -210,7 +242,7 @@ def _queue(
             "subject": subject or "",
             "sender": actor.full_name or actor.username,
         },
-        idempotency_key=f"thread:{document.id}:{post_key}:{contact.id}",
+        idempotency_key=f"{_post_key_prefix(document.id, post_key)}{contact.id}",
         template=THREAD_TEMPLATE,
         contact_id=contact.id,
         document_ids=[document.id],

@@ -9,6 +9,7 @@ import threading
 from datetime import date, timedelta
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import time_machine
 from sqlalchemy import Engine, select
@@ -337,3 +338,28 @@ def test_a_thread_post_over_the_api_returns_the_queued_messages(
             select(DocumentEvent).where(DocumentEvent.action == "thread_message")
         ).all()
     assert len(events) == 1
+
+
+def test_a_repeated_post_with_the_same_idempotency_key_sends_once(
+    api: Api, uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    invoice_id, _ = _thread_world(uow, ids)
+    body = {"body": "Please confirm the delivery date."}
+    path = f"/api/v1/documents/{invoice_id}/thread"
+    first, again = (_post_with_key(api, path, body, "post-7f3a") for _ in range(2))
+    assert first.status_code == again.status_code == 201
+    assert sorted(m["id"] for m in again.get_json()) == sorted(m["id"] for m in first.get_json())
+    other = api.ok("POST", path, body, as_="clerk", status=201)  # no key: a new post
+    assert not {m["id"] for m in other} & {m["id"] for m in first.get_json()}
+    with uow:
+        events = uow.session.scalars(
+            select(DocumentEvent).where(DocumentEvent.action == "thread_message")
+        ).all()
+    assert len(events) == 2
+    bad = _post_with_key(api, path, body, "a b")
+    assert bad.status_code == 422 and "request_key" in bad.get_json()["errors"]
+
+
+def _post_with_key(api: Api, path: str, body: dict[str, str], key: str) -> Any:
+    headers = {"Authorization": f"Bearer {api.token('clerk')}", "Idempotency-Key": key}
+    return api.client.post(path, json=body, headers=headers)

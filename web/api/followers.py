@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -86,11 +87,16 @@ def delete(document_id: int, contact_id: int) -> Any:
 @blp.arguments(ThreadPostIn)
 @blp.response(201, ThreadMessageOut(many=True))
 def post(body: dict[str, Any], document_id: int) -> Any:
-    """Write to the document's followers: one email each, replies come back to it."""
+    """Write to the document's followers: one email each, replies come back to it.
+
+    With an ``Idempotency-Key`` header (1-64 letters, digits, '-', '_'), a repeated
+    request returns the first one's messages and sends nothing more.
+    """
     return post_to_thread(
         new_uow(),
         actor_id=actor_id(),
         document_id=document_id,
         body=body["body"],
         subject=body["subject"],
+        request_key=request.headers.get("Idempotency-Key"),
     )

@@ -87,6 +87,7 @@ def post(document_id: int) -> Response:
             document_id=document_id,
             body=request.form.get("body", ""),
             subject=request.form.get("subject") or None,
+            request_key=request.form.get("request_key") or None,
         )
     except ValidationFailed as error:
         _flash_invalid(error)
