@@ -3,6 +3,7 @@ Inbound Parse) and join the invoice's thread and the customer's follow-up (SPEC 
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -207,3 +208,25 @@ def test_a_user_without_an_address_gets_no_forward(
     _responsible(uow, ids, thread["contact"], "")
     assert "recorded" in _post(client, _form(REPLIES.address(thread["message"]))).get_json()
     assert not [m for m in messages(uow) if m.template == "reply_forward"]
+
+
+def test_the_token_may_come_as_the_basic_auth_password(
+    client: FlaskClient, uow: UnitOfWork, thread: dict[str, int]
+) -> None:
+    """SendGrid posts to https://inbound:<token>@host/…: the token stays out of access logs."""
+    form = _form(REPLIES.address(thread["message"]))
+
+    def post(password: str) -> Any:
+        credentials = base64.b64encode(f"inbound:{password}".encode()).decode()
+        return client.post(
+            "/webhooks/inbound-email",
+            data=form,
+            content_type="multipart/form-data",
+            headers={"Authorization": f"Basic {credentials}"},
+        )
+
+    before = row_counts(uow)
+    assert post("wrong").status_code == 403
+    assert row_counts(uow) == before
+    assert post(TOKEN).status_code == 200
+    assert row_counts(uow) != before
