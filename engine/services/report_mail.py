@@ -14,25 +14,30 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
+from engine.models.ledger import LedgerEntry
 from engine.models.outbox import LOCALES
+from engine.models.types import ExactDecimal
 from engine.models.users import User
 from engine.services.access import load_actor, require
 from engine.services.followup_messages import date_text, money_text
 from engine.services.message_files import check_format, followup_report_spec, statement_spec
-from engine.services.outbox import MessageView, enqueue_message, message_view
+from engine.services.outbox import (
+    MessageView,
+    enqueue_message,
+    enqueue_messages,
+    message_view,
+)
 from engine.services.reports import Period
 from engine.services.statements import (
-    MAX_CONTACTS,
     build_followup,
-    build_statement,
-    contacts_with_entries,
 )
 from engine.services.unit_of_work import UnitOfWork
 
@@ -84,43 +89,74 @@ def email_statements(
     with uow:
         _require_sender(uow, actor_id)
         ids = list(dict.fromkeys(contact_ids)) if contact_ids is not None else None
-        ids = ids if ids is not None else contacts_with_entries(uow)
-        if not ids:
+        if ids is not None:
+            _check_known(uow, ids)
+        accounts = _accounts(uow, ids, period.end)
+        if not accounts:
             raise ValidationFailed.single("contact_id", "no customer to send to")
-        if len(ids) > MAX_CONTACTS:
-            raise ValidationFailed.single(
-                "contact_id", f"at most {MAX_CONTACTS} customers per statement run"
-            )
-        _check_known(uow, ids)
-        messages, skipped = [], []
-        for contact_id in ids:
-            statement = build_statement(uow, contact_id, period)
-            address = (recipient or statement.email or "").strip()
+        requests, skipped = [], []
+        for contact_id, name, email, contact_language, closing in accounts:
+            address = (recipient or email or "").strip()
             if not address:
-                skipped.append(Skipped(contact_id, statement.contact_name, "no email address"))
+                skipped.append(Skipped(contact_id, name, "no email address"))
                 continue
-            locale = _locale(language or statement.language)
+            locale = _locale(language or contact_language)
             spec = statement_spec(contact_id, period, fmt)
-            message_id = enqueue_message(
-                uow,
-                channel="email",
-                recipient=address,
-                locale=locale,
-                template="statement",
-                context={
-                    "customer": statement.contact_name,
-                    "total_due": money_text(statement.closing, locale),
-                    "period_from": date_text(period.start, locale) if period.start else "",
-                    "period_to": date_text(period.end, locale) if period.end else "",
-                },
-                idempotency_key=_key("statement", spec, address),
-                contact_id=contact_id,
-                attachments=[spec],
-                origin=f"statement:{actor_id}",
+            requests.append(
+                {
+                    "channel": "email",
+                    "recipient": address,
+                    "locale": locale,
+                    "template": "statement",
+                    "context": {
+                        "customer": name,
+                        "total_due": money_text(closing, locale),
+                        "period_from": date_text(period.start, locale) if period.start else "",
+                        "period_to": date_text(period.end, locale) if period.end else "",
+                    },
+                    "idempotency_key": _key("statement", spec, address),
+                    "contact_id": contact_id,
+                    "attachments": [spec],
+                    "origin": f"statement:{actor_id}",
+                }
             )
-            messages.append(message_view(uow.outbox.get(message_id)))
+        message_ids = enqueue_messages(uow, requests)
+        messages = [message_view(m) for m in uow.outbox.with_ids(message_ids)]
         uow.commit()
         return Mailing(messages, skipped)
+
+
+def _accounts(
+    uow: UnitOfWork, contact_ids: Sequence[int] | None, end: date | None
+) -> list[tuple[int, str, str | None, str, Decimal]]:
+    """Return (id, name, email, language, balance at ``end``) of each customer, by name.
+
+    None: every customer with ledger entries. One query for any number of customers:
+    the email is written now, its statement file is built by the worker.
+    """
+    # Typed as the columns are: SQLite stores amounts as scaled integers (ExactDecimal).
+    balance = type_coerce(
+        func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0), ExactDecimal()
+    )
+    on = [LedgerEntry.contact_id == Contact.id]
+    if end is not None:
+        on.append(LedgerEntry.entry_date <= end)
+    stmt = (
+        select(Contact.id, Contact.name, Contact.email, Contact.language, balance)
+        .outerjoin(LedgerEntry, and_(*on))
+        .group_by(Contact.id, Contact.name, Contact.email, Contact.language)
+        .order_by(Contact.name, Contact.id)
+    )
+    if contact_ids is not None:
+        stmt = stmt.where(Contact.id.in_(contact_ids))
+    else:
+        stmt = stmt.where(Contact.kind.in_(("customer", "both"))).having(
+            func.count(LedgerEntry.id) > 0
+        )
+    return [
+        (contact_id, name, email, language, Decimal(total))
+        for contact_id, name, email, language, total in uow.session.execute(stmt)
+    ]
 
 
 def email_followup_report(

@@ -282,3 +282,26 @@ def test_contact_pages_email_statements(app: Flask, api: Api, book: dict[str, in
         .get_data(as_text=True)
         .count('id="statement-send"')
     )
+
+
+def test_f9_the_email_states_the_balance_at_the_end_of_the_period(
+    api: Api,
+    uow: UnitOfWork,
+    settings: Settings,
+    book: dict[str, int],
+    fake_sendgrid: FakeSendGrid,  # noqa: F811
+) -> None:
+    with on_day(TODAY):
+        api.ok(
+            "POST",
+            "/api/v1/contacts/statements/send",
+            {"contact_id": [book["fa"]], "to": "2026-04-01"},
+            status=201,
+        )
+        assert send_due(uow, channels_for(settings), settings).sent == 1
+    (send,) = fake_sendgrid.sends()
+    text = next(c["value"] for c in send.json()["content"] if c["type"] == "text/plain")
+    assert "۱۰٬۹۰۰٬۰۰۰" in text  # the February invoice only; May's is after the period
+    _, content, _ = _attachment(send)
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "شرکت نمونه" in pdf_text
