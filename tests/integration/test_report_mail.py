@@ -252,8 +252,12 @@ def test_reports_page_emails_the_followup_report(
     assert "boss@cartable.example" in ui.get("/reports").get_data(as_text=True)  # the notice
     (message,) = api.ok("GET", "/api/v1/messages", as_="accountant")
     assert message["recipient"] == "boss@cartable.example"
-    ui.post("/reports/followup/send", {"recipient": "", "format": "pdf"}, status=422)
-    ui.post("/reports/followup/send", {"recipient": "a@b.example", "format": "doc"}, status=422)
+    # The error page names the field in the page's language (the English reason is not
+    # shown to a Persian reader, the field's name is).
+    bad = ui.post("/reports/followup/send", {"recipient": "", "format": "pdf"}, status=422)
+    assert "<li>ارسال با ایمیل به</li>" in bad.get_data(as_text=True)
+    bad = ui.post("/reports/followup/send", {"recipient": "a@b.example", "format": "doc"})
+    assert bad.status_code == 422 and "<li>قالب فایل</li>" in bad.get_data(as_text=True)
     assert len(api.ok("GET", "/api/v1/messages", as_="accountant")) == 1
 
 

@@ -123,6 +123,41 @@ MESSAGE_STATUSES = {
     "delivered": _l("Delivered"),
     "failed": _l("Failed"),
 }
+# Input fields as error pages name them (a ValidationFailed names fields by these codes).
+FIELDS = {
+    "amount": _l("Amount"),
+    "body": _l("Message"),
+    "cheque_due_date": _l("Cheque due date"),
+    "cheque_number": _l("Cheque number"),
+    "code": _l("Code"),
+    "comment": _l("Comment"),
+    "contact_id": _l("Contact"),
+    "credit_limit": _l("Credit limit"),
+    "date": _l("Date"),
+    "days": _l("Days"),
+    "description": _l("Description"),
+    "due_date": _l("Due date"),
+    "email": _l("Email"),
+    "file": _l("File"),
+    "format": _l("Format"),
+    "from": _l("From"),
+    "lang": _l("Language"),
+    "language": _l("Language"),
+    "lines": _l("Lines"),
+    "method": _l("Method"),
+    "mobile": _l("Mobile"),
+    "name": _l("Name"),
+    "next_date": _l("Next reminder"),
+    "password": _l("Password"),
+    "quantity": _l("Quantity"),
+    "recipient": _l("Email to"),
+    "roles": _l("Roles"),
+    "subject": _l("Subject"),
+    "to": _l("To"),
+    "unit_price": _l("Unit price"),
+    "username": _l("Username"),
+}
+
 INSTANCE_STATUS = {
     "running": _l("Running"),
     "completed": _l("Completed"),
@@ -136,6 +171,12 @@ def _label(table: dict[str, object], code: str | None, fallback: str | None = No
         return ""
     found = table.get(code)
     return str(found) if found is not None else (fallback or code)
+
+
+def field_label(key: str) -> str:
+    """Return the translated name of an error's field: ``rows[3].email`` → "Email"."""
+    code = key.rsplit(".", 1)[-1].split("[", 1)[0]
+    return _label(FIELDS, code, key)
 
 
 def register_labels(app: Flask) -> None:

@@ -24,6 +24,7 @@ from engine.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from web.ui.labels import field_label
 
 STATUS: dict[type[CartableError], int] = {
     ValidationFailed: 422,
@@ -78,16 +79,26 @@ def error_message(error: CartableError) -> str:
     return _("The request could not be completed.")
 
 
-def _render_error(code: int, message: str, details: str = "") -> ResponseReturnValue:
+def _render_error(
+    code: int, message: str, details: str = "", fields: list[str] | None = None
+) -> ResponseReturnValue:
+    """Render the error; ``fields`` (translated names of the bad inputs) in every language,
+    ``details`` (the engine's English text) only on English pages."""
+    context = {"message": message, "details": details, "fields": fields or []}
     if is_htmx():
-        html = render_template("partials/flash_error.html", message=message, details=details)
+        html = render_template("partials/flash_error.html", **context)
         return html, code, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
-    return render_template("error.html", code=code, message=message, details=details), code
+    return render_template("error.html", code=code, **context), code
 
 
 def _domain_error(error: CartableError) -> ResponseReturnValue:
     code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
-    return _render_error(code, error_message(error), error.message)
+    fields = (
+        list(dict.fromkeys(field_label(k) for k in error.fields))
+        if isinstance(error, ValidationFailed)
+        else []
+    )
+    return _render_error(code, error_message(error), error.message, fields)
 
 
 def _csrf_error(error: CSRFError) -> ResponseReturnValue:
