@@ -31,6 +31,7 @@ from notifications.channels.base import (
     TransientSendError,
     classify_status,
 )
+from notifications.channels.sendgrid_http import PooledClient, make_pool
 
 logger = logging.getLogger(__name__)
 # python_http_client logs every request's headers (the API key) and body at DEBUG;
@@ -57,8 +58,15 @@ class SendGridChannel(Channel):
         replies: ReplyAddresses | None = None,
     ) -> None:
         self._client = SendGridAPIClient(api_key=api_key, host=host.rstrip("/"))
-        # python_http_client passes the client's timeout to every derived request.
-        self._client.client.timeout = timeout
+        # The SDK's own client, on a keep-alive pool (notifications.channels.sendgrid_http);
+        # it passes its timeout to every derived request.
+        self._client.client = PooledClient(
+            host=self._client.host,
+            request_headers=self._client._default_headers,
+            version=3,
+            timeout=timeout,
+            pool=make_pool(self._client.host),
+        )
         self.sender = sender
         self.replies = replies
 

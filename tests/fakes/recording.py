@@ -38,6 +38,7 @@ class FakeProvider:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.connections = 0  # TCP connections accepted: a kept-alive client opens one
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -77,6 +78,8 @@ class FakeProvider:
 
             def setup(self) -> None:
                 super().setup()
+                with fake._lock:
+                    fake.connections += 1
                 # Headers and body go out in two writes; without TCP_NODELAY Nagle holds
                 # the body until the client's delayed ACK (~40 ms per kept-alive request).
                 self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -331,3 +331,16 @@ def test_debug_logging_never_shows_the_provider_secrets(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "SG.test-key" not in logged
     assert "twilio-test-token" not in logged
+
+
+def test_sendgrid_emails_share_one_kept_alive_connection(
+    uow: UnitOfWork,
+    settings: Settings,
+    fake_sendgrid: FakeSendGrid,  # noqa: F811
+) -> None:
+    """One TLS handshake per worker, not per email: the SDK's client runs on a pool."""
+    for i in range(4):
+        queue(uow, f"pooled-{i}")
+    assert send_due(uow, channels_for(settings), settings).sent == 4
+    assert len(fake_sendgrid.sends()) == 4
+    assert fake_sendgrid.connections == 1
