@@ -38,6 +38,7 @@ from engine.services.user_admin import colleagues
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import flag, optional_date, optional_int
+from web.ui.labels import CHANNELS as CHANNEL_LABELS
 from web.ui.pages import ui_blueprint
 
 bp = ui_blueprint("followup_pages", __name__)
@@ -53,7 +54,8 @@ def _status_names() -> dict[str, str]:
 
 
 def _channel_names() -> dict[str, str]:
-    return {"email": _("Email"), "sms": _("SMS"), "letter": _("Post"), "print": _("Print")}
+    # The same names as the messages lists (web.ui.labels.CHANNELS), and printing.
+    return {**{code: str(name) for code, name in CHANNEL_LABELS.items()}, "print": _("Print")}
 
 
 def _activity_names() -> dict[str, str]:
