@@ -24,13 +24,10 @@ from datetime import datetime, timedelta
 
 from engine import clock
 from engine.config import Settings
-from engine.domain.errors import NotFound
 from engine.models.outbox import OutboxMessage
-from engine.services.message_files import build_files, invoice_pages
 from engine.services.message_status import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
-    Attachment,
     Channel,
     LookupUnavailable,
     PermanentSendError,
@@ -38,8 +35,8 @@ from notifications.channels.base import (
     SendError,
     TransientSendError,
 )
-from notifications.papers import letter_pdf
-from notifications.rendering import MessageText, RenderError, render_text
+from notifications.papers import attachments_for
+from notifications.rendering import RenderError, render_text
 
 logger = logging.getLogger(__name__)
 
@@ -157,36 +154,10 @@ def _render(uow: UnitOfWork, message: OutboxMessage, claim: Claim) -> Rendered:
         subject=text.subject,
         text=text.text,
         html=text.html,
-        attachments=_attachments(uow, message, text),
+        attachments=attachments_for(uow, message, text),
         document_ids=tuple(message.document_ids),
         claimed_at=claim.claimed_at,
     )
-
-
-def _attachments(
-    uow: UnitOfWork, message: OutboxMessage, text: MessageText
-) -> tuple[Attachment, ...]:
-    invoices = message.document_ids if message.attach_documents else []
-    if message.channel == "letter":
-        context: Mapping[str, object] = message.context
-        letter = letter_pdf(
-            text,
-            locale=message.locale,
-            recipient=str(context.get("customer") or message.recipient),
-            address=str(context.get("address") or ""),
-            today=clock.business_today(),
-            enclosures=invoice_pages(uow, invoices, message.locale),
-        )
-        return (letter,)
-    if message.channel != "email":
-        return ()
-    try:
-        files = build_files(
-            uow, specs=message.attachments or [], invoice_ids=invoices, locale=message.locale
-        )
-    except (ValueError, KeyError, NotFound) as error:
-        raise RenderError(f"attachment: {error}") from error
-    return tuple(Attachment(f.filename, f.content, f.mime_type) for f in files)
 
 
 RecordSent = Callable[[int, str, str | None], bool]

@@ -89,9 +89,9 @@ def email_statements(
     with uow:
         _require_sender(uow, actor_id)
         ids = list(dict.fromkeys(contact_ids)) if contact_ids is not None else None
-        if ids is not None:
-            _check_known(uow, ids)
         accounts = _accounts(uow, ids, period.end)
+        if ids is not None:  # every known contact has a row, entries or not
+            _report_unknown(ids, {account[0] for account in accounts})
         if not accounts:
             raise ValidationFailed.single("contact_id", "no customer to send to")
         requests, skipped = [], []
@@ -226,6 +226,10 @@ def _key(kind: str, spec: dict[str, object], address: str) -> str:
 
 def _check_known(uow: UnitOfWork, contact_ids: Sequence[int]) -> None:
     known = set(uow.session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids))))
+    _report_unknown(contact_ids, known)
+
+
+def _report_unknown(contact_ids: Sequence[int], known: set[int]) -> None:
     unknown = [i for i in contact_ids if i not in known]
     if unknown:
         raise ValidationFailed.single("contact_id", f"unknown contacts: {unknown}")

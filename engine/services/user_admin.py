@@ -10,10 +10,10 @@ from datetime import datetime
 from engine.domain.emails import clean_email
 from engine.domain.errors import InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
-from engine.models.users import Role, User
+from engine.models.users import Role
 from engine.services.access import load_actor, require
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import UserView
+from engine.services.users import UserView, user_view
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +54,14 @@ def list_users(uow: UnitOfWork, *, actor_id: int) -> list[UserView]:
     """Return every user with roles and state (needs manage_users)."""
     with uow:
         require(load_actor(uow, actor_id), Perm.MANAGE_USERS)
-        return [_user_view(u) for u in uow.users.all_by_name()]
+        return [user_view(u) for u in uow.users.all_by_name()]
 
 
 def colleagues(uow: UnitOfWork, *, actor_id: int) -> list[UserView]:
     """Return the active users a task can be handed to (names only matter to the caller)."""
     with uow:
         load_actor(uow, actor_id)
-        return [_user_view(u) for u in uow.users.all_by_name() if u.is_active]
+        return [user_view(u) for u in uow.users.all_by_name() if u.is_active]
 
 
 def update_user(
@@ -86,7 +86,7 @@ def update_user(
         actor = load_actor(uow, actor_id)
         require(actor, Perm.MANAGE_USERS)
         user = uow.users.get_for_update(user_id)
-        before = _user_view(user)
+        before = user_view(user)
         if roles is not None:
             user.roles = _roles(uow, roles)
         if is_active is not None:
@@ -111,7 +111,7 @@ def update_user(
             },
         )
         uow.commit()
-        return _user_view(user)
+        return user_view(user)
 
 
 def list_roles(uow: UnitOfWork, *, actor_id: int) -> list[RoleView]:
@@ -215,16 +215,3 @@ def _roles(uow: UnitOfWork, names: Sequence[str]) -> list[Role]:
             raise ValidationFailed.single("roles", f"unknown role {name!r}")
         found.append(role)
     return found
-
-
-def _user_view(u: User) -> UserView:
-    return UserView(
-        id=u.id,
-        username=u.username,
-        full_name=u.full_name,
-        locale=u.locale,
-        roles=[r.name for r in u.roles],
-        permissions=sorted(u.permissions),
-        is_active=u.is_active,
-        email=u.email,
-    )

@@ -169,17 +169,21 @@ def user_for_token(uow: UnitOfWork, *, token: str) -> int | None:
 def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
     """Return a user's public view."""
     with uow:
-        user = uow.users.get(user_id)
-        return UserView(
-            id=user.id,
-            username=user.username,
-            full_name=user.full_name,
-            locale=user.locale,
-            roles=[r.name for r in user.roles],
-            permissions=sorted(user.permissions),
-            is_active=user.is_active,
-            email=user.email,
-        )
+        return user_view(uow.users.get(user_id))
+
+
+def user_view(user: User) -> UserView:
+    """Return the public view of a loaded user."""
+    return UserView(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        locale=user.locale,
+        roles=[r.name for r in user.roles],
+        permissions=sorted(user.permissions),
+        is_active=user.is_active,
+        email=user.email,
+    )
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -59,6 +59,10 @@ def book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
     return out
 
 
+def _plain(send: Any) -> str:
+    return str(next(c["value"] for c in send.json()["content"] if c["type"] == "text/plain"))
+
+
 def _attachment(send: Any) -> tuple[str, bytes, str]:
     (item,) = send.json()["attachments"]
     return item["filename"], base64.b64decode(item["content"]), item["type"]
@@ -88,7 +92,7 @@ def test_f9_statement_emailed_as_pdf_in_the_customers_language(
     body = send.json()
     assert body["personalizations"][0]["to"] == [{"email": "pay@namune.example"}]
     assert body["subject"] == "صورت‌حساب مشتری"
-    text = next(c["value"] for c in body["content"] if c["type"] == "text/plain")
+    text = _plain(send)
     # 10.9M + 21.8M, in Persian digits; the period in Jalali (1405/03/11 = 2026-06-01)
     assert "۳۲٬۷۰۰٬۰۰۰" in text and "۱۴۰۵/۰۳/۱۱" in text
     name, content, mime = _attachment(send)
@@ -161,7 +165,7 @@ def test_f10_followup_report_emailed_to_an_address(
         assert send_due(uow, channels_for(settings), settings).sent == 1
     (send,) = fake_sendgrid.sends()
     assert send.json()["subject"] == "Follow-up report as of 2026-06-01"
-    text = next(c["value"] for c in send.json()["content"] if c["type"] == "text/plain")
+    text = _plain(send)
     assert "Overdue: 32,700,000 IRR" in text  # three invoices of 10.9M each
     assert "Not yet due: 21,800,000 IRR" in text
     name, content, _ = _attachment(send)
@@ -304,7 +308,7 @@ def test_f9_the_email_states_the_balance_at_the_end_of_the_period(
         )
         assert send_due(uow, channels_for(settings), settings).sent == 1
     (send,) = fake_sendgrid.sends()
-    text = next(c["value"] for c in send.json()["content"] if c["type"] == "text/plain")
+    text = _plain(send)
     assert "۱۰٬۹۰۰٬۰۰۰" in text  # the February invoice only; May's is after the period
     _, content, _ = _attachment(send)
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
