@@ -23,14 +23,22 @@ from engine.services.document_content import (
 )
 from engine.services.operators import Operators
 from engine.services.posting import record_event, release_reservation, reverse_postings
-from engine.services.processes import cancel_instance, start_instance
+from engine.services.processes import (
+    cancel_instance,
+    refresh_task_summaries,
+    restore_run,
+    save_run,
+    start_instance,
+)
 from engine.services.steps import complete_open_step
 from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CURRENCY = "IRR"  # Rial: no minor unit (ARCHITECTURE §3)
-EDITABLE_BEFORE_POSTING = ("draft", "awaiting_approval", "awaiting_numbering")
+# Submitted, on its way through approval and numbering, not yet posted.
+IN_APPROVAL = ("awaiting_approval", "awaiting_numbering")
+EDITABLE_BEFORE_POSTING = ("draft", *IN_APPROVAL)
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,9 @@ def update_document(
 
     A posted document may be edited only with the edit-after-approval permission and no
     payment on it; its postings are reversed and it goes back to approval when the type
-    says so (T3.17), otherwise it is posted again at once.
+    says so (T3.17), otherwise it is posted again at once. A submitted document whose
+    content changes goes back through its approval (issue 10 #2): approvals given to
+    other content no longer hold. Open cartable rows show the edited document.
     """
     with uow:
         actor = load_actor(uow, actor_id)
@@ -119,11 +129,16 @@ def update_document(
             raise Conflict("the document was changed by someone else; reload it")
         was_posted = document.state in POSTED_STATES
         _check_may_edit(uow, actor, document)
+        submitted_content = _approved_content(document)
         _apply_edit(uow, document, edit)
         document.updated_at = clock.now()
         record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
         if was_posted:
             _repost_after_edit(uow, document, actor)
+        elif document.state in IN_APPROVAL and _approved_content(document) != submitted_content:
+            _restart_approval(uow, document, actor)
+        else:
+            refresh_task_summaries(uow, document)
         uow.audit.record(
             actor_id=actor.id, action="document.update", entity="document", entity_id=document.id
         )
@@ -276,7 +291,59 @@ def _check_window(actor: User, document: Document, hours: int | None, verb: str)
         raise PermissionDenied(f"the creator may {verb} this document only within {hours} hours")
 
 
+def _approved_content(document: Document) -> tuple[object, ...]:
+    """What an approver approves: everything of the document but its notes."""
+    lines = tuple(
+        (
+            ln.product_id,
+            ln.description,
+            ln.quantity,
+            ln.unit_price,
+            ln.discount_percent,
+            ln.discount_amount,
+            ln.net,
+        )
+        for ln in document.lines
+    )
+    additions = tuple(
+        (a.name, a.kind, a.basis, a.value, a.taxable, a.leviable) for a in document.addition_rows
+    )
+    totals = (
+        document.subtotal,
+        document.discount,
+        document.additions,
+        document.tax,
+        document.levy,
+        document.total,
+    )
+    overrides = (document.override_discount, document.override_tax, document.override_levy)
+    parties = (document.contact_id, document.source_id, document.warehouse_id)
+    dates = (document.issue_date, document.due_date)
+    return (parties, dates, totals, overrides, lines, additions)
+
+
+def _restart_approval(uow: UnitOfWork, document: Document, actor: User) -> None:
+    """Send the process holding the document's open step back to its start.
+
+    Its diagram then asks again for every approval the changed content needs, and the
+    old cartable rows close (anyone about to decide on the old content gets a 409).
+    """
+    steps = uow.tasks.open_of_document(document.id)
+    if not steps:
+        raise InvalidState(f"a {document.state} document waits in no cartable; it cannot change")
+    record_event(uow, document, "returned_to_approval", actor_id=actor.id)
+    operators = Operators(uow, actor_id=actor.id).as_mapping()
+    instance = uow.processes.get_for_update(steps[0].instance_id)
+    run = restore_run(uow, instance, operators)
+    run.restart_process_of(steps[0].task_guid)
+    save_run(uow, instance, run)
+    logger.info("document returned to approval", extra={"document_id": document.id})
+
+
 def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None:
+    # A due date the payment term gave follows the new issue date or contact; one set
+    # by hand stays unless the edit sets another (a PATCH is partial).
+    computed_due = document.due_date == due_date_for(uow, document)
     if edit.contact_id is not None and edit.contact_id != document.contact_id:
         if uow.contacts.find(edit.contact_id) is None:
             raise ValidationFailed.single("contact_id", f"unknown contact {edit.contact_id}")
@@ -287,7 +354,10 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
         document.notes = edit.notes
     if edit.content is not None:
         fill_document(uow, document, document.type, edit.content)
-    document.due_date = edit.due_date or due_date_for(uow, document)
+    if edit.due_date is not None:
+        document.due_date = edit.due_date
+    elif computed_due or document.due_date is None:
+        document.due_date = due_date_for(uow, document)
     check_source(uow, document, document.type)
     check_credit(uow, document, document.type, uow.contacts.get(document.contact_id))
 

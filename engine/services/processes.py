@@ -10,6 +10,7 @@ from typing import Any
 
 from engine import clock
 from engine.domain.permissions import Perm
+from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 from engine.services.access import load_actor, require
 from engine.services.unit_of_work import UnitOfWork
@@ -232,11 +233,7 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
         document = uow.documents.get(document_id)
         row.document_id = document.id
         row.document_type = document.type.code
-        row.document_label = document.number or f"#{document.id}"
-        row.contact_name = uow.contacts.get(document.contact_id).name
-        row.amount = document.total
-        # The document's due date is what an approver sorts and filters by (issue 4).
-        row.due_at = clock.end_of_business_day(document.due_date) if document.due_date else None
+        _summarize(uow, row, document)
         if task.lane == "author":  # the author's own task: back to the creator
             row.assignee_id = document.created_by
     if task.lane == "followup":  # F1: the activity lands in the responsible user's cartable
@@ -245,3 +242,18 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
         row.contact_name = str(task.data.get("contact_name") or "")[:200]
         row.name = str(task.data.get("activity_summary") or row.name)[:200]
     return row
+
+
+def refresh_task_summaries(uow: UnitOfWork, document: Document) -> None:
+    """Make the document's open cartable rows show it as it is now (after an edit)."""
+    for row in uow.tasks.open_of_document(document.id):
+        _summarize(uow, row, document)
+
+
+def _summarize(uow: UnitOfWork, row: HumanTask, document: Document) -> None:
+    """Copy what a cartable lists and sorts by from the document onto its task row."""
+    row.document_label = document.number or f"#{document.id}"
+    row.contact_name = uow.contacts.get(document.contact_id).name
+    row.amount = document.total
+    # The document's due date is what an approver sorts and filters by (issue 4).
+    row.due_at = clock.end_of_business_day(document.due_date) if document.due_date else None

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
@@ -120,6 +121,27 @@ class WorkflowRun:
         task.data.update(copy.deepcopy(dict(form)))
         self._advance(task)
         logger.debug("completed task %s (%s)", task_id, task.task_spec.bpmn_id)
+
+    def restart_process_of(self, task_id: str) -> None:
+        """Send the (sub)process holding ``task_id`` back to its start and run to the next wait.
+
+        What that process did since its start (approvals given, steps taken) is undone,
+        and its diagram decides again what comes next. Raises NotFound for an unknown
+        task, InvalidState if the process has no start event, and whatever an operator
+        raises.
+        """
+        holder = self._find_task(task_id).workflow
+        start = next(
+            (task for task in holder.get_tasks(spec_class=StartEvent) if task.workflow is holder),
+            None,
+        )
+        if start is None:
+            raise InvalidState(f"process {holder.spec.name!r} has no start event to go back to")
+        try:
+            self._workflow.reset_from_task_id(start.id)
+        except SpiffWorkflowException as exc:
+            raise _engine_error(exc) from exc
+        self._advance(None)
 
     def refresh_timers(self) -> None:
         """Fire the timers that are due and run to the next wait."""

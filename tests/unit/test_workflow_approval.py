@@ -196,3 +196,18 @@ def test_cancel_completes_the_run_without_posting() -> None:
     assert run.is_completed
     assert run.ready_user_tasks() == []
     assert "post_document" not in recorder.names
+
+
+def test_restarting_after_approval_asks_for_approval_again() -> None:
+    """Issue 10 #2: a document changed after approval goes back to the start of its
+    approval; the approval already given no longer counts."""
+    recorder = Recorder()
+    run = start(recorder)
+    complete_step(run, "approve_document", APPROVE)
+    numbering = only_ready(run)
+
+    run.restart_process_of(numbering.id)
+
+    assert only_ready(run).element_id == "approve_document"
+    assert recorder.names[-1] == "mark_awaiting_approval"
+    assert "take_number" not in recorder.names

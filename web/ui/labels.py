@@ -99,6 +99,7 @@ EVENTS = {
     "delivery_recorded": _l("Delivery recorded"),
     "invoiced": _l("Invoiced"),
     "resubmitted": _l("Resubmitted"),
+    "returned_to_approval": _l("Edited, so sent back to approval"),
     "payment": _l("Payment"),
     "message_sent": _l("Message sent"),
     "message_delivered": _l("Message delivered"),
