@@ -35,7 +35,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m engine.migrate_check
 
-bench: $(STAMP) services  # each prints one JSON line of figures (docs/performance.md)
+bench: $(STAMP) services  # each prints JSON lines of figures (docs/performance.md)
+	$(BIN)/python -m bench.actions
 	$(BIN)/python -m bench.chain
 	$(BIN)/python -m bench.cartable_page
 	$(BIN)/python -m bench.reports
