@@ -230,3 +230,16 @@ def test_issue10_7_payments_follow_their_documents(api: Api, hidden: dict[str, A
         api.ok("GET", f"/api/v1/payments/{hidden['payment']}", as_="accountant")["id"]
         == hidden["payment"]
     )
+
+
+def test_issue10_7_a_hand_made_reminder_holds_only_visible_invoices(
+    api: Api, hidden: dict[str, Any]
+) -> None:
+    """F5 by clerk2 (follow_up, to an address of their choosing): the hidden invoice is
+    not an open invoice of the customer for them, so it is neither listed nor attached."""
+    path = f"/api/v1/followups/{hidden['contact']}/send"
+    named = api.post(path, {"channels": ["email"], "document_ids": [hidden["doc"]]}, as_="clerk2")
+    assert named.status_code == 422 and "document_ids" in named.get_json()["errors"]
+    every = api.post(path, {"channels": ["email"]}, as_="clerk2")
+    assert every.status_code == 422 and "document_ids" in every.get_json()["errors"]
+    assert api.post(path, {"channels": ["email"]}, as_="clerk").status_code == 201
