@@ -8,6 +8,7 @@ list, the process-instance view, the contact page, ledger, balance, account, sta
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -243,3 +244,19 @@ def test_issue10_7_a_hand_made_reminder_holds_only_visible_invoices(
     every = api.post(path, {"channels": ["email"]}, as_="clerk2")
     assert every.status_code == 422 and "document_ids" in every.get_json()["errors"]
     assert api.post(path, {"channels": ["email"]}, as_="clerk").status_code == 201
+
+
+def test_issue10_7_the_contacts_export_balance_is_of_visible_rows(
+    api: Api, hidden: dict[str, Any]
+) -> None:
+    """The contacts CSV's balance column, like the contact page, sums what the reader sees."""
+
+    def balance(who: str) -> Decimal:
+        response = api.get("/api/v1/contacts/export.csv", as_=who)
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        (row,) = [r for r in rows if r["name"] == "Visibility Ltd"]
+        return Decimal(row["balance"])
+
+    assert balance("clerk2") == OPENING
+    assert balance("admin") == OPENING + 1000
