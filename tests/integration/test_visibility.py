@@ -22,8 +22,10 @@ from pypdf import PdfReader
 from engine.services.message_files import build_files
 from engine.services.outbox import enqueue_message
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.user_admin import save_role
 from engine.services.users import create_user
 from tests.integration.conftest import Api
+from tests.integration.flows import i7_invoice, task_of
 from tests.integration.postings import customer, on_day, pay, posted_invoice
 from tests.integration.test_ui_flow import UiClient
 
@@ -260,3 +262,25 @@ def test_issue10_7_the_contacts_export_balance_is_of_visible_rows(
 
     assert balance("clerk2") == OPENING
     assert balance("admin") == OPENING + 1000
+
+
+def test_issue10_7_one_rule_for_the_list_the_page_and_the_cartable(
+    api: Api, uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    """T3.11, one rule: a user who may work a restricted document's open step (it is in
+    their cartable) sees it in the list as on its page; once the step is done, neither.
+    Before, the list ignored the step's holder while the page honoured it."""
+    save_role(uow, name="approve_only", permissions=["approve"], actor_id=ids["admin"])
+    create_user(uow, username="approver2", password="approver2", roles=["approve_only"])
+    api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"restrict_view": True})
+    doc = i7_invoice(api, ids)
+    listed = lambda: [d["id"] for d in api.ok("GET", "/api/v1/documents", as_="approver2")]  # noqa: E731
+    assert api.get(f"/api/v1/documents/{doc['id']}", as_="approver2").status_code == 404
+    assert doc["id"] not in listed()
+    api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
+    task = task_of(api, doc["id"], "approval", "approver2")
+    assert api.get(f"/api/v1/documents/{doc['id']}", as_="approver2").status_code == 200
+    assert doc["id"] in listed()
+    api.ok("POST", f"/api/v1/tasks/{task['id']}/complete", {"decision": "approve"}, as_="approver2")
+    assert api.get(f"/api/v1/documents/{doc['id']}", as_="approver2").status_code == 404
+    assert doc["id"] not in listed()
