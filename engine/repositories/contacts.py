@@ -11,6 +11,7 @@ from engine.models.contacts import Contact, CustomerGroup
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove, Warehouse
 from engine.repositories.base import Repository
+from engine.repositories.visibility import Viewer, visible_ledger
 
 
 class ContactRepository(Repository[Contact]):
@@ -28,12 +29,15 @@ class ContactRepository(Repository[Contact]):
             stmt = stmt.where(Contact.name.contains(q))
         return list(self.session.scalars(stmt))
 
-    def balance(self, contact_id: int) -> Decimal:
-        """Return debit minus credit over the contact's ledger (positive: they owe us)."""
+    def balance(self, contact_id: int, viewer: Viewer | None = None) -> Decimal:
+        """Return debit minus credit over the contact's ledger (positive: they owe us).
+
+        With a ``viewer``, over the entries they may see only (T3.11).
+        """
         stmt = select(
             func.coalesce(func.sum(LedgerEntry.debit), 0),
             func.coalesce(func.sum(LedgerEntry.credit), 0),
-        ).where(LedgerEntry.contact_id == contact_id)
+        ).where(LedgerEntry.contact_id == contact_id, visible_ledger(viewer))
         debit, credit = self.session.execute(stmt).one()
         return Decimal(debit) - Decimal(credit)
 

@@ -15,6 +15,7 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
 from engine.models.ledger import NumberSequence
 from engine.repositories.base import Repository
+from engine.repositories.visibility import Viewer, visible_documents
 
 OPEN_STATES = ("posted", "partially_paid")
 
@@ -82,7 +83,7 @@ class DocumentRepository(Repository[Document]):
         contact_id: int | None = None,
         overdue_on: date | None = None,
         q: str | None = None,
-        visible_to: int | None = None,
+        viewer: Viewer | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> builtins.list[Document]:
@@ -104,11 +105,16 @@ class DocumentRepository(Repository[Document]):
             stmt = stmt.join(Contact, Contact.id == Document.contact_id).where(
                 Document.number.contains(q) | Contact.name.contains(q)
             )
-        if visible_to is not None:
-            stmt = stmt.where(
-                DocumentType.restrict_view.is_(False) | (Document.created_by == visible_to)
-            )
+        if viewer is not None:
+            stmt = stmt.where(visible_documents(viewer))
         return list(self.session.scalars(stmt.limit(limit).offset(offset)))
+
+    def is_visible(self, document_id: int, viewer: Viewer | None) -> bool:
+        """Tell whether ``viewer`` may see the document (the list's rule, for one row)."""
+        if viewer is None:
+            return True
+        stmt = select(Document.id).where(Document.id == document_id, visible_documents(viewer))
+        return self.session.execute(stmt).first() is not None
 
     def events(self, document_id: int) -> builtins.list[DocumentEvent]:
         """Return the document's history, oldest first."""

@@ -22,6 +22,7 @@ from engine.models.types import ExactDecimal
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.repositories.base import Repository
 from engine.repositories.documents import OPEN_STATES
+from engine.repositories.visibility import Viewer, visible_documents
 
 FOLLOWED_KIND = "sales_invoice"
 
@@ -198,12 +199,13 @@ class FollowupRepository(Repository[CustomerFollowup]):
 
     # Invoices ----------------------------------------------------------------
     def open_invoices(
-        self, contact_ids: Iterable[int], *, lock: bool = False
+        self, contact_ids: Iterable[int], *, lock: bool = False, viewer: Viewer | None = None
     ) -> dict[int, list[OpenInvoice]]:
         """Return each customer's open, dated sales invoices with their escalation so far.
 
         One query for the whole batch (F2: only what is still unpaid counts); with
         ``lock`` the invoices are locked until commit, so no payment changes them.
+        With a ``viewer``, only the invoices they may see (T3.11).
         """
         ids = list(contact_ids)
         stmt = (
@@ -227,6 +229,7 @@ class FollowupRepository(Repository[CustomerFollowup]):
                 Document.due_date.is_not(None),
                 Document.total > Document.paid,
                 DocumentType.kind == FOLLOWED_KIND,
+                visible_documents(viewer),
             )
             .order_by(Document.contact_id, Document.due_date, Document.id)
         )
@@ -255,9 +258,10 @@ class FollowupRepository(Repository[CustomerFollowup]):
         self.session.add(row)
 
     def overdue_totals(
-        self, contact_ids: Sequence[int], on: date
+        self, contact_ids: Sequence[int], on: date, viewer: Viewer | None = None
     ) -> dict[int, tuple[int, Decimal]]:
-        """Return (count, total open) of each customer's invoices past due on ``on``."""
+        """Return (count, total open) of each customer's invoices past due on ``on``
+        that ``viewer`` may see."""
         open_ = Document.total - Document.paid
         stmt = (
             select(
@@ -273,6 +277,7 @@ class FollowupRepository(Repository[CustomerFollowup]):
                     Document.due_date < on,
                     open_ > 0,
                     DocumentType.kind == FOLLOWED_KIND,
+                    visible_documents(viewer),
                 )
             )
             .group_by(Document.contact_id)

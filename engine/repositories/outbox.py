@@ -23,6 +23,7 @@ from sqlalchemy import (
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.types import UTCDateTime
 from engine.repositories.base import Repository
+from engine.repositories.visibility import Viewer, visible_messages
 
 MESSAGE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 MESSAGE_DOCUMENT: Table = OutboxMessageDocument.__table__  # type: ignore[assignment]
@@ -102,11 +103,19 @@ class OutboxRepository(Repository[OutboxMessage]):
         document_id: int | None = None,
         status: str | None = None,
         channel: str | None = None,
+        viewer: Viewer | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> builtins.list[OutboxMessage]:
-        """Return messages, newest first, filtered by contact, document, status, channel."""
-        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit).offset(offset)
+        """Return messages ``viewer`` may see, newest first, filtered by contact,
+        document, status, channel."""
+        stmt = (
+            select(OutboxMessage)
+            .where(visible_messages(viewer))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         if contact_id is not None:
             stmt = stmt.where(OutboxMessage.contact_id == contact_id)
         if document_id is not None:

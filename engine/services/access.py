@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from engine.domain.errors import PermissionDenied
-from engine.domain.permissions import Perm
+from engine.domain.permissions import Perm, lanes_for
 from engine.models.documents import Document
 from engine.models.users import User
+from engine.repositories.visibility import Viewer
 from engine.services.unit_of_work import UnitOfWork
+
+# Who may read accounts: balances, ledgers, payments, statements and customer messages.
+# A user with none of these (a designer, say) gets PermissionDenied (403).
+ACCOUNT_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
 
 def load_actor(uow: UnitOfWork, actor_id: int) -> User:
@@ -23,13 +28,26 @@ def require(user: User, permission: Perm) -> None:
         raise PermissionDenied(f"you need the {permission.value!r} permission for this")
 
 
-def task_holders(uow: UnitOfWork, document: Document) -> set[int]:
-    """Return the ids of users holding the document's open cartable steps."""
-    return {t.assignee_id for t in uow.tasks.open_of_document(document.id) if t.assignee_id}
+def viewer_of(user: User) -> Viewer | None:
+    """Return what ``user`` sees under the visibility rule (None: everything, view_all)."""
+    if Perm.VIEW_ALL in user.permissions:
+        return None
+    return Viewer(user.id, tuple(lanes_for(user.permissions)))
 
 
 def can_view(uow: UnitOfWork, user: User, document: Document) -> bool:
-    """Tell whether ``user`` may see ``document`` (T3.11)."""
-    if not document.type.restrict_view or Perm.VIEW_ALL in user.permissions:
-        return True
-    return user.id == document.created_by or user.id in task_holders(uow, document)
+    """Tell whether ``user`` may see ``document`` (T3.11; engine.repositories.visibility)."""
+    return uow.documents.is_visible(document.id, viewer_of(user))
+
+
+def require_account_reader(user: User) -> None:
+    """Raise PermissionDenied unless ``user`` may read accounts (ACCOUNT_READERS)."""
+    if not any(p in user.permissions for p in ACCOUNT_READERS):
+        raise PermissionDenied("you may not read customers' accounts")
+
+
+def account_viewer(uow: UnitOfWork, actor_id: int) -> Viewer | None:
+    """Load the actor, check they may read accounts, and return what they see."""
+    actor = load_actor(uow, actor_id)
+    require_account_reader(actor)
+    return viewer_of(actor)

@@ -9,13 +9,13 @@ from decimal import Decimal
 from sqlalchemy import func, select, type_coerce
 
 from engine import clock
-from engine.domain.errors import PermissionDenied, ValidationFailed
-from engine.domain.permissions import Perm
+from engine.domain.errors import ValidationFailed
 from engine.models.documents import Document, DocumentType
 from engine.models.ledger import LedgerEntry
 from engine.models.types import ExactDecimal
-from engine.services.access import load_actor
-from engine.services.contacts import ContactView, get_contact
+from engine.repositories.visibility import visible_documents, visible_ledger
+from engine.services.access import account_viewer, load_actor, viewer_of
+from engine.services.contacts import ContactView, contact_view
 from engine.services.payments import (
     Allocation,
     NewPayment,
@@ -35,7 +35,6 @@ from engine.services.statements import Statement, build_statement
 from engine.services.unit_of_work import UnitOfWork
 
 HISTORY_LIMIT = 200
-_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,12 @@ def contact_rows(
     limit: int = 100,
     offset: int = 0,
 ) -> list[ContactRow]:
-    """Return a page of contacts with balance and amount due (two grouped queries)."""
+    """Return a page of contacts with balance and amount due (two grouped queries).
+
+    Both are sums over what the actor may see (T3.11, engine.repositories.visibility).
+    """
     with uow:
-        _authorize(uow, actor_id)
+        viewer = account_viewer(uow, actor_id)
         contacts = uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
         ids = [c.id for c in contacts]
         money = ExactDecimal()
@@ -97,7 +99,7 @@ def contact_rows(
                     LedgerEntry.contact_id,
                     type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), money),
                 )
-                .where(LedgerEntry.contact_id.in_(ids))
+                .where(LedgerEntry.contact_id.in_(ids), visible_ledger(viewer))
                 .group_by(LedgerEntry.contact_id)
             ).all()
         )
@@ -105,7 +107,7 @@ def contact_rows(
             uow.session.execute(
                 select(Document.contact_id, type_coerce(func.sum(open_expr()), money))
                 .where(*receivables(uow, OPEN_STATES))
-                .where(Document.contact_id.in_(ids))
+                .where(Document.contact_id.in_(ids), visible_documents(viewer))
                 .group_by(Document.contact_id)
             ).all()
         )
@@ -126,12 +128,19 @@ def contact_rows(
 
 
 def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> ContactAccount:
-    """Return the contact page's data: balance, amount due, documents, payments, ledger."""
-    contact = get_contact(uow, contact_id=contact_id)  # NotFound for an unknown contact
+    """Return the contact page's data: balance, amount due, documents, payments, ledger.
+
+    Every row and sum is of what the actor may see (T3.11): a hidden invoice is in
+    neither the lists nor the balance. PermissionDenied for a user who may not read
+    accounts; NotFound for an unknown contact.
+    """
     today = clock.business_today()
     with uow:
-        _authorize(uow, actor_id)
-        open_report = invoice_report(uow, as_of=today, contact_ids=[contact_id], limit=1000)
+        viewer = account_viewer(uow, actor_id)
+        contact = contact_view(uow, uow.contacts.get(contact_id), viewer)
+        open_report = invoice_report(
+            uow, as_of=today, contact_ids=[contact_id], limit=1000, viewer=viewer
+        )
         overdue = sum((r.open for r in open_report.rows if r.days_overdue), Decimal(0))
         documents = [
             DocumentLine(
@@ -140,13 +149,14 @@ def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> Conta
             for d, t in uow.session.execute(
                 select(Document, DocumentType)
                 .join(DocumentType, DocumentType.id == Document.type_id)
-                .where(Document.contact_id == contact_id)
+                .where(Document.contact_id == contact_id, visible_documents(viewer))
                 .order_by(Document.issue_date.desc(), Document.id.desc())
                 .limit(HISTORY_LIMIT)
             )
         ]
         payments = [
-            payment_view(p) for p in uow.payments.list(contact_id=contact_id, limit=HISTORY_LIMIT)
+            payment_view(p)
+            for p in uow.payments.list(contact_id=contact_id, viewer=viewer, limit=HISTORY_LIMIT)
         ]
         return ContactAccount(
             contact=contact,
@@ -156,7 +166,7 @@ def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> Conta
             open_invoices=open_report.rows,
             documents=documents,
             payments=payments,
-            ledger=build_statement(uow, contact_id, Period()),
+            ledger=build_statement(uow, contact_id, Period(), viewer),
         )
 
 
@@ -180,9 +190,10 @@ def pay_amount_due(
     cheque's due date, an invoice paid meanwhile) apply unchanged.
     """
     with uow:
+        viewer = viewer_of(load_actor(uow, actor_id))
         uow.contacts.get(contact_id)
-        rows = invoice_report(
-            uow, as_of=clock.business_today(), contact_ids=[contact_id], limit=1000
+        rows = invoice_report(  # the invoices the payer sees on the page (T3.11)
+            uow, as_of=clock.business_today(), contact_ids=[contact_id], limit=1000, viewer=viewer
         ).rows
     due = sum((r.open for r in rows), Decimal(0))
     if due <= 0:
@@ -211,9 +222,3 @@ def pay_amount_due(
         ),
         actor_id=actor_id,
     )
-
-
-def _authorize(uow: UnitOfWork, actor_id: int) -> None:
-    actor = load_actor(uow, actor_id)
-    if not any(p in actor.permissions for p in _READERS):
-        raise PermissionDenied("you may not see this contact's account")

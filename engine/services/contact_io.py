@@ -27,7 +27,8 @@ from engine.domain.permissions import Perm
 from engine.models.contacts import Contact, CustomerGroup
 from engine.models.ledger import LedgerEntry
 from engine.models.types import ExactDecimal
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer, visible_ledger
+from engine.services.access import load_actor, require, viewer_of
 from engine.services.contacts import KINDS, LANGUAGES, NewContact, check_contact, stage_contact
 from engine.services.unit_of_work import UnitOfWork
 from engine.xlsx import Sheet, workbook
@@ -70,8 +71,8 @@ def export_contacts(uow: UnitOfWork, *, actor_id: int, fmt: str) -> bytes:
     """Return every contact as CSV (UTF-8 with BOM, for Excel) or XLSX, with balances."""
     _check_format(fmt)
     with uow:
-        _require_reader(uow, actor_id)
-        rows = [_export_row(*r) for r in uow.session.execute(_export_query())]
+        viewer = _require_reader(uow, actor_id)
+        rows = [_export_row(*r) for r in uow.session.execute(_export_query(viewer))]
     if fmt == "xlsx":
         return workbook([Sheet("contacts", COLUMNS, rows)])
     buffer = io.StringIO()
@@ -122,16 +123,18 @@ def _check_format(fmt: str) -> None:
         raise ValidationFailed.single("format", f"must be one of: {', '.join(FORMATS)}")
 
 
-def _require_reader(uow: UnitOfWork, actor_id: int) -> None:
+def _require_reader(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     actor = load_actor(uow, actor_id)
     if Perm.VIEW_ALL not in actor.permissions:
         require(actor, Perm.MANAGE_CONTACTS)
+    return viewer_of(actor)
 
 
-def _export_query() -> Select[Contact, str, Decimal]:
+def _export_query(viewer: Viewer | None) -> Select[Contact, str, Decimal]:
+    # The balance column sums what the reader may see (T3.11), as the contact page does.
     balance = (
         select(type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), ExactDecimal()))
-        .where(LedgerEntry.contact_id == Contact.id)
+        .where(LedgerEntry.contact_id == Contact.id, visible_ledger(viewer))
         .scalar_subquery()
     )
     return (

@@ -11,7 +11,8 @@ from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer
+from engine.services.access import account_viewer, load_actor, require
 from engine.services.unit_of_work import UnitOfWork
 
 KINDS = ("customer", "supplier", "both")
@@ -135,29 +136,42 @@ def stage_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> Contact
     return contact
 
 
-def get_contact(uow: UnitOfWork, *, contact_id: int, with_ledger: bool = False) -> ContactView:
-    """Return a contact with its balance (positive: the contact owes us)."""
+def get_contact(
+    uow: UnitOfWork, *, contact_id: int, actor_id: int, with_ledger: bool = False
+) -> ContactView:
+    """Return a contact with its balance (positive: the contact owes us).
+
+    Balance and ledger are over the entries the actor may see (T3.11); PermissionDenied
+    for a user who may not read accounts.
+    """
     with uow:
-        contact = uow.contacts.get(contact_id)
-        ledger = uow.ledger.of_contact(contact.id) if with_ledger else []
-        return _contact_view(
-            uow,
-            contact,
-            uow.contacts.balance(contact.id),
-            [
-                {
-                    "id": e.id,
-                    "date": e.entry_date,
-                    "kind": e.kind,
-                    "document_id": e.document_id,
-                    "payment_id": e.payment_id,
-                    "debit": e.debit,
-                    "credit": e.credit,
-                    "memo": e.memo,
-                }
-                for e in ledger
-            ],
-        )
+        viewer = account_viewer(uow, actor_id)
+        return contact_view(uow, uow.contacts.get(contact_id), viewer, with_ledger=with_ledger)
+
+
+def contact_view(
+    uow: UnitOfWork, contact: Contact, viewer: Viewer | None, *, with_ledger: bool = False
+) -> ContactView:
+    """Return a contact's view with what ``viewer`` may see of its ledger (open uow)."""
+    ledger = uow.ledger.of_contact(contact.id, viewer=viewer) if with_ledger else []
+    return _contact_view(
+        uow,
+        contact,
+        uow.contacts.balance(contact.id, viewer),
+        [
+            {
+                "id": e.id,
+                "date": e.entry_date,
+                "kind": e.kind,
+                "document_id": e.document_id,
+                "payment_id": e.payment_id,
+                "debit": e.debit,
+                "credit": e.credit,
+                "memo": e.memo,
+            }
+            for e in ledger
+        ],
+    )
 
 
 def list_contacts(

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.errors import NotFound, ValidationFailed
-from engine.domain.permissions import Perm
 from engine.models.documents import Document
-from engine.services.access import can_view, load_actor
+from engine.services.access import can_view, load_actor, viewer_of
 from engine.services.operators import Operators
 from engine.services.posting import open_amount
 from engine.services.processes import restore_run
@@ -116,7 +115,7 @@ def list_documents(
             contact_id=contact_id,
             overdue_on=clock.business_today() if overdue else None,
             q=q,
-            visible_to=None if Perm.VIEW_ALL in actor.permissions else actor.id,
+            viewer=viewer_of(actor),
             limit=min(limit, 500),
             offset=offset,
         )
@@ -136,8 +135,28 @@ def document_history(uow: UnitOfWork, *, document_id: int, actor_id: int) -> lis
         ]
 
 
+def view_instance(uow: UnitOfWork, *, instance_id: int, actor_id: int) -> InstanceView:
+    """Return an instance the actor may see: that of a document they may view (T3.11).
+
+    Any other is NotFound, not a hint, as for the document page.
+    """
+    with uow:
+        check_instance_visible(uow, instance_id=instance_id, actor_id=actor_id)
+    return get_instance(uow, instance_id=instance_id)
+
+
+def check_instance_visible(uow: UnitOfWork, *, instance_id: int, actor_id: int) -> None:
+    """Raise NotFound unless the actor may see the instance's document (open uow)."""
+    actor = load_actor(uow, actor_id)
+    instance = uow.processes.get(instance_id)
+    if instance.document_id is not None:
+        document = uow.documents.get(instance.document_id)
+        if not can_view(uow, actor, document):
+            raise NotFound(f"process instance {instance_id} not found")
+
+
 def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
-    """Return an instance's state, current elements and the path taken (E4)."""
+    """Return an instance's state, current elements and the path taken (E4; no access check)."""
     with uow:
         instance = uow.processes.get(instance_id)
         version = uow.processes.version(instance.version_id)

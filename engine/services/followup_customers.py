@@ -20,7 +20,8 @@ from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.followups import CHANNELS, LOCALES, MODES, TEMPLATE_PARTS
 from engine.domain.permissions import Perm
 from engine.models.followups import CustomerFollowup, FollowupEvent
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer
+from engine.services.access import load_actor, require, viewer_of
 from engine.services.followers import add_followers
 from engine.services.followup_messages import build_message, recipient_for
 from engine.services.followup_operators import FollowupMessage, FollowupOperators
@@ -85,10 +86,10 @@ def list_needing_action(
 ) -> list[CustomerFollowupView]:
     """Return customers whose next step is due by ``on`` (default today), oldest first (F8)."""
     with uow:
-        require(load_actor(uow, actor_id), Perm.FOLLOW_UP)
+        viewer = _follower(uow, actor_id)
         day = on or clock.business_today()
         rows = uow.followups.needing_action(day, limit=min(limit, 500), offset=max(offset, 0))
-        return _views(uow, rows, day)
+        return _views(uow, rows, day, viewer)
 
 
 def get_customer_followup(
@@ -96,8 +97,8 @@ def get_customer_followup(
 ) -> CustomerFollowupView:
     """Return one customer's follow-up state; NotFound if it was never followed up."""
     with uow:
-        require(load_actor(uow, actor_id), Perm.FOLLOW_UP)
-        return _views(uow, [_state(uow, contact_id)], clock.business_today())[0]
+        viewer = _follower(uow, actor_id)
+        return _views(uow, [_state(uow, contact_id)], clock.business_today(), viewer)[0]
 
 
 def customer_history(
@@ -118,7 +119,7 @@ def update_customer_followup(
     """
     _check_changes(changes)
     with uow:
-        require(load_actor(uow, actor_id), Perm.FOLLOW_UP)
+        viewer = _follower(uow, actor_id)
         state = _state(uow, contact_id, lock=True)
         if "responsible_id" in changes and changes["responsible_id"] is not None:
             user = uow.users.find(int(changes["responsible_id"]))
@@ -145,7 +146,7 @@ def update_customer_followup(
             )
         )
         uow.commit()
-        return _views(uow, [state], clock.business_today())[0]
+        return _views(uow, [state], clock.business_today(), viewer)[0]
 
 
 def manual_send(uow: UnitOfWork, cmd: ManualSend, *, actor_id: int) -> list[FollowupMessage]:
@@ -156,9 +157,9 @@ def manual_send(uow: UnitOfWork, cmd: ManualSend, *, actor_id: int) -> list[Foll
     """
     channels = _send_channels(cmd)
     with uow:
-        require(load_actor(uow, actor_id), Perm.FOLLOW_UP)
+        viewer = _follower(uow, actor_id)  # a hand-made reminder holds what they see
         contact = uow.contacts.get(cmd.contact_id)
-        invoices = uow.followups.open_invoices([contact.id]).get(contact.id, [])
+        invoices = uow.followups.open_invoices([contact.id], viewer=viewer).get(contact.id, [])
         if cmd.document_ids:
             unknown = set(cmd.document_ids) - {inv.id for inv in invoices}
             if unknown:
@@ -296,11 +297,17 @@ def _state(uow: UnitOfWork, contact_id: int, *, lock: bool = False) -> CustomerF
     return state
 
 
+def _follower(uow: UnitOfWork, actor_id: int) -> Viewer | None:
+    actor = load_actor(uow, actor_id)
+    require(actor, Perm.FOLLOW_UP)
+    return viewer_of(actor)
+
+
 def _views(
-    uow: UnitOfWork, rows: Sequence[CustomerFollowup], on: date
+    uow: UnitOfWork, rows: Sequence[CustomerFollowup], on: date, viewer: Viewer | None
 ) -> list[CustomerFollowupView]:
     ids = [row.contact_id for row in rows]
-    totals = uow.followups.overdue_totals(ids, on)
+    totals = uow.followups.overdue_totals(ids, on, viewer)
     contacts = uow.followups.contacts(ids)
     levels = {level.id: level.description for level in uow.followups.levels(active_only=False)}
     return [

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.domain.errors import ValidationFailed
 from engine.models.documents import Document
+from engine.repositories.visibility import Viewer
 from engine.services.document_print import (
     pdf_filename,
     render_document_html,
@@ -48,15 +49,24 @@ class MessageFile:
     mime_type: str
 
 
-def statement_spec(contact_id: int, period: Period, fmt: str) -> dict[str, Any]:
-    """Return the spec of a customer's statement over ``period`` (F9)."""
-    return {
+def statement_spec(
+    contact_id: int, period: Period, fmt: str, viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """Return the spec of a customer's statement over ``period`` (F9).
+
+    A sender who does not see every document sends what they see (T3.11): the spec
+    keeps their ``visible_to`` and the worker builds the file with it.
+    """
+    spec: dict[str, Any] = {
         "kind": "statement",
         "contact_id": contact_id,
         "from": period.start.isoformat() if period.start else None,
         "to": period.end.isoformat() if period.end else None,
         "format": fmt,
     }
+    if viewer is not None:
+        spec["visible_to"] = {"user_id": viewer.user_id, "lanes": list(viewer.lanes)}
+    return spec
 
 
 def followup_report_spec(
@@ -119,7 +129,9 @@ def _build(uow: UnitOfWork, spec: Mapping[str, Any], locale: str) -> MessageFile
     if kind == "statement":
         contact_id = int(spec["contact_id"])
         period = Period(_day(spec.get("from")), _day(spec.get("to")))
-        statement = build_statement(uow, contact_id, period)
+        seen = spec.get("visible_to")
+        viewer = Viewer(int(seen["user_id"]), tuple(seen["lanes"])) if seen else None
+        statement = build_statement(uow, contact_id, period, viewer)
         render = statements_pdf if fmt == "pdf" else statements_xlsx
         return MessageFile(f"statement-{contact_id}.{fmt}", render([statement], locale), MIME[fmt])
     if kind == "followup_report":

@@ -13,21 +13,21 @@ from datetime import datetime
 from typing import Any
 
 from engine import clock
-from engine.domain.errors import PermissionDenied, ValidationFailed
-from engine.domain.permissions import Perm
+from engine.domain.errors import ValidationFailed
 from engine.models.outbox import (
     CHANNELS,
     LOCALES,
     STATUSES,
     OutboxMessage,
 )
+from engine.services.access import account_viewer
 from engine.services.unit_of_work import UnitOfWork
 
 # Set on a session that staged messages; notifications.dispatch nudges after its commit.
 PENDING_MARK = "outbox_new"
 
-# Who may read messages (they hold customers' addresses and texts).
-_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
+# Who may read messages (they hold customers' addresses and texts): account readers,
+# engine.services.access.ACCOUNT_READERS.
 
 
 @dataclass(frozen=True)
@@ -169,17 +169,16 @@ def list_messages(
     """Return messages, newest first, in a unit of work of their own.
 
     With ``actor_id`` the user must hold view_all, manage_contacts or record_payments
-    (raises PermissionDenied). Inside an already open unit of work use
+    (raises PermissionDenied), and messages about a document they may not see are left
+    out (T3.11, engine.repositories.visibility). Inside an already open unit of work use
     ``uow.outbox.list(...)`` and :func:`message_view` instead.
     """
     if status is not None and status not in STATUSES:
         raise ValidationFailed.single("status", f"must be one of {', '.join(STATUSES)}")
     with uow:
-        if actor_id is not None:
-            user = uow.users.get(actor_id)
-            if not any(perm in user.permissions for perm in _READERS):
-                raise PermissionDenied("you may not read customer messages")
+        viewer = account_viewer(uow, actor_id) if actor_id is not None else None
         rows = uow.outbox.list(
+            viewer=viewer,
             contact_id=contact_id,
             document_id=document_id,
             status=status,

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.effects import is_receivable
-from engine.domain.errors import InvalidState, ValidationFailed
+from engine.domain.errors import InvalidState, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
-from engine.services.access import load_actor, require
+from engine.services.access import account_viewer, load_actor, require
 from engine.services.posting import open_amount, record_event, refresh_payment_state
 from engine.services.unit_of_work import UnitOfWork
 
@@ -134,21 +134,36 @@ def set_cheque_state(uow: UnitOfWork, *, payment_id: int, state: str, actor_id: 
         uow.commit()
 
 
-def get_payment(uow: UnitOfWork, *, payment_id: int) -> PaymentView:
-    """Return one payment with its allocations."""
+def get_payment(uow: UnitOfWork, *, payment_id: int, actor_id: int) -> PaymentView:
+    """Return one payment with its allocations, if the actor may see it.
+
+    PermissionDenied without a permission to read accounts; NotFound for a payment
+    to a document the actor may not see (T3.11), as for the document itself.
+    """
     with uow:
-        return payment_view(uow.payments.get(payment_id))
+        viewer = account_viewer(uow, actor_id)
+        payment = uow.payments.get(payment_id)
+        if not uow.payments.is_visible(payment.id, viewer):
+            raise NotFound(f"payment {payment_id} not found")
+        return payment_view(payment)
 
 
 def list_payments(
-    uow: UnitOfWork, *, contact_id: int | None = None, limit: int = 100, offset: int = 0
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    contact_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[PaymentView]:
-    """Return payments newest first."""
+    """Return the payments the actor may see, newest first (PermissionDenied: no account
+    reader)."""
     with uow:
-        return [
-            payment_view(p)
-            for p in uow.payments.list(contact_id=contact_id, limit=min(limit, 500), offset=offset)
-        ]
+        viewer = account_viewer(uow, actor_id)
+        rows = uow.payments.list(
+            contact_id=contact_id, viewer=viewer, limit=min(limit, 500), offset=offset
+        )
+        return [payment_view(p) for p in rows]
 
 
 def payment_view(p: Payment) -> PaymentView:

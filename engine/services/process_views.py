@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.domain.errors import NotFound
-from engine.services.access import can_view, load_actor
-from engine.services.document_views import InstanceView, get_instance
+from engine.services.document_views import InstanceView, check_instance_visible, get_instance
 from engine.services.unit_of_work import UnitOfWork
 
 
@@ -23,12 +21,8 @@ def instance_diagram(uow: UnitOfWork, *, instance_id: int, actor_id: int) -> Ins
     An instance of a document the actor may not view is NotFound (T3.11), not a hint.
     """
     with uow:
-        actor = load_actor(uow, actor_id)
+        check_instance_visible(uow, instance_id=instance_id, actor_id=actor_id)
         instance = uow.processes.get(instance_id)
-        if instance.document_id is not None:
-            document = uow.documents.get(instance.document_id)
-            if not can_view(uow, actor, document):
-                raise NotFound(f"process instance {instance_id} not found")
         version = uow.processes.version(instance.version_id)
         main = f"{instance.process_id}.bpmn"
         files = dict(sorted(version.bpmn_files.items(), key=lambda kv: kv[0] != main))

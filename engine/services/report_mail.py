@@ -26,7 +26,8 @@ from engine.models.ledger import LedgerEntry
 from engine.models.outbox import LOCALES
 from engine.models.types import ExactDecimal
 from engine.models.users import User
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer, visible_ledger
+from engine.services.access import load_actor, require, viewer_of
 from engine.services.followup_messages import date_text, money_text
 from engine.services.message_files import check_format, followup_report_spec, statement_spec
 from engine.services.outbox import (
@@ -87,9 +88,9 @@ def email_statements(
     if recipient is not None and (contact_ids is None or len(contact_ids) != 1):
         raise ValidationFailed.single("recipient", "give an address only for one customer")
     with uow:
-        _require_sender(uow, actor_id)
+        viewer = viewer_of(_require_sender(uow, actor_id))  # they send what they see
         ids = list(dict.fromkeys(contact_ids)) if contact_ids is not None else None
-        accounts = _accounts(uow, ids, period.end)
+        accounts = _accounts(uow, ids, period.end, viewer)
         if ids is not None:  # every known contact has a row, entries or not
             _report_unknown(ids, {account[0] for account in accounts})
         if not accounts:
@@ -101,7 +102,7 @@ def email_statements(
                 skipped.append(Skipped(contact_id, name, "no email address"))
                 continue
             locale = _locale(language or contact_language)
-            spec = statement_spec(contact_id, period, fmt)
+            spec = statement_spec(contact_id, period, fmt, viewer)
             requests.append(
                 {
                     "channel": "email",
@@ -127,7 +128,7 @@ def email_statements(
 
 
 def _accounts(
-    uow: UnitOfWork, contact_ids: Sequence[int] | None, end: date | None
+    uow: UnitOfWork, contact_ids: Sequence[int] | None, end: date | None, viewer: Viewer | None
 ) -> list[tuple[int, str, str | None, str, Decimal]]:
     """Return (id, name, email, language, balance at ``end``) of each customer, by name.
 
@@ -138,7 +139,7 @@ def _accounts(
     balance = type_coerce(
         func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0), ExactDecimal()
     )
-    on = [LedgerEntry.contact_id == Contact.id]
+    on = [LedgerEntry.contact_id == Contact.id, visible_ledger(viewer)]
     if end is not None:
         on.append(LedgerEntry.entry_date <= end)
     stmt = (

@@ -34,7 +34,8 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
 from engine.models.ledger import Payment
 from engine.models.types import ExactDecimal
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer, visible_documents
+from engine.services.access import load_actor, require, viewer_of
 from engine.services.unit_of_work import UnitOfWork
 
 OPEN_STATES = ("posted", "partially_paid")
@@ -163,7 +164,12 @@ def unpaid_invoices(
     with uow:
         _authorize(uow, actor_id)
         return invoice_report(
-            uow, as_of=as_of, overdue_only=overdue_only, contact_ids=contact_ids, limit=limit
+            uow,
+            as_of=as_of,
+            overdue_only=overdue_only,
+            contact_ids=contact_ids,
+            limit=limit,
+            viewer=viewer_of(load_actor(uow, actor_id)),
         )
 
 
@@ -174,11 +180,15 @@ def invoice_report(
     overdue_only: bool = False,
     contact_ids: list[int] | None = None,
     limit: int = 100,
+    viewer: Viewer | None = None,
 ) -> InvoiceReport:
-    """Build the unpaid/overdue report inside an open unit of work (no access check)."""
+    """Build the unpaid/overdue report inside an open unit of work (no access check).
+
+    With a ``viewer``, of the documents they may see only (T3.11).
+    """
     open_ = open_expr()
     due = due_expr()
-    conditions: list[ColumnElement[bool]] = [open_ > _ZERO]
+    conditions: list[ColumnElement[bool]] = [open_ > _ZERO, visible_documents(viewer)]
     if overdue_only:
         conditions.append(due < as_of)
     if contact_ids is not None:

@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import case, func, select, type_coerce
 
 from engine import clock
-from engine.domain.errors import PermissionDenied, ValidationFailed
+from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment
 from engine.models.types import ExactDecimal
-from engine.services.access import load_actor, require
+from engine.repositories.visibility import Viewer, visible_documents, visible_ledger
+from engine.services.access import account_viewer, load_actor, require, viewer_of
 from engine.services.reports import (
     OPEN_STATES,
     InvoiceRow,
@@ -36,8 +37,6 @@ from engine.services.unit_of_work import UnitOfWork
 
 MAX_CONTACTS = 500  # statements of "many customers" per request
 _ZERO = Decimal(0)
-# Who may read a customer's ledger: as for the contact page and its messages.
-_STATEMENT_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
 
 @dataclass(frozen=True)
@@ -110,21 +109,27 @@ def customer_statements(
     period = period or Period()
     period.check()
     with uow:
-        authorize_statements(uow, actor_id)
+        viewer = authorize_statements(uow, actor_id)
         ids = contact_ids if contact_ids is not None else contacts_with_entries(uow)
         if len(ids) > MAX_CONTACTS:
             raise ValidationFailed.single(
                 "contact_ids", f"at most {MAX_CONTACTS} customers per statement run"
             )
-        return [build_statement(uow, contact_id, period) for contact_id in ids]
+        return [build_statement(uow, contact_id, period, viewer) for contact_id in ids]
 
 
-def build_statement(uow: UnitOfWork, contact_id: int, period: Period) -> Statement:
-    """Build one statement inside an open unit of work (no access check)."""
+def build_statement(
+    uow: UnitOfWork, contact_id: int, period: Period, viewer: Viewer | None = None
+) -> Statement:
+    """Build one statement inside an open unit of work (no access check).
+
+    Over the ledger entries ``viewer`` may see (T3.11): the opening, running and
+    closing balances are sums of those only.
+    """
     contact = uow.contacts.get(contact_id)
     as_of = period.end or clock.business_today()
     money = ExactDecimal()
-    before = [LedgerEntry.contact_id == contact_id]
+    before = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
     if period.start:
         before.append(LedgerEntry.entry_date < period.start)
         opening = Decimal(
@@ -139,7 +144,7 @@ def build_statement(uow: UnitOfWork, contact_id: int, period: Period) -> Stateme
         )
     else:
         opening = _ZERO
-    in_period = [LedgerEntry.contact_id == contact_id]
+    in_period = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
     if period.start:
         in_period.append(LedgerEntry.entry_date >= period.start)
     if period.end:
@@ -175,7 +180,9 @@ def build_statement(uow: UnitOfWork, contact_id: int, period: Period) -> Stateme
     ]
     debit = sum((ln.debit for ln in lines), _ZERO)
     credit = sum((ln.credit for ln in lines), _ZERO)
-    open_invoices = invoice_report(uow, as_of=as_of, contact_ids=[contact_id], limit=1000).rows
+    open_invoices = invoice_report(
+        uow, as_of=as_of, contact_ids=[contact_id], limit=1000, viewer=viewer
+    ).rows
     return Statement(
         contact_id=contact.id,
         contact_name=contact.name,
@@ -204,9 +211,14 @@ def followup_report(
     """Return open receivables per customer, split into not yet due and overdue (F10)."""
     as_of = as_of or clock.business_today()
     with uow:
-        require(load_actor(uow, actor_id), Perm.VIEW_ALL)
+        actor = load_actor(uow, actor_id)
+        require(actor, Perm.VIEW_ALL)
         return build_followup(
-            uow, as_of=as_of, contact_ids=contact_ids, with_invoices=with_invoices
+            uow,
+            as_of=as_of,
+            contact_ids=contact_ids,
+            with_invoices=with_invoices,
+            viewer=viewer_of(actor),
         )
 
 
@@ -216,12 +228,13 @@ def build_followup(
     as_of: date,
     contact_ids: list[int] | None = None,
     with_invoices: bool = True,
+    viewer: Viewer | None = None,
 ) -> FollowupReport:
     """Build the follow-up report inside an open unit of work (no access check)."""
     open_ = open_expr()
     overdue = due_expr() < as_of
     money = ExactDecimal()
-    where = [*receivables(uow, OPEN_STATES), open_ > _ZERO]
+    where = [*receivables(uow, OPEN_STATES), open_ > _ZERO, visible_documents(viewer)]
     if contact_ids is not None:
         where.append(Document.contact_id.in_(contact_ids))
     stmt = (
@@ -243,7 +256,9 @@ def build_followup(
     invoices: dict[int, list[InvoiceRow]] = {}
     if with_invoices and rows:
         # All customers: the first 1,000 invoices by due date, without a long IN list.
-        listed = invoice_report(uow, as_of=as_of, contact_ids=contact_ids, limit=1000)
+        listed = invoice_report(
+            uow, as_of=as_of, contact_ids=contact_ids, limit=1000, viewer=viewer
+        )
         for inv in listed.rows:
             invoices.setdefault(inv.contact_id, []).append(inv)
     customers = [
@@ -265,11 +280,10 @@ def build_followup(
     return FollowupReport(as_of, customers, due, late, due + late)
 
 
-def authorize_statements(uow: UnitOfWork, actor_id: int) -> None:
-    """Raise PermissionDenied unless the actor may read customers' ledgers."""
-    actor = load_actor(uow, actor_id)
-    if not any(p in actor.permissions for p in _STATEMENT_READERS):
-        raise PermissionDenied("you may not read customers' statements")
+def authorize_statements(uow: UnitOfWork, actor_id: int) -> Viewer | None:
+    """Raise PermissionDenied unless the actor may read customers' ledgers; return what
+    they see (engine.repositories.visibility)."""
+    return account_viewer(uow, actor_id)
 
 
 def contacts_with_entries(uow: UnitOfWork) -> list[int]:

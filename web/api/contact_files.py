@@ -107,7 +107,7 @@ def account(contact_id: int) -> Response:
 def pay_due(body: dict[str, Any], contact_id: int) -> tuple[Response, int]:
     """Record a payment settling open invoices oldest first; amount defaults to all due."""
     payment_id = pay_amount_due(new_uow(), contact_id=contact_id, actor_id=actor_id(), **body)
-    return jsonify(plain(get_payment(new_uow(), payment_id=payment_id))), 201
+    return jsonify(plain(get_payment(new_uow(), payment_id=payment_id, actor_id=actor_id()))), 201
 
 
 @blp.route("/<int:contact_id>/statement", methods=["GET"])

@@ -96,7 +96,7 @@ def create(body: dict[str, Any]) -> Any:
     """Create a contact; an opening balance becomes a ledger entry (P5)."""
     body["opening_balance"] = body.get("opening_balance") or 0
     contact_id = create_contact(new_uow(), NewContact(**body), actor_id=actor_id())
-    return get_contact(new_uow(), contact_id=contact_id)
+    return get_contact(new_uow(), contact_id=contact_id, actor_id=actor_id())
 
 
 @blp.route("", methods=["GET"])
@@ -111,4 +111,4 @@ def index(query: dict[str, Any]) -> Any:
 @blp.response(200, ContactOut)
 def show(contact_id: int) -> Any:
     """Return a contact with its balance (positive: they owe us) and ledger (P6)."""
-    return get_contact(new_uow(), contact_id=contact_id, with_ledger=True)
+    return get_contact(new_uow(), contact_id=contact_id, actor_id=actor_id(), with_ledger=True)

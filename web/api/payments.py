@@ -79,7 +79,7 @@ def create(body: dict[str, Any]) -> Any:
     """Record a receipt and allocate it to posted invoices of the contact."""
     body["allocations"] = [Allocation(**a) for a in body["allocations"]]
     payment_id = record_payment(new_uow(), NewPayment(**body), actor_id=actor_id())
-    return get_payment(new_uow(), payment_id=payment_id)
+    return get_payment(new_uow(), payment_id=payment_id, actor_id=actor_id())
 
 
 @blp.route("", methods=["GET"])
@@ -87,14 +87,14 @@ def create(body: dict[str, Any]) -> Any:
 @blp.response(200, PaymentOut(many=True))
 def index(query: dict[str, Any]) -> Any:
     """List payments newest first."""
-    return list_payments(new_uow(), **query)
+    return list_payments(new_uow(), actor_id=actor_id(), **query)
 
 
 @blp.route("/<int:payment_id>", methods=["GET"])
 @blp.response(200, PaymentOut)
 def show(payment_id: int) -> Any:
     """Return one payment."""
-    return get_payment(new_uow(), payment_id=payment_id)
+    return get_payment(new_uow(), payment_id=payment_id, actor_id=actor_id())
 
 
 @blp.route("/<int:payment_id>/cheque-state", methods=["POST"])
@@ -103,4 +103,4 @@ def show(payment_id: int) -> Any:
 def cheque_state(body: dict[str, Any], payment_id: int) -> Any:
     """Move a cheque on: deposited, cleared, or bounced (which reopens its invoices)."""
     set_cheque_state(new_uow(), payment_id=payment_id, state=body["state"], actor_id=actor_id())
-    return get_payment(new_uow(), payment_id=payment_id)
+    return get_payment(new_uow(), payment_id=payment_id, actor_id=actor_id())

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.domain.errors import ValidationFailed
-from engine.services.document_views import get_instance
+from engine.services.document_views import view_instance
 from engine.services.processes import deploy_process
 from web.context import actor_id, new_uow, require_token
 
@@ -43,8 +43,11 @@ class VersionOut(Schema):
 @blp.route("/process-instances/<int:instance_id>", methods=["GET"])
 @blp.response(200, InstanceOut)
 def instance(instance_id: int) -> Any:
-    """Return an instance's state, current BPMN element ids and the path taken."""
-    return get_instance(new_uow(), instance_id=instance_id)
+    """Return an instance's state, current BPMN element ids and the path taken.
+
+    An instance of a document the caller may not see is a 404 (T3.11).
+    """
+    return view_instance(new_uow(), instance_id=instance_id, actor_id=actor_id())
 
 
 @blp.route("/processes/<process_id>/versions", methods=["POST"])
