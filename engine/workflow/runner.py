@@ -26,8 +26,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import Conflict, InvalidState, NotFound
-from engine.workflow.expressions import CartableScriptEngine
 from engine.workflow.operators import Operator
+from engine.workflow.script_engine import CartableScriptEngine
 from engine.workflow.serialization import LoadedSpec, dump_workflow, restore_workflow
 
 logger = logging.getLogger(__name__)
