@@ -17,6 +17,7 @@ from engine.workflow.expression_values import (
     SCALARS,
     ExpressionFailed,
     arithmetic,
+    check_value,
     is_number,
     truth,
 )
@@ -111,7 +112,7 @@ def _str(value: Any) -> str:
 def _sum(values: Any) -> int | Decimal:
     total: int | Decimal = 0
     for value in _sequence(values, "sum"):
-        total = arithmetic(ast.Add(), total, _number_arg(value, "sum"))
+        total = arithmetic(ast.Add(), total, _number_arg(check_value(value), "sum"))
     return total
 
 

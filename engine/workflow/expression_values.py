@@ -58,7 +58,12 @@ def decimal_context() -> AbstractContextManager[Context]:
 
 
 def check_value(value: Any) -> Any:
-    """Return ``value`` if expressions may hold it; raises ExpressionFailed if not."""
+    """Return ``value`` (a float as its shortest Decimal) if expressions may hold it.
+
+    Raises ExpressionFailed for a value of another type or beyond the limits.
+    """
+    if isinstance(value, float):
+        value = Decimal(repr(value))
     if value is None or isinstance(value, (bool, *CONTAINERS)):
         return value
     if isinstance(value, int):

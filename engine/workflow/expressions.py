@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -163,15 +162,11 @@ def _check_constant(value: object) -> None:
         return
     if isinstance(value, int | float):
         try:
-            check_value(_number(value))
+            check_value(value)
         except ExpressionFailed as exc:
             raise ExpressionRejected(str(exc)) from exc
         return
     raise ExpressionRejected(f"{type(value).__name__} constants are not allowed")
-
-
-def _number(value: int | float) -> int | Decimal:
-    return value if isinstance(value, int) else Decimal(repr(value))
 
 
 class _Interpreter:
@@ -187,14 +182,12 @@ class _Interpreter:
         return check_value(method(node))
 
     def _constant(self, node: ast.Constant) -> Any:
-        value = node.value
-        return _number(value) if isinstance(value, float) else value
+        return node.value
 
     def _name(self, node: ast.Name) -> Any:
         if node.id not in self.names:
             raise UnknownName(f"name {node.id!r} is not defined")
-        value = self.names[node.id]
-        return Decimal(repr(value)) if isinstance(value, float) else value
+        return self.names[node.id]
 
     def _boolop(self, node: ast.BoolOp) -> Any:
         value: Any = None
