@@ -65,3 +65,16 @@ def test_gateway_condition_failing_at_run_time_fails_as_invalid_state() -> None:
 
     assert exc.value.details["element_id"] == "step"
     assert "missing" in exc.value.message
+
+
+def test_expression_error_outside_a_task_becomes_invalid_state() -> None:
+    """SpiffWorkflow evaluates some conditions through environment.evaluate unwrapped."""
+
+    class Workflow:
+        def do_engine_steps(self) -> None:
+            SandboxEnvironment().evaluate("missing", {})
+
+    with pytest.raises(InvalidState) as exc:
+        WorkflowRun(Workflow())._advance(None)
+
+    assert "missing" in exc.value.message
