@@ -2,8 +2,9 @@
 
 XML is parsed by lxml with entities unresolved, no network and no DTD; any DOCTYPE is
 refused. Files are checked against the BPMN and SpiffWorkflow schemas (SpiffWorkflow's
-validator), scripts are refused and every expression must pass the sandbox's compile
-check, so a bad file fails when it is deployed rather than when an instance reaches it.
+validator), scripts are refused and every expression must pass the static check of the
+expression language (engine.workflow.expressions), so a bad file fails when it is
+deployed rather than when an instance reaches it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,15 @@ NSMAP = {
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 _SCRIPTS = ".//bpmn:scriptTask | .//spiffworkflow:preScript | .//spiffworkflow:postScript"
+# Every element whose text SpiffWorkflow evaluates (the script engine refuses the
+# rest at run time anyway; checking here makes a bad file fail when it is deployed).
 _EXPRESSIONS = (
     ".//bpmn:conditionExpression | .//bpmn:timeDuration | .//bpmn:timeDate"
     " | .//bpmn:timeCycle | .//bpmn:loopCardinality | .//bpmn:completionCondition"
+    " | .//bpmn:loopCondition | .//bpmn:condition | .//bpmn:messagePath"
+    " | .//bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression"
+    " | .//spiffworkflow:messagePayload | .//spiffworkflow:payloadExpression"
+    " | .//spiffworkflow:processVariableCorrelation/spiffworkflow:expression"
 )
 
 

@@ -27,8 +27,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import Conflict, InvalidState, NotFound
-from engine.workflow.expressions import CartableScriptEngine
+from engine.workflow.expressions import ExpressionFailed, ExpressionRejected
 from engine.workflow.operators import Operator
+from engine.workflow.script_engine import CartableScriptEngine
 from engine.workflow.serialization import LoadedSpec, dump_workflow, restore_workflow
 
 logger = logging.getLogger(__name__)
@@ -212,6 +213,11 @@ class WorkflowRun:
             self._workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
             raise _engine_error(exc) from exc
+        except (ExpressionRejected, ExpressionFailed) as exc:
+            # SpiffWorkflow calls environment.evaluate unwrapped for some conditions.
+            raise InvalidState(
+                f"workflow failed: {exc}", details={"element_id": None, "error": str(exc)}
+            ) from exc
 
 
 def _element_ids(tasks: list[Any]) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.domain.errors import InvalidState
+from engine.domain.errors import InvalidState, ValidationFailed
 from engine.workflow import WorkflowRun, load_bundle, parse_process
-from engine.workflow.expressions import ExpressionRejected, SandboxEnvironment, compile_expression
+from engine.workflow.expressions import ExpressionRejected, compile_expression
+from engine.workflow.script_engine import SandboxEnvironment
 from tests.unit.test_workflow_parsing import one_process
 
 
@@ -39,17 +40,41 @@ def test_task_data_cannot_bring_its_own_builtins() -> None:
         SandboxEnvironment().evaluate("open", {"__builtins__": __builtins__})
 
 
-def test_gateway_condition_calling_open_fails_as_invalid_state() -> None:
-    body = (
+def _gateway_to(condition: str) -> bytes:
+    return one_process(
         '<bpmn:exclusiveGateway id="step" default="f2" />\n'
         '<bpmn:sequenceFlow id="f3" sourceRef="step" targetRef="finished">'
         '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
-        'open("/etc/passwd")</bpmn:conditionExpression></bpmn:sequenceFlow>'
+        f"{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>"
     )
-    spec = load_bundle(parse_process("tiny", {"tiny.bpmn": one_process(body)}).spec_json)
+
+
+def test_gateway_condition_calling_open_is_refused_at_deploy() -> None:
+    """issue 10 #1: a call outside the allowed functions never reaches an instance."""
+    with pytest.raises(ValidationFailed) as exc:
+        parse_process("tiny", {"tiny.bpmn": _gateway_to('open("/etc/passwd")')})
+
+    assert "calling 'open' is not allowed" in exc.value.fields["bpmn"][0]
+
+
+def test_gateway_condition_failing_at_run_time_fails_as_invalid_state() -> None:
+    spec = load_bundle(parse_process("tiny", {"tiny.bpmn": _gateway_to("missing > 1")}).spec_json)
 
     with pytest.raises(InvalidState) as exc:
         WorkflowRun.start(spec, {}, {})
 
     assert exc.value.details["element_id"] == "step"
-    assert "open" in exc.value.message
+    assert "missing" in exc.value.message
+
+
+def test_expression_error_outside_a_task_becomes_invalid_state() -> None:
+    """SpiffWorkflow evaluates some conditions through environment.evaluate unwrapped."""
+
+    class Workflow:
+        def do_engine_steps(self) -> None:
+            SandboxEnvironment().evaluate("missing", {})
+
+    with pytest.raises(InvalidState) as exc:
+        WorkflowRun(Workflow())._advance(None)
+
+    assert "missing" in exc.value.message
