@@ -1,0 +1,216 @@
+"""Deploying processes: request and diagram limits (issue 10 #5) and rolling back to a
+stored version (issue 10 #6), SPEC C3."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from engine.models.audit import AuditEntry
+from engine.models.workflow import ProcessVersion
+from engine.services.deployment import BPMN_DIR, deploy_shipped_processes
+from engine.services.unit_of_work import UnitOfWork
+from tests.integration.conftest import Api
+from tests.integration.flows import i7_invoice
+from tests.integration.test_ui_flow import UiClient
+
+APPROVAL = "/api/v1/processes/document_approval/versions"
+SHIPPED_APPROVAL = (BPMN_DIR / "document_approval.bpmn").read_bytes()
+FOUR_MIB = 4 * 1024 * 1024
+
+
+def edition(n: int) -> bytes:
+    """The shipped approval diagram with another name: new content, a new checksum."""
+    return SHIPPED_APPROVAL.replace(
+        b'name="Document approval"', f'name="Document approval, edition {n}"'.encode()
+    )
+
+
+def fan_out(steps: int) -> bytes:
+    """A valid document_approval process: start, ``steps`` parallel manual tasks, end."""
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="a{i}" sourceRef="split" targetRef="t{i}"/>'
+        f'<bpmn:manualTask id="t{i}"/>'
+        f'<bpmn:sequenceFlow id="b{i}" sourceRef="t{i}" targetRef="join"/>'
+        for i in range(steps)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+        ' id="defs" targetNamespace="https://cartable.example/bpmn">'
+        '<bpmn:process id="document_approval" isExecutable="true">'
+        '<bpmn:startEvent id="started"/>'
+        '<bpmn:sequenceFlow id="fs" sourceRef="started" targetRef="split"/>'
+        '<bpmn:parallelGateway id="split"/><bpmn:parallelGateway id="join"/>'
+        f"{flows}"
+        '<bpmn:sequenceFlow id="fe" sourceRef="join" targetRef="finished"/>'
+        '<bpmn:endEvent id="finished"/></bpmn:process></bpmn:definitions>'
+    ).encode()
+
+
+def deploy(api: Api, xml: bytes) -> Any:
+    return api.call("POST", APPROVAL, "admin", data=xml, content_type="application/xml")
+
+
+def version_count(uow: UnitOfWork) -> int:
+    with uow:
+        return int(uow.session.scalar(select(func.count()).select_from(ProcessVersion)) or 0)
+
+
+def current_of(api: Api, process_id: str) -> int:
+    """Return the number of the version the API marks current."""
+    versions = api.ok("GET", f"/api/v1/processes/{process_id}/versions")
+    [current] = [v["version"] for v in versions if v["current"]]
+    return int(current)
+
+
+# issue 10 #5 -------------------------------------------------------------------------
+
+
+def test_issue10_5_a_body_over_the_request_limit_is_a_413_naming_it_and_the_app_goes_on(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """A 5 MiB diagram is refused by size before it is read whole; nothing is stored,
+    and the next requests (a sign-in, a deployment) are answered as usual."""
+    before = version_count(uow)
+    body = b"<definitions>" + b" " * (5 * 1024 * 1024) + b"</definitions>"
+
+    response = deploy(api, body)
+
+    assert response.status_code == 413, response.get_data(as_text=True)[:500]
+    error = response.get_json()
+    assert error["code"] == 413 and str(FOUR_MIB) in error["message"], error
+    assert version_count(uow) == before
+    token = api.client.post("/api/v1/auth/token", json={"username": "admin", "password": "admin"})
+    assert token.status_code == 200, token.get_json()
+    assert deploy(api, edition(2)).status_code == 201
+
+
+def test_issue10_5_an_upload_over_the_request_limit_is_a_413_in_the_api_and_the_ui(
+    api: Api, app: Flask
+) -> None:
+    """The contact import (multipart, CSV or XLSX) respects the same limit: JSON for the
+    API, an error page for the UI, never a 500."""
+    big = b"name,kind\n" + b"x" * (FOUR_MIB + 1)
+    # Encoded in memory: the test client would spool a large form to an unclosed file.
+    boundary, form = encode_multipart({"file": FileStorage(io.BytesIO(big), "c.csv")})
+    response = api.call(
+        "POST",
+        "/api/v1/contacts/import",
+        "clerk",
+        data=form,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 413
+    assert str(FOUR_MIB) in response.get_json()["message"]
+
+    ui = UiClient(app, "clerk")
+    boundary, form = encode_multipart(
+        {"csrf_token": ui.token, "file": FileStorage(io.BytesIO(big), "c.csv")}
+    )
+    page = ui.client.post(
+        "/contacts/import", data=form, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert page.status_code == 413 and page.mimetype == "text/html"
+    assert "حداکثر 4 مگابایت" in page.get_data(as_text=True)  # the limit, in the page's language
+    assert ui.get("/contacts").status_code == 200
+
+
+def test_issue10_5_a_diagram_over_the_element_limit_is_refused_and_nothing_stored(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """A valid approval process of 1,700 parallel steps (5,107 elements, 0.3 MB, under the
+    byte limits) is over the element limit: refused on ``bpmn`` before it is parsed."""
+    before = version_count(uow)
+
+    response = deploy(api, fan_out(1700))
+
+    assert response.status_code == 422, response.get_json()
+    assert "5000 elements" in " ".join(response.get_json()["errors"]["bpmn"])
+    assert version_count(uow) == before
+
+
+def test_issue10_5_a_diagram_over_the_byte_limit_is_refused_and_nothing_stored(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """A 3 MiB diagram (under the 4 MiB request limit) is over the 2 MiB diagram limit."""
+    before = version_count(uow)
+    padding = b"<!--" + b" " * (3 * 1024 * 1024) + b"-->"
+    xml = SHIPPED_APPROVAL.replace(b"</bpmn:definitions>", padding + b"</bpmn:definitions>")
+
+    response = deploy(api, xml)
+
+    assert response.status_code == 422, response.get_json()
+    assert str(2 * 1024 * 1024) in " ".join(response.get_json()["errors"]["bpmn"])
+    assert version_count(uow) == before
+
+
+# issue 10 #6 -------------------------------------------------------------------------
+
+
+def test_issue10_6_redeploying_an_older_diagram_makes_it_current_for_new_documents(
+    api: Api, uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    """C3: v1 (shipped), v2 deployed, v1's file again: created false with version 1, now
+    current; a new invoice runs version 1; the audit log names the rollback; the quote
+    process, which bundles the approval diagram, follows back to its first version."""
+    assert deploy(api, edition(2)).get_json()["version"] == 2
+    assert current_of(api, "quote_to_invoice") == 2
+
+    response = deploy(api, SHIPPED_APPROVAL)
+
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["version"], body["created"], body["current"]) == (1, False, True), body
+    assert current_of(api, "document_approval") == 1
+    assert current_of(api, "quote_to_invoice") == 1
+    listed = {p["process_id"]: p for p in api.ok("GET", "/api/v1/processes")}
+    assert listed["document_approval"]["current_version_id"] == body["id"]
+    assert listed["document_approval"]["newest_version"] == 2
+
+    invoice = i7_invoice(api, ids)
+    api.ok("POST", f"/api/v1/documents/{invoice['id']}/submit", as_="clerk")
+    with uow:
+        [instance] = uow.processes.for_document(invoice["id"])
+        assert instance.version_id == body["id"]
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "process.activate")
+        ).first()
+        assert entry is not None and entry.entity_id == str(body["id"])
+        assert entry.details["process_id"] == "document_approval"
+        assert (entry.details["from_version"], entry.details["to_version"]) == (2, 1)
+
+
+def test_issue10_6_redeploying_the_current_diagram_changes_nothing(api: Api) -> None:
+    """The same content as the current version: created false, that version, still current."""
+    first = deploy(api, edition(2)).get_json()
+    again = deploy(api, edition(2)).get_json()
+    assert (again["id"], again["created"], again["current"]) == (first["id"], False, True)
+    assert current_of(api, "document_approval") == 2
+
+
+def test_issue10_6_the_shipped_deploy_at_start_up_leaves_a_rollback_alone(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """`cartable run` deploys bpmn/ at every start: a shipped diagram already stored does
+    not become current again, so v3 rolled back to v2 stays on v2 (not v1, the shipped)."""
+    deploy(api, edition(2))
+    deploy(api, edition(3))
+    assert deploy(api, edition(2)).get_json()["version"] == 2
+
+    infos = deploy_shipped_processes(uow, actor_id=None)
+
+    approval = next(i for i in infos if i.process_id == "document_approval")
+    assert (approval.version, approval.created, approval.current) == (1, False, False)
+    assert current_of(api, "document_approval") == 2
+
+
+def test_issue10_6_versions_need_the_design_permission(api: Api) -> None:
+    assert api.get(APPROVAL, as_="clerk").status_code == 403
+    assert api.get("/api/v1/processes", as_="clerk").status_code == 403
+    assert api.get("/api/v1/processes/nothing_here/versions").status_code == 404
