@@ -4,17 +4,23 @@ stored version (issue 10 #6), SPEC C3."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from engine.db import make_engine, make_session_factory
+from engine.domain.errors import Conflict
 from engine.models.audit import AuditEntry
 from engine.models.workflow import ProcessVersion
-from engine.services.deployment import BPMN_DIR, deploy_shipped_processes
+from engine.services import deployment
+from engine.services.deployment import BPMN_DIR, deploy_process, deploy_shipped_processes
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.users import issue_token
 from tests.integration.conftest import Api
 from tests.integration.flows import i7_invoice
 from tests.integration.test_ui_flow import UiClient
@@ -150,6 +156,35 @@ def test_issue10_5_a_diagram_over_the_byte_limit_is_refused_and_nothing_stored(
     assert version_count(uow) == before
 
 
+def test_issue10_5_the_diagram_is_parsed_with_no_transaction_open(
+    api: Api, database_url: str, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a diagram is parsed, another user signs in (a write) without waiting. On
+    SQLite every transaction takes the write lock at BEGIN, so a parse inside the deploy's
+    transaction made every sign-in and write wait, then fail (the 15-minute outage)."""
+    quick = make_engine(database_url)
+    if database_url.startswith("sqlite"):
+
+        @event.listens_for(quick, "connect")
+        def _short_wait(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA busy_timeout=300")
+
+    signed_in = []
+    parse = deployment.parse_process
+
+    def parse_while_someone_signs_in(process_id: str, files: Any) -> Any:
+        uow = UnitOfWork(make_session_factory(quick))
+        signed_in.append(issue_token(uow, user_id=ids["clerk"], ttl_hours=1))
+        return parse(process_id, files)
+
+    monkeypatch.setattr(deployment, "parse_process", parse_while_someone_signs_in)
+    try:
+        assert deploy(api, edition(2)).status_code == 201
+    finally:
+        quick.dispose()
+    assert signed_in
+
+
 # issue 10 #6 -------------------------------------------------------------------------
 
 
@@ -214,3 +249,38 @@ def test_issue10_6_versions_need_the_design_permission(api: Api) -> None:
     assert api.get(APPROVAL, as_="clerk").status_code == 403
     assert api.get("/api/v1/processes", as_="clerk").status_code == 403
     assert api.get("/api/v1/processes/nothing_here/versions").status_code == 404
+
+
+@pytest.mark.postgres
+def test_issue10_6_racing_deployments_leave_one_current_version_and_callers_in_step(
+    engine: Engine, ids: dict[str, int]
+) -> None:
+    """Four designers deploy four editions at once: each is stored or answered Conflict
+    (never a 500), versions are numbered without gaps, and the quote process's current
+    bundle holds the current approval file (its callers followed the winner)."""
+    factory = make_session_factory(engine)
+
+    def designer(n: int) -> str:
+        try:
+            deploy_process(
+                UnitOfWork(factory),
+                process_id="document_approval",
+                files={"document_approval.bpmn": edition(n)},
+                actor_id=ids["admin"],
+            )
+        except Conflict:
+            return "conflict"
+        return "stored"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(designer, range(2, 6)))
+
+    uow = UnitOfWork(factory)
+    with uow:
+        numbers = [v.version for v in uow.processes.versions("document_approval")]
+        approval = uow.processes.current_version("document_approval")
+        quote = uow.processes.current_version("quote_to_invoice")
+        assert sorted(numbers) == list(range(1, outcomes.count("stored") + 2)), outcomes
+        assert approval.version == max(numbers)
+        key = "document_approval.bpmn"
+        assert quote.bpmn_files[key] == approval.bpmn_files[key]
