@@ -91,7 +91,7 @@ class CartableApi(Api):  # type: ignore[misc]
 def too_large_message() -> str:
     """Name the limit a 413 hit: the body's (CARTABLE_MAX_REQUEST_BYTES; issue 10 #5), or
     Flask's on a form field held in memory or the number of form parts."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = request.max_content_length  # the app's, or one a view raised (inbound email)
     length = request.content_length
     if limit and (length is None or length > limit):
         return f"the request body is over the limit of {limit} bytes ({limit / 1048576:g} MiB)"
