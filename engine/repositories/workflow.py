@@ -116,13 +116,6 @@ class ProcessRepository(Repository[ProcessInstance]):
             stmt = stmt.where(ProcessVersion.process_id == process_id)
         return list(self.session.scalars(stmt))
 
-    def has_checksum(self, process_id: str, checksum: str) -> bool:
-        """Tell whether this exact BPMN is already deployed."""
-        stmt = select(ProcessVersion.id).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.checksum == checksum
-        )
-        return self.session.execute(stmt).first() is not None
-
     def add_version(self, version: ProcessVersion) -> ProcessVersion:
         """Stage a new version."""
         self.session.add(version)
