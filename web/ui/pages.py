@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -111,11 +111,13 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
         403: _("You are not allowed to do this."),
         404: _("Not found."),
         405: _("This address does not accept that request."),
-        413: _(  # issue 10 #5: CARTABLE_MAX_REQUEST_BYTES
-            "The request is too large: at most %(size)s MB may be sent at once.",
-            size=f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 1048576:g}",
-        ),
     }
+    limit = request.max_content_length
+    if code == 413 and limit and (request.content_length or limit + 1) > limit:
+        messages[413] = _(  # issue 10 #5: CARTABLE_MAX_REQUEST_BYTES
+            "The request is too large: at most %(size)s MB may be sent at once.",
+            size=f"{limit / 1048576:g}",
+        )
     return _render_error(code, messages.get(code, _("The request could not be completed.")))
 
 
