@@ -27,7 +27,7 @@ class DiagramLimits:
 
 
 def check_diagram_limits(files: Mapping[str, bytes], limits: DiagramLimits) -> None:
-    """Refuse a file over the byte or element limit, before any full parse.
+    """Refuse a file over the byte or element limit, or not UTF-8, before any full parse.
 
     Raises ValidationFailed on field ``bpmn`` naming the file and the limit. Malformed XML
     is left to the parser, which reports it with its line.
@@ -39,6 +39,12 @@ def check_diagram_limits(files: Mapping[str, bytes], limits: DiagramLimits) -> N
                 f"{name}: {len(data)} bytes is over the diagram size limit of "
                 f"{limits.max_bytes} bytes",
             )
+        try:
+            data.decode()  # stored as text: a Latin-1 file would fail only when stored
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed.single(
+                "bpmn", f"{name}: byte {exc.start}: the file must be UTF-8"
+            ) from exc
         if _more_elements_than(data, limits.max_elements):
             raise ValidationFailed.single(
                 "bpmn",

@@ -156,6 +156,24 @@ def test_issue10_5_a_diagram_over_the_byte_limit_is_refused_and_nothing_stored(
     assert version_count(uow) == before
 
 
+def test_a_diagram_not_in_utf8_is_a_422_not_a_500(api: Api, uow: UnitOfWork) -> None:
+    """Bad input rule: Latin-1 bytes parsed, then failed when stored as text (a 500)."""
+    before = version_count(uow)
+    latin = (
+        edition(2)
+        .decode()
+        .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+        .replace("edition 2", "édition 2")
+        .encode("latin-1")
+    )
+
+    response = deploy(api, latin)
+
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "UTF-8" in " ".join(response.get_json()["errors"]["bpmn"])
+    assert version_count(uow) == before
+
+
 def test_issue10_5_the_diagram_is_parsed_with_no_transaction_open(
     api: Api, database_url: str, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,6 +59,14 @@ def test_an_entity_bomb_is_not_expanded_while_counting() -> None:
     assert reason(exc).startswith("bomb.bpmn: line 1:")
 
 
+def test_a_file_not_in_utf8_is_refused_before_it_could_fail_when_stored() -> None:
+    """Versions keep their files as text; Latin-1 bytes parsed fine, then failed (500)."""
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><r a="café"/>'.encode("latin-1")
+    with pytest.raises(ValidationFailed) as exc:
+        check_diagram_limits({"latin.bpmn": latin}, DEFAULTS)
+    assert "UTF-8" in reason(exc)
+
+
 def test_malformed_xml_is_left_to_the_parser() -> None:
     check_diagram_limits({"bad.bpmn": b"<r><a></r>"}, DEFAULTS)
 
