@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from engine.domain.errors import Conflict
+from engine.domain.errors import Conflict, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.workflow import ProcessVersion
 from engine.services.access import load_actor, require
@@ -34,6 +34,7 @@ SHIPPED: dict[str, tuple[str, ...]] = {
     "overdue_followup": ("overdue_followup.bpmn",),
 }
 _ATTEMPTS = 3  # parses of one deployment racing others before it answers Conflict
+PROCESS_ID_MAX = 100  # the process_id columns' length
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,13 @@ def deploy_process(
     Identical content of a stored version makes that version current again (audit
     ``process.activate``); callers bundling a replaced file follow (docs/decisions.md §6).
     Raises PermissionDenied without the design permission, ValidationFailed (field
-    ``bpmn``) for a file over ``limits`` or malformed or invalid BPMN, and Conflict when
-    other deployments kept changing the processes during the parse.
+    ``process_id`` for an id over 100 characters, ``bpmn`` for a file over ``limits`` or
+    malformed or invalid BPMN), and Conflict when other deployments kept changing the
+    processes during the parse.
     """
     snapshot = _read_snapshot(uow, actor_id)
+    if len(process_id) > PROCESS_ID_MAX:  # PostgreSQL would refuse it when stored (a 500)
+        raise ValidationFailed.single("process_id", f"at most {PROCESS_ID_MAX} characters")
     check_diagram_limits(files, limits or DiagramLimits())
     for _attempt in range(_ATTEMPTS):
         plans = _plan(process_id, dict(files), comment, snapshot)  # no transaction open

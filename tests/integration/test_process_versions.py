@@ -174,6 +174,22 @@ def test_a_diagram_not_in_utf8_is_a_422_not_a_500(api: Api, uow: UnitOfWork) -> 
     assert version_count(uow) == before
 
 
+def test_a_process_id_too_long_to_store_is_a_422(api: Api, uow: UnitOfWork) -> None:
+    """Bad input rule: a valid diagram whose process id is over the column's 100 characters
+    (PostgreSQL refused it at the insert, a 500)."""
+    before = version_count(uow)
+    long_id = "p" * 101
+    xml = fan_out(2).replace(b'id="document_approval"', f'id="{long_id}"'.encode())
+
+    response = api.call(
+        "POST", f"/api/v1/processes/{long_id}/versions", data=xml, content_type="application/xml"
+    )
+
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert list(response.get_json()["errors"]) == ["process_id"]
+    assert version_count(uow) == before
+
+
 def test_issue10_5_the_diagram_is_parsed_with_no_transaction_open(
     api: Api, database_url: str, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
