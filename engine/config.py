@@ -52,6 +52,11 @@ class Settings:
     # reply+<id>.<sig>@ addresses, and the token the inbound-email webhook requires.
     reply_domain: str | None = None
     inbound_token: str | None = field(default=None, repr=False)
+    # Request and diagram bounds (issue 10 #5, docs/security.md): a request body over
+    # max_request_bytes is a 413; a diagram over either diagram limit a 422 on ``bpmn``.
+    max_request_bytes: int = 4 * 1024 * 1024
+    max_diagram_bytes: int = 2 * 1024 * 1024
+    max_diagram_elements: int = 5_000
 
     def reply_addresses(self) -> ReplyAddresses | None:
         """Return the reply address maker, or None when CARTABLE_REPLY_DOMAIN is unset."""
@@ -78,6 +83,7 @@ class Settings:
             default_locale=env.get("CARTABLE_DEFAULT_LOCALE", "fa"),
             token_ttl_hours=int(env.get("CARTABLE_TOKEN_TTL_HOURS", str(24 * 30))),
             **_notification_settings(env),
+            **_limit_settings(env),
         )
 
 
@@ -126,6 +132,24 @@ def _notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "reply_domain": env.get("CARTABLE_REPLY_DOMAIN") or None,
         "inbound_token": env.get("CARTABLE_INBOUND_TOKEN") or None,
     }
+
+
+_LIMITS = {
+    "CARTABLE_MAX_REQUEST_BYTES": ("max_request_bytes", 4 * 1024 * 1024),
+    "CARTABLE_MAX_DIAGRAM_BYTES": ("max_diagram_bytes", 2 * 1024 * 1024),
+    "CARTABLE_MAX_DIAGRAM_ELEMENTS": ("max_diagram_elements", 5_000),
+}
+
+
+def _limit_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Read the request and diagram limits (issue 10 #5); each a positive whole number."""
+    limits: dict[str, Any] = {}
+    for name, (attribute, default) in _LIMITS.items():
+        text = env.get(name, str(default))
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            raise ValidationFailed.single(name, "must be a positive whole number")
+        limits[attribute] = int(text)
+    return limits
 
 
 def _dev_secret(data_dir: Path) -> str:

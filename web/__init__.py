@@ -33,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_SORT_KEYS=False,
+        # Issue 10 #5: a body over this is refused (413) before anything reads it whole.
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian names stay readable
     engine = make_engine(settings.database_url)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -34,6 +34,7 @@ NAMES = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    413: "Content Too Large",
     422: "Unprocessable Entity",
     500: "Internal Server Error",
 }
@@ -80,9 +81,23 @@ class CartableApi(Api):  # type: ignore[misc]
                 f"{k}: {', '.join(v)}" for k, v in errors.items()
             )
         code = error.code or 500
+        if code == 413:
+            message = too_large_message()
         if code >= 500:
             message = "internal error"
         return jsonify(error_body(code, str(message), errors)), code, data.get("headers", {})
+
+
+def too_large_message() -> str:
+    """Name the limit a 413 hit: the body's (CARTABLE_MAX_REQUEST_BYTES; issue 10 #5), or
+    Flask's on a form field held in memory or the number of form parts."""
+    limit = request.max_content_length  # the app's, or one a view raised (inbound email)
+    length = request.content_length
+    if limit and (length is None or length > limit):
+        return f"the request body is over the limit of {limit} bytes ({limit / 1048576:g} MiB)"
+    field_limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    parts = current_app.config.get("MAX_FORM_PARTS")
+    return f"a form field is over {field_limit} bytes or the form over {parts} parts"
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -22,7 +22,7 @@ from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.saved_filters import SavedFilter
 from engine.models.users import ApiToken, Role, User
-from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 
 __all__ = [
     "ApiToken",
@@ -47,6 +47,7 @@ __all__ = [
     "OutboxMessageDocument",
     "Payment",
     "PaymentAllocation",
+    "Process",
     "ProcessInstance",
     "ProcessVersion",
     "Product",

@@ -30,6 +30,19 @@ class ProcessVersion(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class Process(Base):
+    """A deployed process and the version new instances start (issue 10 #6).
+
+    The current version is not always the newest: redeploying an older diagram makes
+    that version current again (a rollback).
+    """
+
+    __tablename__ = "process"
+
+    process_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    current_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+
+
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 
 from engine.domain.errors import NotFound
-from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 from engine.repositories.base import Repository
 
 
@@ -30,6 +30,76 @@ class ProcessRepository(Repository[ProcessInstance]):
             raise NotFound(f"process {process_id!r} is not deployed")
         return found
 
+    def current_version(self, process_id: str) -> ProcessVersion:
+        """Return the version new instances of a process start (issue 10 #6); raise NotFound."""
+        stmt = (
+            select(ProcessVersion)
+            .join(Process, Process.current_version_id == ProcessVersion.id)
+            .where(Process.process_id == process_id)
+        )
+        found = self.session.scalars(stmt).first()
+        if found is None:
+            raise NotFound(f"process {process_id!r} is not deployed")
+        return found
+
+    def current_versions(self) -> list[ProcessVersion]:
+        """Return every process's current version, by process id."""
+        stmt = (
+            select(ProcessVersion)
+            .join(Process, Process.current_version_id == ProcessVersion.id)
+            .order_by(ProcessVersion.process_id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def current_ids(self, *, lock: bool = False) -> dict[str, int]:
+        """Return each process's current version id, by process id.
+
+        ``lock`` takes the rows FOR UPDATE (PostgreSQL) so deployments run one at a time.
+        """
+        stmt = select(Process.process_id, Process.current_version_id).order_by(Process.process_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return {pid: version_id for pid, version_id in self.session.execute(stmt)}
+
+    def checksums(self) -> dict[str, dict[str, int]]:
+        """Return every stored version id by process id and checksum (no files loaded)."""
+        stmt = select(ProcessVersion.process_id, ProcessVersion.checksum, ProcessVersion.id)
+        found: dict[str, dict[str, int]] = {}
+        for process_id, checksum, version_id in self.session.execute(stmt):
+            found.setdefault(process_id, {})[checksum] = version_id
+        return found
+
+    def make_current(self, process_id: str, version_id: int) -> int | None:
+        """Point a process at one of its versions; return the previous current version id."""
+        row = self.session.get(Process, process_id)
+        if row is None:
+            self.session.add(Process(process_id=process_id, current_version_id=version_id))
+            return None
+        previous = row.current_version_id
+        row.current_version_id = version_id
+        return previous
+
+    def newest_numbers(self) -> dict[str, int]:
+        """Return each process's highest version number (no files loaded)."""
+        stmt = select(ProcessVersion.process_id, func.max(ProcessVersion.version)).group_by(
+            ProcessVersion.process_id
+        )
+        return {process_id: int(number) for process_id, number in self.session.execute(stmt)}
+
+    def next_version_number(self, process_id: str) -> int:
+        """Return the number the process's next new version takes."""
+        stmt = select(func.max(ProcessVersion.version)).where(
+            ProcessVersion.process_id == process_id
+        )
+        return int(self.session.scalar(stmt) or 0) + 1
+
+    def version_with_checksum(self, process_id: str, checksum: str) -> ProcessVersion | None:
+        """Return the stored version of exactly this BPMN, or None."""
+        stmt = select(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.checksum == checksum
+        )
+        return self.session.scalars(stmt.order_by(ProcessVersion.version)).first()
+
     def version(self, version_id: int) -> ProcessVersion:
         """Return one version; raise NotFound."""
         found = self.session.get(ProcessVersion, version_id)
@@ -45,13 +115,6 @@ class ProcessRepository(Repository[ProcessInstance]):
         if process_id:
             stmt = stmt.where(ProcessVersion.process_id == process_id)
         return list(self.session.scalars(stmt))
-
-    def has_checksum(self, process_id: str, checksum: str) -> bool:
-        """Tell whether this exact BPMN is already deployed."""
-        stmt = select(ProcessVersion.id).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.checksum == checksum
-        )
-        return self.session.execute(stmt).first() is not None
 
     def add_version(self, version: ProcessVersion) -> ProcessVersion:
         """Stage a new version."""

@@ -9,8 +9,8 @@ from engine.domain.effects import DEFAULT_TAX_PERCENT, DEFAULT_TYPES, Kind, Type
 from engine.domain.permissions import DEFAULT_ROLES
 from engine.models.documents import DocumentType
 from engine.models.users import Role
+from engine.services.deployment import deploy_shipped_processes
 from engine.services.followup_levels import ensure_default_levels
-from engine.services.processes import deploy_shipped_processes
 from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)

@@ -99,7 +99,7 @@ def update_type(
         ):
             raise ValidationFailed.single("code", "another type has this code")
         if "process_id" in changes:
-            uow.processes.latest_version(str(changes["process_id"]))  # NotFound if undeployed
+            uow.processes.current_version(str(changes["process_id"]))  # NotFound if undeployed
         before = settings_of(doc_type)
         for name, value in changes.items():
             setattr(doc_type, name, value)

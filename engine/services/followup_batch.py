@@ -140,16 +140,16 @@ class FollowupBatch:
             self._progress.update({i: found.get(i) for i in missing})
         return {i: row for i in document_ids if (row := self._progress[i]) is not None}
 
-    def latest_version(self) -> ProcessVersion:
-        """Return the newest overdue_followup version (loaded once per batch)."""
+    def current_version(self) -> ProcessVersion:
+        """Return the current overdue_followup version (loaded once per batch; issue 10 #6)."""
         if self._version is None:
-            self._version = self.uow.processes.latest_version(PROCESS_ID)
+            self._version = self.uow.processes.current_version(PROCESS_ID)
         return self._version
 
-    def latest_spec(self) -> LoadedSpec:
-        """Return the newest overdue_followup version's parsed spec (cached per batch)."""
+    def current_spec(self) -> LoadedSpec:
+        """Return the current overdue_followup version's parsed spec (cached per batch)."""
         if self._spec is None:
-            self._spec = load_bundle(self.latest_version().spec_json)
+            self._spec = load_bundle(self.current_version().spec_json)
         return self._spec
 
     def level(self, level_id: int) -> FollowupLevel | None:
@@ -252,7 +252,7 @@ class FollowupBatch:
     def _write_new_runs(self, new_runs: list[tuple[CustomerFollowup, WorkflowRun]]) -> None:
         if not new_runs:
             return
-        version = self.latest_version()  # the one the runs were started on (loaded)
+        version = self.current_version()  # the one the runs were started on (loaded)
         now = clock.now()
         rows = []
         for _state, run in new_runs:

@@ -284,7 +284,7 @@ class FollowupOperators:
         self._event(contact.id, "level", level_id=level_id, document_ids=sorted(reached))
         if self.cache.deferred:  # continue as new, written with the batch
             run = WorkflowRun.start(
-                self.cache.latest_spec(), {"contact_id": contact.id}, self.as_mapping()
+                self.cache.current_spec(), {"contact_id": contact.id}, self.as_mapping()
             )
             self.cache.start_later(state, run)
         else:

@@ -139,7 +139,7 @@ def follow_customers(uow: UnitOfWork, *, contact_ids: Sequence[int], batch: int 
                     state = group.state(contact_id)
                     if state.instance_id and group.instance(state.instance_id).status == "running":
                         continue
-                    spec = group.latest_spec()
+                    spec = group.current_spec()
                     group.start_later(
                         state, WorkflowRun.start(spec, {"contact_id": contact_id}, operators)
                     )

@@ -1,133 +1,43 @@
-"""Deploy BPMN versions, start and advance instances, keep the task index in step (C1, C3)."""
+"""Start and advance instances, keep the task index in step (C1, C3).
+
+Deployment lives in :mod:`engine.services.deployment`; its names are re-exported here.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from engine import clock
-from engine.domain.permissions import Perm
 from engine.models.documents import Document
-from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
-from engine.services.access import load_actor, require
+from engine.models.workflow import HumanTask, ProcessInstance
+from engine.services.deployment import (
+    BPMN_DIR,
+    SHIPPED,
+    VersionInfo,
+    deploy_process,
+    deploy_shipped_processes,
+)
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import ReadyTask, WorkflowRun, load_bundle, parse_process
+from engine.workflow import ReadyTask, WorkflowRun, load_bundle
+
+__all__ = [
+    "BPMN_DIR",
+    "SHIPPED",
+    "VersionInfo",
+    "cancel_instance",
+    "refresh_task_summaries",
+    "deploy_process",
+    "deploy_shipped_processes",
+    "restore_run",
+    "save_run",
+    "start_instance",
+    "store_run",
+    "sync_tasks",
+]
 
 logger = logging.getLogger(__name__)
-
-BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
-# Each shipped process and the files it needs (its call-activity targets included).
-SHIPPED: dict[str, tuple[str, ...]] = {
-    "document_approval": ("document_approval.bpmn",),
-    "quote_to_invoice": ("quote_to_invoice.bpmn", "document_approval.bpmn"),
-    "overdue_followup": ("overdue_followup.bpmn",),
-}
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    id: int
-    process_id: str
-    version: int
-    checksum: str
-    created: bool
-
-
-def deploy_shipped_processes(uow: UnitOfWork, *, actor_id: int | None) -> list[VersionInfo]:
-    """Deploy the files in bpmn/ whose checksum is new; running instances keep theirs."""
-    with uow:
-        infos = [
-            _deploy(uow, pid, {f: (BPMN_DIR / f).read_bytes() for f in files}, actor_id, "shipped")
-            for pid, files in SHIPPED.items()
-        ]
-        uow.commit()
-    return infos
-
-
-def deploy_process(
-    uow: UnitOfWork,
-    *,
-    process_id: str,
-    files: Mapping[str, bytes],
-    actor_id: int,
-    comment: str = "",
-) -> VersionInfo:
-    """Validate and store a new version of a process (C3).
-
-    Raises ValidationFailed (field ``bpmn``) for malformed or invalid BPMN and
-    PermissionDenied without the design permission.
-    """
-    with uow:
-        require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
-        latest = _latest_files(uow)
-        # Call activities resolve against the newest stored file of every process, so
-        # a designer deploys one diagram at a time (the checksum covers only the files
-        # the process really reaches).
-        known = {name: xml for bundle in latest.values() for name, xml in bundle.items()}
-        info = _deploy(uow, process_id, {**known, **files}, actor_id, comment)
-        if info.created:
-            _redeploy_callers(uow, process_id, files, latest, actor_id)
-        uow.audit.record(
-            actor_id=actor_id,
-            action="process.deploy",
-            entity="process_version",
-            entity_id=info.id,
-            details={"process_id": process_id, "version": info.version},
-        )
-        uow.commit()
-    return info
-
-
-def _latest_files(uow: UnitOfWork) -> dict[str, dict[str, bytes]]:
-    """Return the files of each process's newest version, by process id."""
-    latest: dict[str, dict[str, bytes]] = {}
-    for version in uow.processes.versions():  # newest first within each process
-        latest.setdefault(
-            version.process_id, {k: v.encode() for k, v in version.bpmn_files.items()}
-        )
-    return latest
-
-
-def _redeploy_callers(
-    uow: UnitOfWork,
-    process_id: str,
-    files: Mapping[str, bytes],
-    latest: Mapping[str, Mapping[str, bytes]],
-    actor_id: int,
-) -> None:
-    """A process reaches others through call activities, and each version bundles the
-    files it calls. New instances of a caller should run the newest callee (latest
-    binding, as in Camunda), so a caller whose bundle holds a replaced file gets a new
-    version with it; running instances keep the version they started with."""
-    for caller, bundle in latest.items():
-        if caller != process_id and set(files) & set(bundle):
-            _deploy(uow, caller, {**bundle, **files}, actor_id, f"follows {process_id}")
-
-
-def _deploy(
-    uow: UnitOfWork, process_id: str, files: Mapping[str, bytes], actor_id: int | None, comment: str
-) -> VersionInfo:
-    bundle = parse_process(process_id, files)
-    if uow.processes.has_checksum(process_id, bundle.checksum):
-        current = uow.processes.latest_version(process_id)
-        return VersionInfo(current.id, process_id, current.version, current.checksum, False)
-    previous = uow.processes.versions(process_id)
-    version = uow.processes.add_version(
-        ProcessVersion(
-            process_id=process_id,
-            version=(previous[0].version + 1) if previous else 1,
-            checksum=bundle.checksum,
-            bpmn_files={k: v.decode() for k, v in files.items()},
-            spec_json=bundle.spec_json,
-            deployed_by=actor_id,
-            comment=comment,
-        )
-    )
-    logger.info("process deployed", extra={"process_id": process_id, "version": version.version})
-    return VersionInfo(version.id, process_id, version.version, version.checksum, True)
 
 
 def start_instance(
@@ -138,8 +48,12 @@ def start_instance(
     data: Mapping[str, object],
     operators: Mapping[str, Any],
 ) -> ProcessInstance:
-    """Start the newest version of a process for a document and run it to its first wait."""
-    version = uow.processes.latest_version(process_id)
+    """Start the current version of a process for a document and run it to its first wait.
+
+    The current version is the one last deployed or rolled back to (issue 10 #6), not
+    necessarily the newest.
+    """
+    version = uow.processes.current_version(process_id)
     instance = ProcessInstance(
         version_id=version.id,
         process_id=process_id,

@@ -4,6 +4,7 @@ Inbound Parse) and join the invoice's thread and the customer's follow-up (SPEC 
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -15,6 +16,8 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from engine.config import Settings
 from engine.domain.replies import ReplyAddresses
@@ -230,3 +233,20 @@ def test_the_token_may_come_as_the_basic_auth_password(
     assert row_counts(uow) == before
     assert post(TOKEN).status_code == 200
     assert row_counts(uow) != before
+
+
+def test_issue10_5_a_reply_with_attachments_over_the_request_limit_is_still_recorded(
+    client: FlaskClient, uow: UnitOfWork, thread: dict[str, int]
+) -> None:
+    """The app-wide 4 MiB request limit would refuse (413) a reply carrying a 6 MiB
+    attachment, and SendGrid would drop it after retrying; this webhook allows 30 MB."""
+    form: dict[str, Any] = _form(REPLIES.address(thread["message"]))
+    form["attachment1"] = FileStorage(io.BytesIO(b"%PDF" + b"0" * (6 << 20)), "receipt.pdf")
+    boundary, body = encode_multipart(form)  # in memory: no spooled file left open
+    response = client.post(
+        f"/webhooks/inbound-email?token={TOKEN}",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"recorded": [thread["invoice"]]}

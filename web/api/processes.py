@@ -9,9 +9,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.domain.errors import ValidationFailed
+from engine.services.deployment import deploy_process
 from engine.services.document_views import view_instance
-from engine.services.processes import deploy_process
-from web.context import actor_id, new_uow, require_token
+from engine.services.process_views import list_processes, list_versions
+from engine.workflow.limits import DiagramLimits
+from web.context import actor_id, cartable, new_uow, require_token
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Processes")
 blp.before_request(require_token)
@@ -38,6 +40,27 @@ class VersionOut(Schema):
     version = fields.Integer()
     checksum = fields.String()
     created = fields.Boolean()
+    current = fields.Boolean(
+        metadata={"description": "new instances start this version (issue 10 #6)"}
+    )
+
+
+class VersionListOut(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    version = fields.Integer()
+    checksum = fields.String()
+    current = fields.Boolean()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.Integer(allow_none=True)
+    comment = fields.String()
+
+
+class ProcessOut(Schema):
+    process_id = fields.String()
+    current_version_id = fields.Integer()
+    current_version = fields.Integer()
+    newest_version = fields.Integer()
 
 
 @blp.route("/process-instances/<int:instance_id>", methods=["GET"])
@@ -50,13 +73,38 @@ def instance(instance_id: int) -> Any:
     return view_instance(new_uow(), instance_id=instance_id, actor_id=actor_id())
 
 
+@blp.route("/processes", methods=["GET"])
+@blp.response(200, ProcessOut(many=True))
+def processes() -> Any:
+    """List deployed processes with the version new instances start (needs design_processes)."""
+    return list_processes(new_uow(), actor_id=actor_id())
+
+
+@blp.route("/processes/<process_id>/versions", methods=["GET"])
+@blp.response(200, VersionListOut(many=True))
+def versions(process_id: str) -> Any:
+    """List a process's versions, newest first; ``current`` marks the one new instances start."""
+    return list_versions(new_uow(), process_id=process_id, actor_id=actor_id())
+
+
 @blp.route("/processes/<process_id>/versions", methods=["POST"])
 @blp.response(201, VersionOut)
 def deploy(process_id: str) -> Any:
-    """Deploy a new version from the raw BPMN XML body (needs design_processes)."""
+    """Deploy a version from the raw BPMN XML body and make it current (needs design_processes).
+
+    The same diagram as a stored version answers ``created: false`` with that version and
+    makes it current again (a rollback). A diagram over CARTABLE_MAX_DIAGRAM_BYTES or
+    CARTABLE_MAX_DIAGRAM_ELEMENTS is refused (422 on ``bpmn``); a body over
+    CARTABLE_MAX_REQUEST_BYTES answers 413.
+    """
     xml = request.get_data(cache=False)
     if not xml:
         raise ValidationFailed.single("bpmn", "send the BPMN XML as the request body")
+    settings = cartable().settings
     return deploy_process(
-        new_uow(), process_id=process_id, files={f"{process_id}.bpmn": xml}, actor_id=actor_id()
+        new_uow(),
+        process_id=process_id,
+        files={f"{process_id}.bpmn": xml},
+        actor_id=actor_id(),
+        limits=DiagramLimits(settings.max_diagram_bytes, settings.max_diagram_elements),
     )

@@ -112,6 +112,12 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
         404: _("Not found."),
         405: _("This address does not accept that request."),
     }
+    limit = request.max_content_length
+    if code == 413 and limit and (request.content_length or limit + 1) > limit:
+        messages[413] = _(  # issue 10 #5: CARTABLE_MAX_REQUEST_BYTES
+            "The request is too large: at most %(size)s MB may be sent at once.",
+            size=f"{limit / 1048576:g}",
+        )
     return _render_error(code, messages.get(code, _("The request could not be completed.")))
 
 

@@ -27,6 +27,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
 TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
+INBOUND_MAX_BYTES = 30 * 1024 * 1024  # SendGrid Inbound Parse's largest message
 
 # SendGrid event -> our status; events not listed (deferred, spamreport, ...) change nothing.
 SENDGRID_STATUS = {
@@ -144,6 +145,10 @@ def inbound_email() -> ResponseReturnValue:
     token = (auth.password if auth and auth.password else None) or request.args.get("token", "")
     if not hmac.compare_digest(token.encode(), settings.inbound_token.encode()):
         return jsonify(error_body(403, "bad or missing token")), 403
+    # Replies may carry attachments (ignored, not stored) far over the app's request
+    # limit; SendGrid posts emails up to 30 MB. Raised here only, after the token check
+    # and before the body is read (issue 10 #5).
+    request.max_content_length = max(INBOUND_MAX_BYTES, settings.max_request_bytes)
     form = request.form
     found = replies.match(_addresses(form))
     if found.message_id is None:
