@@ -116,6 +116,9 @@ def prepare(uow: UnitOfWork, claims: list[Claim]) -> list[Prepared]:
                 rendered = _render(uow, message, claim)
             except RenderError as failure:
                 error = str(failure)
+            except Exception as failure:  # one message's failure, never the batch's (#4)
+                logger.exception("cannot prepare message", extra={"message_id": message.id})
+                error = f"cannot prepare the message: {type(failure).__name__}: {failure}"
             doc_ids = tuple(message.document_ids)
             prepared.append(Prepared(claim, rendered, error, message.attempts, doc_ids))
         # The subject as the customer sees it, for lists and the message's history.
@@ -186,6 +189,9 @@ def deliver(
             return _record(uow, job, "failed", detail=detail, settings=settings)
         if found is not None:
             return _record(uow, job, "recovered", provider_id=found, settings=settings)
+        if job.attempts > settings.outbox_max_attempts:  # each try died mid-send (#4)
+            detail = f"gave up after {job.attempts - 1} attempts: the worker stopped each time"
+            return _record(uow, job, "failed", detail=detail, settings=settings)
     try:
         provider_id = channel.send(rendered)
     except PermanentSendError as error:
@@ -241,13 +247,33 @@ def send_due(
         if not claims:
             break
         batches += 1
-        jobs = prepare(uow, claims)
+        jobs = _prepare_safely(uow, claims)
         report.skipped += len(claims) - len(jobs)
         with sent_recorder(uow) as record_sent:
             for job in jobs:
                 outcome = _deliver_safely(uow, job, channels, settings, report, record_sent)
                 _count(report, outcome)
     return report
+
+
+def _prepare_safely(uow: UnitOfWork, claims: list[Claim]) -> list[Prepared]:
+    """Prepare the batch; if that fails as a whole, each claim alone (issue 10 #4).
+
+    A claim that cannot be prepared even alone is returned unrendered, so it is failed
+    with the reason rather than left "sending" for the next worker to trip on.
+    """
+    try:
+        return prepare(uow, claims)
+    except Exception:
+        logger.exception("batch preparation failed; preparing one by one")
+    jobs: list[Prepared] = []
+    for claim in claims:
+        try:
+            jobs.extend(prepare(uow, [claim]))
+        except Exception as error:
+            reason = f"cannot prepare the message: {type(error).__name__}: {error}"
+            jobs.append(Prepared(claim, None, reason, 0, ()))
+    return jobs
 
 
 def _deliver_safely(
@@ -264,21 +290,24 @@ def _deliver_safely(
         return _record(uow, job, "retry", detail=error.detail, settings=settings)
     except Exception as error:
         # One broken message must not stop the batch; its lease runs out and recovery
-        # asks the channel before any second send.
+        # asks the channel before any second send, unless its attempts are spent: then
+        # it is failed now, visibly, rather than left "sending" (issue 10 #4).
         message_id = job.claim.message_id
         logger.exception("message delivery crashed", extra={"message_id": message_id})
         report.errors.append(f"{message_id}: {type(error).__name__}")
-        return "skipped"
+        if job.attempts < settings.outbox_max_attempts:
+            return "skipped"
+        detail = f"gave up after {job.attempts} attempts: {type(error).__name__}: {error}"
+        try:
+            return _record(uow, job, "failed", detail=detail, settings=settings)
+        except Exception:
+            logger.exception("cannot record the failure", extra={"message_id": message_id})
+            return "skipped"
+
+
+_TALLY = {"sent": "sent", "recovered": "recovered", "retry": "retried", "failed": "failed"}
 
 
 def _count(report: DeliveryReport, outcome: str) -> None:
-    if outcome == "sent":
-        report.sent += 1
-    elif outcome == "recovered":
-        report.recovered += 1
-    elif outcome == "retry":
-        report.retried += 1
-    elif outcome == "failed":
-        report.failed += 1
-    else:
-        report.skipped += 1
+    name = _TALLY.get(outcome, "skipped")
+    setattr(report, name, getattr(report, name) + 1)

@@ -1,0 +1,348 @@
+"""A bounded Jinja sandbox for message texts people write (issue 10 #3; F1, F5, C4).
+
+jinja2's sandbox keeps a template away from Python internals but not from work:
+``{{ 9**9**9 }}`` computes for hours and ``{{ 'x' * 30000000 }}`` makes 30 MB, holding the
+interpreter lock of whatever process renders. Here a render is bounded:
+
+- numbers: an integer made by ``**``, ``*`` or ``+`` has at most ``MAX_INT_BITS`` bits, and
+  the operation is refused *before* it runs when its result would be larger;
+- values: a string, list or mapping made inside a template (``*``, ``+``, ``~``, a filter,
+  a method call) weighs at most ``MAX_VALUE_SIZE`` characters or items; repetition,
+  ``join``, ``replace``, ``center``, ``indent``, widths in ``%`` formats, ``batch`` and
+  ``slice`` are checked before they allocate; widening string methods are not reachable;
+- work: loop iterations, calls, operators and filters count against ``MAX_STEPS`` and a
+  wall clock of ``MAX_SECONDS`` (``range`` keeps jinja's own cap of 100,000 items);
+- output: everything a render produces, buffered in macros and blocks too, is at most
+  ``MAX_PRODUCED`` characters, and what it returns at most the limit of the message part
+  (``PART_LIMITS``: subject, email/letter body, SMS).
+
+``<<`` and ``>>`` are not Jinja operators, so there is nothing to bound there. A render
+that crosses a limit raises :class:`LimitExceeded` (a jinja2 SecurityError).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any
+
+from jinja2 import BaseLoader, StrictUndefined, Template, TemplateSyntaxError, nodes, pass_context
+from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+
+MAX_SOURCE = 20_000  # characters of one text (the API takes 10,000)
+MAX_INT_BITS = 4_096
+MAX_VALUE_SIZE = 1_000_000
+MAX_ITEMS = 100_000
+MAX_STEPS = 500_000
+MAX_SECONDS = 2.0
+MAX_PRODUCED = 2_000_000
+SUBJECT_LIMIT = 2_000
+BODY_LIMIT = 256_000
+SMS_LIMIT = 1_600
+PART_LIMITS: Mapping[str, int] = {"subject": SUBJECT_LIMIT, "body": BODY_LIMIT, "sms": SMS_LIMIT}
+
+# str methods that make a longer string than they are given; the filters are checked.
+_WIDENING = frozenset(
+    {"center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace", "format"}
+    | {"format_map", "translate", "maketrans"}
+)
+_BRACE_FIELD = re.compile(r"\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+_FORMAT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+class LimitExceeded(SecurityError):
+    """A template asked for more work, memory or output than a message may take."""
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    steps: int = MAX_STEPS
+    produced: int = 0
+
+
+_state = threading.local()
+
+
+def _budget() -> _Budget | None:
+    return getattr(_state, "budget", None)
+
+
+def _tick() -> None:
+    budget = _budget()
+    if budget is None:
+        return
+    budget.steps -= 1
+    if budget.steps < 0:
+        raise LimitExceeded(f"the text does too much work (over {MAX_STEPS:,} steps)")
+    if time.monotonic() > budget.deadline:
+        raise LimitExceeded(f"the text takes longer than {MAX_SECONDS:g} s to render")
+
+
+def weight(value: Any, limit: int = MAX_VALUE_SIZE) -> int:
+    """Return about how many characters or items ``value`` holds, stopping past ``limit``."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, int):
+            total += 1 + item.bit_length() // 8
+        elif isinstance(item, Mapping):
+            total += 1
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 1
+            stack.extend(item)
+        else:
+            total += 1
+    return total
+
+
+def checked(value: Any) -> Any:
+    """Return ``value`` if it is within the number and size limits, else raise."""
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise LimitExceeded(f"a number larger than {MAX_INT_BITS} bits")
+    if weight(value) > MAX_VALUE_SIZE:
+        raise LimitExceeded(f"a value larger than {MAX_VALUE_SIZE:,} characters")
+    return value
+
+
+def _need(ok: bool, what: str) -> None:
+    if not ok:
+        raise LimitExceeded(what)
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    ints = isinstance(left, int) and isinstance(right, int)
+    if operator == "**" and ints and right > 0 and abs(left) > 1:
+        _need(left.bit_length() * right <= MAX_INT_BITS, f"a power over {MAX_INT_BITS} bits")
+    elif operator == "*" and ints:
+        _need(left.bit_length() + right.bit_length() <= MAX_INT_BITS + 1, "a product too large")
+    elif operator == "*":
+        count, seq = (left, right) if isinstance(left, int) else (right, left)
+        if isinstance(count, int) and count > 0:
+            _need(weight(seq) * count <= MAX_VALUE_SIZE, "a repetition too long")
+    elif operator == "%" and isinstance(left, str):
+        check_format(left)
+
+
+def check_format(spec: str) -> None:
+    """Refuse a ``%`` format whose widths or precisions are ``*`` or over 9,999."""
+    for match in _FORMAT_SPEC.finditer(spec):
+        for number in match.groups():
+            _need(number is None or (number != "*" and len(number) < 5), "a format too wide")
+
+
+def _width(value: Any) -> int:
+    return value if isinstance(value, int) else len(str(value))
+
+
+def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], at: int, name: str, default: Any) -> Any:
+    return args[at] if len(args) > at else kwargs.get(name, default)
+
+
+def _widened(text: Any, width: Any, what: str) -> None:
+    lines = str(text).count("\n") + 1
+    _need(len(str(text)) + lines * _width(width) <= MAX_VALUE_SIZE, f"{what}: too wide")
+
+
+def _precheck_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Check the filters that can make far more than they are given; return the args.
+
+    Positions follow jinja's signatures: ``replace``, ``join``, ``slice`` and ``tojson``
+    get the evaluation context first, ``wordwrap`` and ``sum`` the environment.
+    """
+    if name == "center":
+        _widened(args[0], _arg(args, kwargs, 1, "width", 80), name)
+    elif name == "indent":
+        _widened(args[0], _arg(args, kwargs, 1, "width", 4), name)
+    elif name == "wordwrap":
+        wrap = str(_arg(args, kwargs, 4, "wrapstring", None) or "\n")
+        _need(len(str(args[1])) * (1 + len(wrap)) <= MAX_VALUE_SIZE, "wordwrap: too long")
+    elif name == "replace":
+        text, old, new = (str(a) for a in args[1:4])
+        hits = len(text) + 1 if old == "" else text.count(old)
+        _need(len(text) + hits * len(new) <= MAX_VALUE_SIZE, "replace: the result is too long")
+    elif name in ("batch", "slice"):
+        count = _arg(args, kwargs, 1 if name == "batch" else 2, "linecount", None)
+        count = kwargs.get("slices", count)
+        _need(isinstance(count, int) and 0 < count <= MAX_ITEMS, f"{name}: too many")
+    elif name == "join":
+        items = list(args[1])
+        sep = str(_arg(args, kwargs, 2, "d", ""))
+        size = len(sep) * len(items) + sum(weight(i) for i in items)
+        _need(size <= MAX_VALUE_SIZE, "join: the result is too long")
+        return (args[0], items, *args[2:])
+    elif name == "format":
+        check_format(str(args[0]))
+    elif name == "sum":
+        start = _arg(args, kwargs, 3, "start", 0)
+        _need(isinstance(start, int | float), "sum: only of numbers")
+    elif name == "tojson":
+        _need(_width(_arg(args, kwargs, 2, "indent", None) or 0) <= 16, "tojson: indent too wide")
+    return args
+
+
+def _guarded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        args = _precheck_filter(name, args, kwargs)
+        return checked(func(*args, **kwargs))
+
+    return guarded
+
+
+# The three filters below take the context so that jinja never folds them at compile
+# time (a constant would escape the count).
+@pass_context
+def _steps(_context: Context, iterable: Iterable[Any]) -> Iterator[Any]:
+    """Yield a loop's items, counting each against the render's budget."""
+    for item in iterable:
+        _tick()
+        yield item
+
+
+@pass_context
+def _produced(_context: Context, value: Any) -> Any:
+    """Count what an output tag writes (buffered or not) against the render's budget."""
+    budget = _budget()
+    if budget is not None:
+        budget.produced += len(str(value))
+        _need(budget.produced <= MAX_PRODUCED, f"the text makes over {MAX_PRODUCED:,} characters")
+    return value
+
+
+@pass_context
+def _sized(_context: Context, value: Any) -> Any:
+    return checked(value)
+
+
+class _Bounds(NodeTransformer):
+    """Route loops, ``~`` joins and every output through the budget checks."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, "_steps", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
+
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
+        self.generic_visit(node)
+        node.nodes = [self._counted(child) for child in node.nodes]
+        return node
+
+    @staticmethod
+    def _counted(child: nodes.Expr) -> nodes.Expr:
+        if isinstance(child, nodes.TemplateData):
+            child = nodes.MarkSafeIfAutoescape(nodes.Const(child.data), lineno=child.lineno)
+        return nodes.Filter(child, "_produced", [], [], None, None, lineno=child.lineno)
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """A sandbox that bounds numbers, values, work and output (see the module doc)."""
+
+    intercepted_binops = frozenset({"**", "*", "+", "-", "/", "//", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters = {name: _guarded(name, f) for name, f in self.filters.items()}
+        self.filters.update(_steps=_steps, _sized=_sized, _produced=_produced)
+        self.globals.pop("lipsum", None)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        if len(source) > MAX_SOURCE:
+            raise TemplateSyntaxError(f"longer than {MAX_SOURCE:,} characters", 1, name)
+        tree = super()._parse(source, name, filename)
+        bounded: nodes.Template = _Bounds().visit(tree)
+        return bounded
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Apply a binary operator once its result is known to fit the limits."""
+        _tick()
+        _check_binop(operator, left, right)
+        return checked(super().call_binop(context, operator, left, right))
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Refuse the string methods that widen a string, besides what jinja refuses."""
+        if isinstance(obj, str) and attr in _WIDENING:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Sandbox ``str.format`` as jinja does, refusing widths over 9,999 first."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            for spec in _BRACE_FIELD.findall(value.__self__):
+                _need("{" not in spec and not re.search(r"\d{5,}", spec), "a format too wide")
+        return wrapped
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Call a macro, method or global, counting the step and checking the result."""
+        _tick()
+        return checked(super().call(__context, __obj, *args, **kwargs))
+
+
+def render_bounded(template: Template, context: Mapping[str, Any], *, limit: int) -> str:
+    """Render within the budget; raise LimitExceeded past it or ``limit`` characters.
+
+    Any other exception of the template (an unknown name, a division by zero) goes through.
+    """
+    previous = _budget()
+    _state.budget = _Budget(deadline=time.monotonic() + MAX_SECONDS)
+    try:
+        parts: list[str] = []
+        size = 0
+        for piece in template.generate(**context):
+            size += len(piece)
+            if size > limit:
+                raise LimitExceeded(f"the text is longer than {limit:,} characters")
+            parts.append(piece)
+        return "".join(parts)
+    finally:
+        _state.budget = previous
+
+
+@lru_cache(maxsize=1)
+def source_env() -> BoundedSandbox:
+    """Return the environment of texts people write: plain text, no files to include."""
+    # StrictUndefined: a misspelt name fails loudly rather than leaving a hole in a letter.
+    return BoundedSandbox(loader=BaseLoader(), autoescape=False, undefined=StrictUndefined)
+
+
+@lru_cache(maxsize=256)
+def compile_source(source: str) -> Template:
+    """Return a person's text compiled in the bounded sandbox; raise on a syntax error."""
+    return source_env().from_string(source)
+
+
+def describe(error: BaseException) -> str:
+    """Return why a text cannot be rendered, in words a person can act on."""
+    if isinstance(error, TemplateNotFound):
+        return f"a text cannot include other templates ({error.name})"
+    if isinstance(error, TemplateSyntaxError):
+        return f"line {error.lineno}: {error.message}"
+    if isinstance(error, TemplateError) and error.message:
+        return error.message
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def text_error(source: str, context: Mapping[str, Any], *, limit: int) -> str | None:
+    """Compile and render ``source`` with ``context``; return why it fails, or None."""
+    try:
+        render_bounded(compile_source(source), context, limit=limit)
+    except Exception as error:  # every failure of a person's text is an answer, not a 500
+        return describe(error)
+    return None
