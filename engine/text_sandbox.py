@@ -1,7 +1,7 @@
 """A bounded Jinja sandbox for message texts people write (issue 10 #3; F1, F5, C4).
 
 jinja2's sandbox keeps a template away from Python internals but not from work:
-``{{ 9**9**9 }}`` computes for hours and ``{{ 'x' * 30000000 }}`` makes 30 MB, holding the
+``{{ 9 ** (9 ** 9) }}`` computes for hours and ``{{ 'x' * 30000000 }}`` makes 30 MB, holding the
 interpreter lock of whatever process renders. Here a render is bounded:
 
 - numbers: an integer made by ``**``, ``*`` or ``+`` has at most ``MAX_INT_BITS`` bits, and
@@ -16,13 +16,14 @@ interpreter lock of whatever process renders. Here a render is bounded:
   ``MAX_PRODUCED`` characters, and what it returns at most the limit of the message part
   (``PART_LIMITS``: subject, email/letter body, SMS).
 
+The limits are in engine.text_limits; docs/security.md lists them.
+
 ``<<`` and ``>>`` are not Jinja operators, so there is nothing to bound there. A render
 that crosses a limit raises :class:`LimitExceeded` (a jinja2 SecurityError).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,34 +32,29 @@ from functools import lru_cache, wraps
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateSyntaxError, nodes, pass_context
-from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound
+from jinja2.exceptions import TemplateError, TemplateNotFound
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-MAX_SOURCE = 20_000  # characters of one text (the API takes 10,000)
-MAX_INT_BITS = 4_096
-MAX_VALUE_SIZE = 1_000_000
-MAX_ITEMS = 100_000
-MAX_STEPS = 500_000
-MAX_SECONDS = 2.0
-MAX_PRODUCED = 2_000_000
-SUBJECT_LIMIT = 2_000
-BODY_LIMIT = 256_000
-SMS_LIMIT = 1_600
-PART_LIMITS: Mapping[str, int] = {"subject": SUBJECT_LIMIT, "body": BODY_LIMIT, "sms": SMS_LIMIT}
+from engine.text_limits import (
+    MAX_PRODUCED,
+    MAX_SECONDS,
+    MAX_SOURCE,
+    MAX_STEPS,
+    LimitExceeded,
+    check_binop,
+    check_str_format,
+    checked,
+    need,
+    precheck_filter,
+)
 
 # str methods that make a longer string than they are given; the filters are checked.
 _WIDENING = frozenset(
     {"center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace", "format"}
     | {"format_map", "translate", "maketrans"}
 )
-_BRACE_FIELD = re.compile(r"\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
-_FORMAT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
-
-
-class LimitExceeded(SecurityError):
-    """A template asked for more work, memory or output than a message may take."""
 
 
 @dataclass
@@ -86,117 +82,11 @@ def _tick() -> None:
         raise LimitExceeded(f"the text takes longer than {MAX_SECONDS:g} s to render")
 
 
-def weight(value: Any, limit: int = MAX_VALUE_SIZE) -> int:
-    """Return about how many characters or items ``value`` holds, stopping past ``limit``."""
-    total, stack = 0, [value]
-    while stack and total <= limit:
-        item = stack.pop()
-        if isinstance(item, str | bytes):
-            total += len(item)
-        elif isinstance(item, int):
-            total += 1 + item.bit_length() // 8
-        elif isinstance(item, Mapping):
-            total += 1
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            total += 1
-            stack.extend(item)
-        else:
-            total += 1
-    return total
-
-
-def checked(value: Any) -> Any:
-    """Return ``value`` if it is within the number and size limits, else raise."""
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise LimitExceeded(f"a number larger than {MAX_INT_BITS} bits")
-    if weight(value) > MAX_VALUE_SIZE:
-        raise LimitExceeded(f"a value larger than {MAX_VALUE_SIZE:,} characters")
-    return value
-
-
-def _need(ok: bool, what: str) -> None:
-    if not ok:
-        raise LimitExceeded(what)
-
-
-def _check_binop(operator: str, left: Any, right: Any) -> None:
-    ints = isinstance(left, int) and isinstance(right, int)
-    if operator == "**" and ints and right > 0 and abs(left) > 1:
-        _need(left.bit_length() * right <= MAX_INT_BITS, f"a power over {MAX_INT_BITS} bits")
-    elif operator == "*" and ints:
-        _need(left.bit_length() + right.bit_length() <= MAX_INT_BITS + 1, "a product too large")
-    elif operator == "*":
-        count, seq = (left, right) if isinstance(left, int) else (right, left)
-        if isinstance(count, int) and count > 0:
-            _need(weight(seq) * count <= MAX_VALUE_SIZE, "a repetition too long")
-    elif operator == "%" and isinstance(left, str):
-        check_format(left)
-
-
-def check_format(spec: str) -> None:
-    """Refuse a ``%`` format whose widths or precisions are ``*`` or over 9,999."""
-    for match in _FORMAT_SPEC.finditer(spec):
-        for number in match.groups():
-            _need(number is None or (number != "*" and len(number) < 5), "a format too wide")
-
-
-def _width(value: Any) -> int:
-    return value if isinstance(value, int) else len(str(value))
-
-
-def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], at: int, name: str, default: Any) -> Any:
-    return args[at] if len(args) > at else kwargs.get(name, default)
-
-
-def _widened(text: Any, width: Any, what: str) -> None:
-    lines = str(text).count("\n") + 1
-    _need(len(str(text)) + lines * _width(width) <= MAX_VALUE_SIZE, f"{what}: too wide")
-
-
-def _precheck_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """Check the filters that can make far more than they are given; return the args.
-
-    Positions follow jinja's signatures: ``replace``, ``join``, ``slice`` and ``tojson``
-    get the evaluation context first, ``wordwrap`` and ``sum`` the environment.
-    """
-    if name == "center":
-        _widened(args[0], _arg(args, kwargs, 1, "width", 80), name)
-    elif name == "indent":
-        _widened(args[0], _arg(args, kwargs, 1, "width", 4), name)
-    elif name == "wordwrap":
-        wrap = str(_arg(args, kwargs, 4, "wrapstring", None) or "\n")
-        _need(len(str(args[1])) * (1 + len(wrap)) <= MAX_VALUE_SIZE, "wordwrap: too long")
-    elif name == "replace":
-        text, old, new = (str(a) for a in args[1:4])
-        hits = len(text) + 1 if old == "" else text.count(old)
-        _need(len(text) + hits * len(new) <= MAX_VALUE_SIZE, "replace: the result is too long")
-    elif name in ("batch", "slice"):
-        count = _arg(args, kwargs, 1 if name == "batch" else 2, "linecount", None)
-        count = kwargs.get("slices", count)
-        _need(isinstance(count, int) and 0 < count <= MAX_ITEMS, f"{name}: too many")
-    elif name == "join":
-        items = list(args[1])
-        sep = str(_arg(args, kwargs, 2, "d", ""))
-        size = len(sep) * len(items) + sum(weight(i) for i in items)
-        _need(size <= MAX_VALUE_SIZE, "join: the result is too long")
-        return (args[0], items, *args[2:])
-    elif name == "format":
-        check_format(str(args[0]))
-    elif name == "sum":
-        start = _arg(args, kwargs, 3, "start", 0)
-        _need(isinstance(start, int | float), "sum: only of numbers")
-    elif name == "tojson":
-        _need(_width(_arg(args, kwargs, 2, "indent", None) or 0) <= 16, "tojson: indent too wide")
-    return args
-
-
 def _guarded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _tick()
-        args = _precheck_filter(name, args, kwargs)
+        args = precheck_filter(name, args, kwargs)
         return checked(func(*args, **kwargs))
 
     return guarded
@@ -218,7 +108,7 @@ def _produced(_context: Context, value: Any) -> Any:
     budget = _budget()
     if budget is not None:
         budget.produced += len(str(value))
-        _need(budget.produced <= MAX_PRODUCED, f"the text makes over {MAX_PRODUCED:,} characters")
+        need(budget.produced <= MAX_PRODUCED, f"the text makes over {MAX_PRODUCED:,} characters")
     return value
 
 
@@ -272,7 +162,7 @@ class BoundedSandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """Apply a binary operator once its result is known to fit the limits."""
         _tick()
-        _check_binop(operator, left, right)
+        check_binop(operator, left, right)
         return checked(super().call_binop(context, operator, left, right))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -285,8 +175,7 @@ class BoundedSandbox(SandboxedEnvironment):
         """Sandbox ``str.format`` as jinja does, refusing widths over 9,999 first."""
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
-            for spec in _BRACE_FIELD.findall(value.__self__):
-                _need("{" not in spec and not re.search(r"\d{5,}", spec), "a format too wide")
+            check_str_format(value.__self__)
         return wrapped
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805

@@ -21,15 +21,8 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 
-from engine.text_sandbox import (
-    BODY_LIMIT,
-    SMS_LIMIT,
-    SUBJECT_LIMIT,
-    BoundedSandbox,
-    compile_source,
-    describe,
-    render_bounded,
-)
+from engine.text_limits import BODY_LIMIT, SMS_LIMIT, SUBJECT_LIMIT
+from engine.text_sandbox import BoundedSandbox, compile_source, describe, render_bounded
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 RTL_LOCALES = frozenset({"fa", "ar"})

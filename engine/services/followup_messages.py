@@ -19,7 +19,8 @@ from engine.domain.followups import OpenInvoice, pick_locale
 from engine.domain.money import format_amount
 from engine.models.contacts import Contact
 from engine.models.followups import FollowupLevel
-from engine.text_sandbox import BODY_LIMIT, PART_LIMITS, text_error
+from engine.text_limits import BODY_LIMIT, PART_LIMITS
+from engine.text_sandbox import text_error
 
 _DIGITS = {"fa": "persian", "ar": "arabic"}
 _PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

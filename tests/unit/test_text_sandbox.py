@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.text_sandbox import BODY_LIMIT, compile_source, render_bounded, text_error
+from engine.text_limits import BODY_LIMIT
+from engine.text_sandbox import compile_source, render_bounded, text_error
 from notifications.rendering import RenderError, render_text
 from tests.notifications.support import CONTEXT
 
