@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 import time_machine
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from engine import clock
 from engine.config import Settings
 from engine.models.outbox import OutboxMessage
 from engine.services.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
-from notifications import outbox
+from notifications import preparation
 from notifications.channels import channels_for
 from notifications.outbox import claim_due, send_due
 from tests.notifications.support import queue
@@ -69,14 +71,14 @@ def test_issue10_4_any_exception_preparing_one_message_fails_only_that_one(
 ) -> None:
     healthy = queue(uow, "fine")
     broken = queue(uow, "broken-files")
-    real = outbox.attachments_for
+    real = preparation.attachments_for
 
     def attachments(uow: UnitOfWork, message: OutboxMessage, text: Any) -> Any:
         if message.id == broken:
             raise RuntimeError("the invoice page could not be built")
         return real(uow, message, text)
 
-    monkeypatch.setattr(outbox, "attachments_for", attachments)
+    monkeypatch.setattr(preparation, "attachments_for", attachments)
     report = send_due(uow, channels_for(settings), settings)
 
     assert (report.sent, report.failed) == (1, 1)
@@ -119,3 +121,30 @@ def test_issue10_4_a_message_whose_workers_keep_dying_is_failed_past_the_limit(
     assert status == "failed" and attempts == 2
     assert reason is not None and "gave up" in reason
     assert _sent_files(settings, "sms") == []
+
+
+def test_issue10_3_texts_are_rendered_while_the_database_is_free_for_requests(
+    uow: UnitOfWork, settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a transaction holds the write lock: a slow text must not hold it."""
+    queue(uow, "free", channel="sms")
+    writable = []
+    real = preparation.render_text
+
+    def render(**kwargs: Any) -> Any:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout=100")
+            else:
+                connection.exec_driver_sql("SET lock_timeout = '100ms'")
+            try:  # what a request's write does first: take the write lock
+                connection.exec_driver_sql("UPDATE outbox_message SET attempts = attempts")
+                writable.append(True)
+            except OperationalError:
+                writable.append(False)
+            connection.rollback()
+        return real(**kwargs)
+
+    monkeypatch.setattr(preparation, "render_text", render)
+    assert send_due(uow, channels_for(settings), settings).sent == 1
+    assert writable == [True]
