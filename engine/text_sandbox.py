@@ -33,22 +33,27 @@ from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateSyntaxError, nodes, pass_context
 from jinja2.exceptions import TemplateError, TemplateNotFound
-from jinja2.runtime import Context
+from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
+from markupsafe import soft_str
 
 from engine.text_limits import (
     MAX_PRODUCED,
     MAX_SECONDS,
     MAX_SOURCE,
     MAX_STEPS,
+    MAX_VALUE_SIZE,
     LimitExceeded,
     check_binop,
     check_str_format,
     checked,
     need,
     precheck_filter,
+    weight,
 )
+
+_TOO_LARGE = f"a value larger than {MAX_VALUE_SIZE:,} characters"
 
 # str methods that make a longer string than they are given; the filters are checked.
 _WIDENING = frozenset(
@@ -86,6 +91,8 @@ def _guarded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _tick()
+        for value in (*args, *kwargs.values()):  # a list literal may repeat a long string
+            need(weight(value) <= MAX_VALUE_SIZE, _TOO_LARGE)
         args = precheck_filter(name, args, kwargs)
         return checked(func(*args, **kwargs))
 
@@ -106,15 +113,25 @@ def _steps(_context: Context, iterable: Iterable[Any]) -> Iterator[Any]:
 def _produced(_context: Context, value: Any) -> Any:
     """Count what an output tag writes (buffered or not) against the render's budget."""
     budget = _budget()
+    too_much = f"the text makes over {MAX_PRODUCED:,} characters"
+    need(weight(value, MAX_PRODUCED) <= MAX_PRODUCED, too_much)  # before str() makes it
     if budget is not None:
         budget.produced += len(str(value))
-        need(budget.produced <= MAX_PRODUCED, f"the text makes over {MAX_PRODUCED:,} characters")
+        need(budget.produced <= MAX_PRODUCED, too_much)
     return value
 
 
 @pass_context
-def _sized(_context: Context, value: Any) -> Any:
-    return checked(value)
+def _joined(context: Context, values: tuple[Any, ...]) -> str:
+    """Join the operands of ``~``, refusing the result before it is made if too long."""
+    parts, size = [], 0
+    for value in values:
+        need(weight(value) <= MAX_VALUE_SIZE, _TOO_LARGE)
+        parts.append(soft_str(value))
+        size += len(parts[-1])
+        need(size <= MAX_VALUE_SIZE, _TOO_LARGE)
+    joined: str = (markup_join if context.eval_ctx.autoescape else str_join)(parts)
+    return joined
 
 
 class _Bounds(NodeTransformer):
@@ -127,7 +144,8 @@ class _Bounds(NodeTransformer):
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
-        return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
+        operands = nodes.Tuple(node.nodes, "load", lineno=node.lineno)
+        return nodes.Filter(operands, "_joined", [], [], None, None, lineno=node.lineno)
 
     def visit_Output(self, node: nodes.Output) -> nodes.Node:
         self.generic_visit(node)
@@ -149,7 +167,7 @@ class BoundedSandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters = {name: _guarded(name, f) for name, f in self.filters.items()}
-        self.filters.update(_steps=_steps, _sized=_sized, _produced=_produced)
+        self.filters.update(_steps=_steps, _joined=_joined, _produced=_produced)
         self.globals.pop("lipsum", None)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:

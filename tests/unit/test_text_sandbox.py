@@ -82,3 +82,9 @@ def test_ordinary_texts_render() -> None:
     )
     text = render_bounded(compile_source(source), CONTEXT, limit=BODY_LIMIT)
     assert text == ("علیرضا سامری: 1. INV-1 1405/08/01 INV-1 3075 ---------- 1/2 علیرضا سامری 6")
+
+
+def test_issue10_3_many_long_operands_are_refused_before_they_are_joined() -> None:
+    long = "{% set s = 'x' * 400000 %}"
+    for source in ("{{ s ~ s ~ s ~ s }}", "{{ [s, s, s, s] }}", "{{ [s, s, s, s]|string }}"):
+        assert "characters" in (text_error(long + source, CONTEXT, limit=BODY_LIMIT) or "")
