@@ -5,6 +5,8 @@ Exactly once, as far as a provider lets us (docs/notifications.md):
    token and ``lease_until`` (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers
    take disjoint rows; SQLite: a guarded UPDATE that only one writer can win).
 2. The provider call runs outside any transaction and carries the idempotency key.
+   The texts are rendered with no transaction open (notifications.preparation): on
+   SQLite a transaction holds the write lock, and a text may take its render's budget.
 3. One transaction per message records the result, only if the claim still holds it.
 A worker that dies between 2 and 3 leaves a "sending" row whose lease runs out; whoever
 claims it next first asks the channel whether the key already went out
@@ -20,37 +22,26 @@ import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from engine import clock
 from engine.config import Settings
-from engine.models.outbox import OutboxMessage
 from engine.services.message_status import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
     Channel,
     LookupUnavailable,
     PermanentSendError,
-    Rendered,
     SendError,
     TransientSendError,
 )
-from notifications.papers import attachments_for
-from notifications.rendering import RenderError, render_text
+from notifications.preparation import Claim, Prepared, prepare_safely, render_claim
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["Claim", "Prepared", "claim_due", "deliver", "render_claim", "retry_delay", "send_due"]
+
 RETRY_CAP_SECONDS = 6 * 3600
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A leased message: only the holder of ``token`` may record its outcome."""
-
-    message_id: int
-    token: str
-    recovering: bool  # the previous holder died mid-send
-    claimed_at: datetime
 
 
 @dataclass
@@ -91,75 +82,6 @@ def claim_due(uow: UnitOfWork, *, limit: int, lease_seconds: int) -> list[Claim]
     return [Claim(i, token, due[i] == "sending", now) for i in sorted(taken)]
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A claimed message rendered for its channel (or the reason it cannot be)."""
-
-    claim: Claim
-    rendered: Rendered | None
-    error: str | None
-    attempts: int
-    document_ids: tuple[int, ...]
-
-
-def prepare(uow: UnitOfWork, claims: list[Claim]) -> list[Prepared]:
-    """Render a batch of claimed messages in one read; lost claims are left out."""
-    prepared = []
-    with uow:
-        messages = {m.id: m for m in uow.outbox.with_ids([c.message_id for c in claims])}
-        for claim in claims:
-            message = messages.get(claim.message_id)
-            if message is None or message.claim_token != claim.token:
-                continue
-            rendered, error = None, None
-            try:
-                rendered = _render(uow, message, claim)
-            except RenderError as failure:
-                error = str(failure)
-            doc_ids = tuple(message.document_ids)
-            prepared.append(Prepared(claim, rendered, error, message.attempts, doc_ids))
-        # The subject as the customer sees it, for lists and the message's history.
-        uow.outbox.set_subjects(
-            [
-                (p.claim.message_id, p.claim.token, p.rendered.subject)
-                for p in prepared
-                if p.rendered
-            ]
-        )
-        uow.commit()
-    return prepared
-
-
-def render_claim(uow: UnitOfWork, claim: Claim) -> Rendered | None:
-    """Return one claimed message rendered, or None if the claim was lost or it cannot be."""
-    found = prepare(uow, [claim])
-    return found[0].rendered if found else None
-
-
-def _render(uow: UnitOfWork, message: OutboxMessage, claim: Claim) -> Rendered:
-    text = render_text(
-        channel=message.channel,
-        locale=message.locale,
-        context=message.context,
-        template=message.template,
-        subject_source=message.subject_source,
-        body_source=message.body_source,
-    )
-    return Rendered(
-        message_id=message.id,
-        idempotency_key=message.idempotency_key,
-        channel=message.channel,
-        recipient=message.recipient,
-        locale=message.locale,
-        subject=text.subject,
-        text=text.text,
-        html=text.html,
-        attachments=attachments_for(uow, message, text),
-        document_ids=tuple(message.document_ids),
-        claimed_at=claim.claimed_at,
-    )
-
-
 RecordSent = Callable[[int, str, str | None], bool]
 
 
@@ -186,6 +108,9 @@ def deliver(
             return _record(uow, job, "failed", detail=detail, settings=settings)
         if found is not None:
             return _record(uow, job, "recovered", provider_id=found, settings=settings)
+        if job.attempts > settings.outbox_max_attempts:  # each try died mid-send (#4)
+            detail = f"gave up after {job.attempts - 1} attempts: the worker stopped each time"
+            return _record(uow, job, "failed", detail=detail, settings=settings)
     try:
         provider_id = channel.send(rendered)
     except PermanentSendError as error:
@@ -241,7 +166,7 @@ def send_due(
         if not claims:
             break
         batches += 1
-        jobs = prepare(uow, claims)
+        jobs = prepare_safely(uow, claims)
         report.skipped += len(claims) - len(jobs)
         with sent_recorder(uow) as record_sent:
             for job in jobs:
@@ -264,21 +189,24 @@ def _deliver_safely(
         return _record(uow, job, "retry", detail=error.detail, settings=settings)
     except Exception as error:
         # One broken message must not stop the batch; its lease runs out and recovery
-        # asks the channel before any second send.
+        # asks the channel before any second send, unless its attempts are spent: then
+        # it is failed now, visibly, rather than left "sending" (issue 10 #4).
         message_id = job.claim.message_id
         logger.exception("message delivery crashed", extra={"message_id": message_id})
         report.errors.append(f"{message_id}: {type(error).__name__}")
-        return "skipped"
+        if job.attempts < settings.outbox_max_attempts:
+            return "skipped"
+        detail = f"gave up after {job.attempts} attempts: {type(error).__name__}: {error}"
+        try:
+            return _record(uow, job, "failed", detail=detail, settings=settings)
+        except Exception:
+            logger.exception("cannot record the failure", extra={"message_id": message_id})
+            return "skipped"
+
+
+_TALLY = {"sent": "sent", "recovered": "recovered", "retry": "retried", "failed": "failed"}
 
 
 def _count(report: DeliveryReport, outcome: str) -> None:
-    if outcome == "sent":
-        report.sent += 1
-    elif outcome == "recovered":
-        report.recovered += 1
-    elif outcome == "retry":
-        report.retried += 1
-    elif outcome == "failed":
-        report.failed += 1
-    else:
-        report.skipped += 1
+    name = _TALLY.get(outcome, "skipped")
+    setattr(report, name, getattr(report, name) + 1)

@@ -3,29 +3,26 @@
 Templates come from two places: files under ``notifications/templates/<locale>/`` named
 by the message's ``template`` (``<name>.subject.txt``, ``<name>.body.txt`` and, for SMS,
 ``<name>.sms.txt``), or the subject/body sources stored on the message (an editable
-follow-up level's text, F1/F5). Both run in a SandboxedEnvironment: a user who may edit
-a level's text must not reach Python objects through it. Bodies are plain text; the HTML
+follow-up level's text, F1/F5). Both run in engine.text_sandbox's bounded sandbox: a
+user who may edit a level's text must not reach Python objects through it, nor make the
+worker compute or write without end (issue 10 #3). Bodies are plain text; the HTML
 of an email is built from it with every value escaped, in a page whose ``lang`` and
 ``dir`` follow the locale (Persian and Arabic are right to left).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    FileSystemLoader,
-    StrictUndefined,
-    Template,
-    TemplateError,
-    select_autoescape,
-)
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
+
+from engine.text_limits import BODY_LIMIT, SMS_LIMIT, SUBJECT_LIMIT
+from engine.text_sandbox import BoundedSandbox, compile_source, describe, render_bounded
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 RTL_LOCALES = frozenset({"fa", "ar"})
@@ -50,10 +47,10 @@ def direction(locale: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _text_env() -> SandboxedEnvironment:
+def _file_env() -> BoundedSandbox:
     # Plain text: no autoescape; StrictUndefined so a misspelt name fails loudly instead
     # of sending a customer a message with a hole in it.
-    return SandboxedEnvironment(
+    return BoundedSandbox(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=False,
         undefined=StrictUndefined,
@@ -62,33 +59,38 @@ def _text_env() -> SandboxedEnvironment:
 
 
 @lru_cache(maxsize=1)
-def html_env() -> SandboxedEnvironment:
-    """Return the sandboxed, autoescaping environment for HTML pages (email, letters)."""
-    return SandboxedEnvironment(
+def html_env() -> BoundedSandbox:
+    """Return the bounded, autoescaping sandbox for HTML pages (email, letters)."""
+    return BoundedSandbox(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
     )
 
 
-@lru_cache(maxsize=256)
-def _compiled(source: str) -> Template:
-    return _text_env().from_string(source)
+@lru_cache(maxsize=128)
+def _file_template(name: str) -> Template:
+    return _file_env().get_template(name)
 
 
-def _render_source(source: str, context: Mapping[str, Any]) -> str:
+def _render(template: Callable[[], Template], context: Mapping[str, Any], limit: int) -> str:
+    # Every failure of one message's text is that message's failure, whatever it raised
+    # (issue 10 #4): a ZeroDivisionError must not escape the worker's batch.
     try:
-        return _compiled(source).render(**context).strip()
-    except TemplateError as error:
-        raise RenderError(f"template: {error.message or type(error).__name__}") from error
+        return render_bounded(template(), context, limit=limit).strip()
+    except Exception as error:
+        raise RenderError(f"template: {describe(error)}") from error
 
 
-@lru_cache(maxsize=512)
-def _file_source(locale: str, name: str, part: str) -> str | None:
+def _part(locale: str, name: str, part: str) -> Callable[[], Template] | None:
     path = TEMPLATE_DIR / locale / f"{name}.{part}.txt"
     if not path.resolve().is_relative_to(TEMPLATE_DIR):
         raise RenderError(f"template: bad name {name!r}")
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    return (lambda: _file_template(f"{locale}/{name}.{part}.txt")) if path.exists() else None
+
+
+def _source(source: str) -> Callable[[], Template]:
+    return lambda: compile_source(source)
 
 
 def render_text(
@@ -100,20 +102,24 @@ def render_text(
     subject_source: str | None,
     body_source: str | None,
 ) -> MessageText:
-    """Render subject, text and (for email) HTML; raise RenderError on a bad template."""
+    """Render subject, text and (for email) HTML; raise RenderError on a bad template.
+
+    The render is bounded (engine.text_sandbox): a subject has at most SUBJECT_LIMIT
+    characters, an SMS SMS_LIMIT, an email or letter body BODY_LIMIT.
+    """
     if template is not None:
-        subject_src = _file_source(locale, template, "subject") or ""
-        body_src = (channel == "sms" and _file_source(locale, template, "sms")) or _file_source(
+        subject = _part(locale, template, "subject") or _source("")
+        body = (channel == "sms" and _part(locale, template, "sms")) or _part(
             locale, template, "body"
         )
-        if body_src is None:
+        if body is None:
             raise RenderError(f"template: no {locale}/{template}.body.txt")
     else:
-        subject_src, body_src = subject_source or "", body_source or ""
-    subject = " ".join(_render_source(subject_src, context).split())  # one header line
-    text = _render_source(body_src, context)
-    html = email_html(subject, text, locale) if channel == "email" else ""
-    return MessageText(subject=subject, text=text, html=html)
+        subject, body = _source(subject_source or ""), _source(body_source or "")
+    subject_text = " ".join(_render(subject, context, SUBJECT_LIMIT).split())  # one line
+    text = _render(body, context, SMS_LIMIT if channel == "sms" else BODY_LIMIT)
+    html = email_html(subject_text, text, locale) if channel == "email" else ""
+    return MessageText(subject=subject_text, text=text, html=html)
 
 
 def email_html(subject: str, text: str, locale: str) -> str:

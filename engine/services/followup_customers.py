@@ -23,7 +23,12 @@ from engine.models.followups import CustomerFollowup, FollowupEvent
 from engine.repositories.visibility import Viewer
 from engine.services.access import load_actor, require, viewer_of
 from engine.services.followers import add_followers
-from engine.services.followup_messages import build_message, recipient_for
+from engine.services.followup_messages import (
+    MessageText,
+    build_message,
+    recipient_for,
+    template_errors,
+)
 from engine.services.followup_operators import FollowupMessage, FollowupOperators
 from engine.services.followup_schedule import MIN_DELAY, start_of
 from engine.services.outbox import enqueue_message
@@ -198,6 +203,7 @@ def _queue_manual(
     message = build_message(contact, level, invoices, channel, templates=cmd.templates)
     if message is None:
         raise ValidationFailed.single("templates", f"no text for {channel}")
+    _check_text(message, channel)
     today = clock.business_today()
     digest = hashlib.sha256(
         json.dumps([message.subject, message.body, recipient, [i.id for i in invoices]]).encode()
@@ -232,6 +238,16 @@ def _queue_manual(
     )
     numbers = (inv.number for inv in invoices)
     return FollowupMessage.of(contact, numbers, level, channel, recipient, message_id)
+
+
+def _check_text(message: MessageText, channel: str) -> None:
+    """Refuse a text that fails to render for this customer: nothing is queued (#3)."""
+    parts = {"sms": message.body} if channel == "sms" else {"body": message.body}
+    if message.subject is not None:
+        parts["subject"] = message.subject
+    errors = template_errors({message.locale: parts}, context=message.context)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _send_channels(cmd: ManualSend) -> list[str]:

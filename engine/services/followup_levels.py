@@ -18,6 +18,7 @@ from engine.domain.followups import CHANNELS, check_level
 from engine.domain.permissions import Perm
 from engine.models.followups import FollowupLevel
 from engine.services.access import load_actor, require
+from engine.services.followup_messages import template_errors
 from engine.services.followup_schedule import redate_customers
 from engine.services.unit_of_work import UnitOfWork
 
@@ -104,6 +105,7 @@ def create_level(uow: UnitOfWork, data: LevelInput, *, actor_id: int) -> LevelVi
     with uow:
         require(load_actor(uow, actor_id), Perm.MANAGE_FOLLOWUP_LEVELS)
         _check(uow, data, level_id=None)
+        _check_texts(data)
         level = FollowupLevel()
         _apply(level, data)
         uow.session.add(level)
@@ -129,6 +131,8 @@ def update_level(
         current = _as_input(level)
         data = LevelInput(**{**current.__dict__, **dict(changes)})
         _check(uow, data, level_id=level.id)
+        if "templates" in changes:  # a level whose old text fails can still be switched off
+            _check_texts(data)
         _apply(level, data)
         uow.flush()
         if data.days != current.days or data.is_active != current.is_active:
@@ -190,6 +194,13 @@ def _check(uow: UnitOfWork, data: LevelInput, *, level_id: int | None) -> None:
     same_days = uow.followups.level_with_days(data.days)
     if same_days is not None and same_days.id != level_id:
         raise ValidationFailed.single("days", f"level {same_days.id} already fires on that day")
+
+
+def _check_texts(data: LevelInput) -> None:
+    """Refuse texts that do not compile or render with a sample context (issue 10 #3)."""
+    errors = template_errors(data.templates)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _apply(level: FollowupLevel, data: LevelInput) -> None:

@@ -19,6 +19,8 @@ from engine.domain.followups import OpenInvoice, pick_locale
 from engine.domain.money import format_amount
 from engine.models.contacts import Contact
 from engine.models.followups import FollowupLevel
+from engine.text_limits import BODY_LIMIT, PART_LIMITS
+from engine.text_sandbox import text_error
 
 _DIGITS = {"fa": "persian", "ar": "arabic"}
 _PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -102,3 +104,35 @@ def date_text(day: date, locale: str) -> str:
         jalali: str = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
         return jalali.translate(_PERSIAN)
     return day.isoformat()
+
+
+def sample_context(locale: str) -> dict[str, Any]:
+    """Return a context shaped as message_context makes it, to test-render a saved text."""
+    contact = Contact(name="Sample Customer")
+    level = FollowupLevel(description="Sample level")
+    invoices = [
+        OpenInvoice(1, "INV-1001", date(2025, 3, 21), Decimal("12500000"), None),
+        OpenInvoice(2, "INV-1002", date(2025, 4, 21), Decimal("98100000"), None),
+    ]
+    return message_context(contact, level, invoices, locale)
+
+
+def template_errors(
+    templates: Mapping[str, Mapping[str, str]], *, context: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Compile and test-render each text; return why each fails, by its field name.
+
+    Fields read ``templates.<locale>.<part>``; ``context`` is the message's own, else a
+    sample (sample_context). The render is the bounded one the workers run, within the
+    part's size (engine.text_sandbox.PART_LIMITS), so a text refused here is never
+    stored or queued, and one that passes renders in the workers (issue 10 #3).
+    """
+    errors: dict[str, str] = {}
+    for locale, parts in templates.items():
+        values = context if context is not None else sample_context(locale)
+        for part, source in parts.items():
+            limit = PART_LIMITS.get(part, BODY_LIMIT)
+            error = text_error(source or "", values, limit=limit)
+            if error is not None:
+                errors[f"templates.{locale}.{part}"] = f"this text cannot be sent: {error}"
+    return errors

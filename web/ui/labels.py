@@ -153,6 +153,7 @@ FIELDS = {
     "quantity": _l("Quantity"),
     "recipient": _l("Email to"),
     "roles": _l("Roles"),
+    "sms": _l("SMS text"),
     "subject": _l("Subject"),
     "to": _l("To"),
     "unit_price": _l("Unit price"),
