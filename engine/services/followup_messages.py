@@ -122,7 +122,8 @@ def template_errors(
 ) -> dict[str, str]:
     """Compile and test-render each text; return why each fails, by its field name.
 
-    Fields read ``templates.<locale>.<part>``; ``context`` is the message's own, else a
+    Fields read ``templates.<locale>.<part>``, and ``templates`` itself names the whole
+    refusal for clients that look at the top-level field; ``context`` is the message's own, else a
     sample (sample_context). The render is the bounded one the workers run, within the
     part's size (engine.text_sandbox.PART_LIMITS), so a text refused here is never
     stored or queued, and one that passes renders in the workers (issue 10 #3).
@@ -135,4 +136,6 @@ def template_errors(
             error = text_error(source or "", values, limit=limit)
             if error is not None:
                 errors[f"templates.{locale}.{part}"] = f"this text cannot be sent: {error}"
+    if errors:
+        errors["templates"] = "cannot be sent: " + ", ".join(sorted(errors))
     return errors
