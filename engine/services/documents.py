@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from engine import clock
+from engine.domain.bounds import check_document_header
 from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm, lanes_for
 from engine.models.documents import Document, DocumentType
@@ -60,6 +61,7 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
     Raises ValidationFailed naming the bad field (unknown type, contact or product,
     quantities, a return past what was invoiced, a sale past the credit limit).
     """
+    check_document_header(issue_date=cmd.issue_date, due_date=cmd.due_date, notes=cmd.notes)
     with uow:
         actor = load_actor(uow, actor_id)
         require(actor, Perm.CREATE)
@@ -277,6 +279,7 @@ def _check_window(actor: User, document: Document, hours: int | None, verb: str)
 
 
 def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None:
+    check_document_header(issue_date=edit.issue_date, due_date=edit.due_date, notes=edit.notes)
     if edit.contact_id is not None and edit.contact_id != document.contact_id:
         if uow.contacts.find(edit.contact_id) is None:
             raise ValidationFailed.single("contact_id", f"unknown contact {edit.contact_id}")

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 from engine.domain.errors import ValidationFailed
 from engine.services.document_views import get_instance
 from engine.services.processes import deploy_process
+from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Processes")
@@ -18,25 +19,23 @@ blp.before_request(require_token)
 
 
 class InstanceOut(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    state = fields.String(
-        attribute="status", metadata={"description": "running, completed or cancelled"}
-    )
-    document_id = fields.Integer(allow_none=True)
-    current_element_ids = fields.List(fields.String())
-    path = fields.List(fields.String())
+    id = Id()
+    process_id = Text()
+    version = LocalInteger()
+    state = Text(attribute="status", metadata={"description": "running, completed or cancelled"})
+    document_id = Id(allow_none=True)
+    current_element_ids = fields.List(Text())
+    path = fields.List(Text())
     open_tasks = fields.List(fields.Dict())
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class VersionOut(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    checksum = fields.String()
+    id = Id()
+    process_id = Text()
+    version = LocalInteger()
+    checksum = Text()
     created = fields.Boolean()
 
 
