@@ -1,0 +1,298 @@
+"""Issue 10 #9: out-of-range input is a 4xx naming the field, never a 500 or a silent
+rounding (SPEC E3, I3, I5, T3.21). Runs on SQLite and PostgreSQL
+(CARTABLE_TEST_DATABASE=postgresql), whose overflow errors differ."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.domain import bounds
+from tests.integration.conftest import Api
+from tests.integration.flows import field_errors, i7_invoice
+from tests.integration.test_bad_input import counts, invoice_body
+from tests.integration.test_ui_flow import UiClient, i7_form
+
+HUGE = (2**63, 2**64)
+
+
+def _raw(api: Api, method: str, path: str, text: str, as_: str = "clerk") -> Any:
+    """Send ``text`` as the JSON body unchanged (lone surrogates survive only escaped)."""
+    headers = {"Authorization": f"Bearer {api.token(as_)}"}
+    return api.client.open(
+        path, method=method, data=text, content_type="application/json", headers=headers
+    )
+
+
+def _int_routes(app: Flask) -> list[tuple[str, str]]:
+    """Every (rule, method) with an ``<int:…>`` part, API and pages alike."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if any(type(c).__name__ == "BoundedIntegerConverter" for c in rule._converters.values()):
+            method = "GET" if "GET" in (rule.methods or ()) else sorted(rule.methods or ())[0]
+            out.append((rule.rule, method))
+    return out
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_issue10_9_every_int_path_past_64_bits_is_404(app: Flask, api: Api, number: int) -> None:
+    routes = _int_routes(app)
+    assert len(routes) > 40, routes  # the API and the pages
+    for rule, method in routes:
+        path = rule
+        for part in ("<int:", "<any("):
+            while part in path:
+                start = path.index(part)
+                end = path.index(">", start)
+                value = str(number) if part == "<int:" else path[start + 5 : end].split(",")[0]
+                path = path[:start] + value.rstrip(")") + path[end + 1 :]
+        path = path.replace("<", "").replace(">", "")
+        response = api.call(method, path, as_="admin")
+        # werkzeug answers 405 for a non-GET rule when a GET rule shares the path shape
+        expected = (404,) if method == "GET" else (404, 405)
+        assert response.status_code in expected, (path, method, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/documents/{n}",
+        "/api/v1/contacts/{n}",
+        "/api/v1/products/{n}",
+        "/api/v1/payments/{n}",
+        "/api/v1/process-instances/{n}",
+        "/api/v1/contacts/{n}/statement",
+        "/documents/{n}",
+        "/contacts/{n}",
+    ],
+)
+def test_issue10_9_path_ids_2_63_and_2_64_are_not_found(api: Api, path: str) -> None:
+    for number in HUGE:
+        assert api.get(path.format(n=number)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/documents",
+        "/api/v1/products",
+        "/api/v1/contacts",
+        "/api/v1/payments",
+        "/api/v1/messages",
+        "/api/v1/tasks",
+        "/api/v1/followups",
+    ],
+)
+def test_issue10_9_offset_past_the_bound_is_422_naming_offset(api: Api, path: str) -> None:
+    for offset in (2**63, 2**64, bounds.OFFSET_MAX + 1, -1):
+        response = api.get(f"{path}?offset={offset}")
+        assert response.status_code == 422, (path, offset, response.status_code)
+        assert "offset" in field_errors(response)
+
+
+def test_issue10_9_body_ids_past_64_bits_are_422_naming_the_field(
+    api: Api, ids: dict[str, int]
+) -> None:
+    body = invoice_body(ids)
+    body["contact_id"] = 2**63
+    response = api.post("/api/v1/documents", body, as_="clerk")
+    assert response.status_code == 422
+    assert "contact_id" in field_errors(response)
+
+    body = invoice_body(ids, product_id=2**64)
+    response = api.post("/api/v1/documents", body, as_="clerk")
+    assert response.status_code == 422
+    assert "lines[0].product_id" in field_errors(response)
+
+    response = api.get(f"/api/v1/documents?contact_id={2**63}")
+    assert response.status_code == 422 and "contact_id" in field_errors(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/contacts/{c}/statement?from=0600-01-01", "from"),
+        ("/api/v1/contacts/{c}/statement?to=0001-01-01", "to"),
+        ("/api/v1/contacts/{c}/statement.pdf?from=0600-01-01", "from"),
+        ("/api/v1/reports/received?from=0600-01-01", "from"),
+        ("/api/v1/reports/unpaid?as_of=0100-01-01", "as_of"),
+        ("/api/v1/reports/followup?as_of=3000-01-01", "as_of"),
+    ],
+)
+def test_issue10_9_report_periods_outside_the_date_range_are_422(
+    api: Api, ids: dict[str, int], path: str, field: str
+) -> None:
+    response = api.get(path.format(c=ids["sameri"]), as_="admin")
+    assert response.status_code == 422, response.status_code
+    assert field in field_errors(response)
+
+
+def test_issue10_9_a_page_period_before_622_is_422_not_500(api: Api, ids: dict[str, int]) -> None:
+    admin = UiClient(api.client.application, "admin")
+    for path in (
+        f"/contacts/{ids['sameri']}/statement.pdf?from=0600-01-01",
+        "/reports?from=0500-1-1",
+    ):
+        assert admin.get(path, status=None).status_code == 422, path
+
+
+def test_issue10_9_a_duplicate_product_code_is_422_naming_code(api: Api) -> None:
+    body = {"name": "Lamp", "unit_price": "100", "code": "LMP-1"}
+    api.ok("POST", "/api/v1/products", body, status=201)
+
+    response = api.post("/api/v1/products", {**body, "name": "Other lamp"})
+
+    assert response.status_code == 422, response.get_json()
+    assert "code" in field_errors(response)
+
+
+def test_issue10_9_a_price_with_40_decimals_is_refused_not_rounded(
+    api: Api, ids: dict[str, int], uow: Any
+) -> None:
+    before = counts(uow)
+    price = "90000000." + "1" * 40
+    response = api.post("/api/v1/documents", invoice_body(ids, unit_price=price), as_="clerk")
+    assert response.status_code == 422
+    assert "lines[0].unit_price" in field_errors(response)
+    for price in ("1.12345", "1e-30", "NaN", "-Infinity", "1e19"):
+        response = api.post("/api/v1/documents", invoice_body(ids, unit_price=price), as_="clerk")
+        assert response.status_code == 422, price
+        assert "lines[0].unit_price" in field_errors(response), price
+    assert counts(uow) == before
+
+
+def test_issue10_9_notes_of_1_mb_are_422_naming_notes(api: Api, ids: dict[str, int]) -> None:
+    body = invoice_body(ids)
+    body["notes"] = "x" * 1_000_000
+    response = api.post("/api/v1/documents", body, as_="clerk")
+    assert response.status_code == 422
+    assert "notes" in field_errors(response)
+
+    document = i7_invoice(api, ids)
+    response = api.patch(
+        f"/api/v1/documents/{document['id']}", {"notes": "y" * 10_001}, as_="clerk"
+    )
+    assert response.status_code == 422 and "notes" in field_errors(response)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0621-12-31", "1899-12-31", "3000-01-01"])
+def test_issue10_9_an_issue_date_out_of_range_is_422_naming_it(
+    api: Api, ids: dict[str, int], day: str
+) -> None:
+    response = api.post("/api/v1/documents", {**invoice_body(ids), "issue_date": day}, as_="clerk")
+    assert response.status_code == 422
+    assert "issue_date" in field_errors(response)
+
+    document = i7_invoice(api, ids)
+    path = f"/api/v1/documents/{document['id']}"
+    response = api.patch(path, {"due_date": day}, as_="clerk")
+    assert response.status_code == 422 and "due_date" in field_errors(response)
+
+
+def test_issue10_9_the_date_range_ends_are_accepted(api: Api, ids: dict[str, int]) -> None:
+    for day in (bounds.DATE_MIN.isoformat(), bounds.DATE_MAX.isoformat()):
+        body = {**invoice_body(ids), "issue_date": day, "due_date": day}
+        document = api.ok("POST", "/api/v1/documents", body, as_="clerk", status=201)
+        assert document["issue_date"] == day
+        pdf = api.get(f"/api/v1/documents/{document['id']}/pdf", as_="clerk")
+        assert pdf.status_code == 200
+
+
+def test_issue10_9_a_year_1_issue_date_typed_on_the_page_is_422(
+    app: Flask, ids: dict[str, int]
+) -> None:
+    clerk = UiClient(app, "clerk")
+    clerk.get("/documents/new?type=sales_invoice")
+    form = {**i7_form(ids), "issue_date": "0001-01-01"}
+    assert clerk.post("/documents", form).status_code == 422
+    form = {**i7_form(ids), "notes": "n" * (bounds.NOTES_MAX + 1)}
+    assert clerk.post("/documents", form).status_code == 422
+
+
+@pytest.mark.parametrize("field", ["notes", "type"])
+def test_issue10_9_a_lone_surrogate_is_422_naming_the_field(
+    api: Api, ids: dict[str, int], uow: Any, field: str
+) -> None:
+    before = counts(uow)
+    body = json.dumps({**invoice_body(ids), field: "PLACEHOLDER"}).replace(
+        "PLACEHOLDER", "a\\ud800b"
+    )
+    response = _raw(api, "POST", "/api/v1/documents", body)
+    assert response.status_code == 422
+    assert field in field_errors(response)
+    assert counts(uow) == before
+
+
+def test_issue10_9_a_lone_surrogate_or_nul_anywhere_is_422(api: Api, ids: dict[str, int]) -> None:
+    body = json.dumps({**invoice_body(ids), "notes": "X"}).replace('"X"', '"\\udfff"')
+    body = body.replace('"description"', '"descr\\u0000"')
+    text = json.dumps({"name": "a\u0000b", "unit_price": "1"})
+    response = _raw(api, "POST", "/api/v1/products", text, as_="admin")
+    assert response.status_code == 422 and "name" in field_errors(response)
+    line = json.dumps(invoice_body(ids, description="P")).replace('"P"', '"\\ud83d"')
+    response = _raw(api, "POST", "/api/v1/documents", line)
+    assert response.status_code == 422
+    assert "lines[0].description" in field_errors(response)
+    assert api.get("/api/v1/products?q=%00").status_code == 422
+
+
+def test_issue10_9_page_numbers_are_bounded_on_the_pages(app: Flask) -> None:
+    admin = UiClient(app, "admin")
+    for path in ("/documents", "/contacts", "/admin/audit"):
+        for page in (str(2**63), str(2**64), "²", "١٢٣"):
+            response = admin.get(f"{path}?page={page}", status=None)
+            assert response.status_code < 500, (path, page, response.status_code)
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=30)  # surrogates too
+_ANY_VALUE = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    _ANY_TEXT,
+    st.dates().map(date.isoformat),
+    st.decimals(allow_nan=True).map(str),
+    st.none(),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    contact=_ANY_VALUE,
+    price=_ANY_VALUE,
+    quantity=_ANY_VALUE,
+    day=_ANY_VALUE,
+    notes=_ANY_VALUE,
+    offset=st.integers(min_value=-(2**70), max_value=2**70),
+    when=st.dates().map(date.isoformat),
+)
+def test_issue10_9_random_input_never_answers_500(
+    api: Api,
+    ids: dict[str, int],
+    contact: Any,
+    price: Any,
+    quantity: Any,
+    day: Any,
+    notes: Any,
+    offset: int,
+    when: str,
+) -> None:
+    """Property: whatever ints, texts, dates and numbers arrive, the answer is not a 5xx."""
+    body = invoice_body(ids, unit_price=price, quantity=quantity)
+    body.update(contact_id=contact, issue_date=day, notes=notes)
+    text = json.dumps(body, ensure_ascii=True)
+    assert _raw(api, "POST", "/api/v1/documents", text).status_code < 500
+    assert api.get(f"/api/v1/documents?offset={offset}").status_code < 500
+    assert api.get(f"/api/v1/products/{abs(offset)}").status_code < 500
+    path = f"/api/v1/contacts/{ids['sameri']}/statement?from={when}&to={when}"
+    assert api.get(path, as_="admin").status_code < 500
+    assert api.get(f"/api/v1/reports/received?from={when}").status_code < 500
