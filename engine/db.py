@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.models.decimal_text import register_functions
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine; SQLite gets foreign keys, WAL and write-serializing transactions."""
@@ -38,6 +40,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        register_functions(dbapi_connection)  # exact decimals past 64 bits (issue 10 #9)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -26,10 +26,11 @@ PAGE_MAX = 1_000_000  # page numbers of the web pages
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2999, 12, 31)
 
-# Decimals: at most 4 places (the stored scale) and at most 10^18 for any one typed
-# number; computed totals may reach 10^21 (the columns hold 26 integer digits).
+# Decimals: at most 4 places (the stored scale); any one typed number and any computed
+# line or document total at most 10^21 (Rial totals of 10^18 and more stay exact; the
+# columns hold 26 integer digits, so sums of many such totals fit too).
 PLACES = 4
-NUMBER_MAX = Decimal(10) ** 18
+NUMBER_MAX = Decimal(10) ** 21
 TOTAL_MAX = Decimal(10) ** 21
 
 # Text: any one value; longer fields (templates, diagrams) declare their own limit.

@@ -147,7 +147,7 @@ class _Checker:
             self.add(field, "must not be negative")
         elif maximum is not None and parsed > maximum:
             self.add(field, f"must not exceed {maximum}")
-        elif parsed > bounds.NUMBER_MAX:  # issue 10 #9: no typed number past 10^18
+        elif parsed > bounds.NUMBER_MAX:  # issue 10 #9: no typed number past 10^21
             self.add(field, f"must not exceed {bounds.NUMBER_MAX:,}")
         return parsed
 

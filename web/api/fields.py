@@ -3,7 +3,7 @@
 Every API input goes through these (a test checks no schema uses marshmallow's plain
 Integer, String or Date), so the bounds of engine/domain/bounds.py hold everywhere:
 integers in the 64-bit range (ids from 1), dates in DATE_MIN..DATE_MAX, decimals with
-at most 4 places and at most 10^18, text without NUL or lone surrogates and at most
+at most 4 places and at most 10^21, text without NUL or lone surrogates and at most
 TEXT_MAX characters unless the field says otherwise (issue 10 #9).
 """
 
