@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.models.column_bounds import install as install_column_bounds
 from engine.models.decimal_text import register_functions
 
 
@@ -24,7 +25,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (services return plain data)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    install_column_bounds(factory)  # values the columns cannot hold: 422, not a DB error
+    return factory
 
 
 def _configure_sqlite(engine: Engine) -> None:

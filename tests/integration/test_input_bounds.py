@@ -361,3 +361,28 @@ def test_issue10_9_totals_past_the_bound_are_422_not_500(api: Api, ids: dict[str
     response = api.post("/api/v1/documents", body, as_="clerk")
     assert response.status_code == 422
     assert "lines[0].quantity" in field_errors(response)
+
+
+def test_issue10_9_text_longer_than_its_column_is_422_naming_the_field(api: Api) -> None:
+    """A value the API field lets through but the column cannot hold (PostgreSQL raised
+    StringDataRightTruncation): the flush-time column check names it."""
+    body = {"name": "Group buyer", "kind": "customer", "customer_group": "g" * 300}
+    response = api.post("/api/v1/contacts", body)
+    assert response.status_code == 422, response.status_code
+    assert "customer_group" in field_errors(response)
+
+
+def test_issue10_9_a_nul_typed_on_a_page_is_422(app: Flask, ids: dict[str, int]) -> None:
+    clerk = UiClient(app, "clerk")
+    clerk.get("/documents/new?type=sales_invoice")
+    response = clerk.post("/documents", {**i7_form(ids), "notes": "a\x00b"})
+    assert response.status_code == 422, response.status_code
+
+
+def test_issue10_9_a_taken_username_or_long_name_on_a_page_is_422(app: Flask) -> None:
+    admin = UiClient(app, "admin")
+    admin.get("/admin/users")
+    form = {"username": "clerk", "password": "a-long-password-1", "full_name": "Another"}
+    assert admin.post("/admin/users", form).status_code == 422
+    form = {**form, "username": "someone", "full_name": "n" * 5000}
+    assert admin.post("/admin/users", form).status_code == 422

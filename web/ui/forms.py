@@ -16,10 +16,13 @@ _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
 
 
 def optional_decimal(value: str | None, *, field: str) -> Decimal | None:
-    """Return the number typed in ``value`` (any digits, separators), or None when empty."""
+    """Return the number typed in ``value`` (any digits, separators), or None when empty.
+
+    At most 4 decimals (refused, not rounded) and at most bounds.NUMBER_MAX.
+    """
     if value is None or not value.strip():
         return None
-    return to_decimal(value, field=field)
+    return bounds.check_number(to_decimal(value, field=field), field=field)
 
 
 def optional_int(value: str | None, *, field: str) -> int | None:
