@@ -1,7 +1,8 @@
 """Request-wide input bounds (issue 10 #9): bounded ``<int:…>`` paths and clean text.
 
-- ``<int:…>`` in every route (API and pages) accepts 0..2^63-1 only; a larger number
-  in a path is a 404 like any unknown id, never a database overflow.
+- ``<int:…>`` in every route (API and pages) accepts 0..bounds.INT_MAX (2^31-1, the
+  INTEGER id columns) only; a larger number in a path is a 404 like any unknown id,
+  never a database overflow.
 - No JSON, form or query value may hold a NUL or a lone surrogate (JSON allows
   ``"\\ud800"``; no database or encoder does): 422 naming the field.
 """
@@ -19,7 +20,7 @@ from engine.domain.errors import ValidationFailed
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """Werkzeug's ``int`` converter, refusing (404) anything past the 64-bit range."""
+    """Werkzeug's ``int`` converter, refusing (404) anything past bounds.INT_MAX."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
         kwargs.setdefault("max", bounds.INT_MAX)

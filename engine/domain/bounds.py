@@ -14,9 +14,12 @@ from decimal import Decimal
 
 from engine.domain.errors import ValidationFailed
 
-# Integers: the signed 64-bit range both databases store (BIGINT, SQLite INTEGER).
-INT_MIN = -(2**63)
-INT_MAX = 2**63 - 1
+# Integers: ids, counters and terms are INTEGER columns, 32-bit on PostgreSQL (SQLite
+# would take 64): one range for both, so a value is refused the same way everywhere.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+BIGINT_MIN = -(2**63)
+BIGINT_MAX = 2**63 - 1
 ID_MIN = 1  # ids are positive
 OFFSET_MAX = 1_000_000_000  # paging further than this is not paging
 PAGE_MAX = 1_000_000  # page numbers of the web pages

@@ -2,7 +2,7 @@
 
 The last line behind the API fields and forms: whatever path a value takes (a page, an
 import, a service default), a text longer than its column, a NUL or a lone surrogate,
-an integer past 64 bits or a business date outside bounds.DATE_MIN..DATE_MAX is a
+an integer past its column's range or a business date outside bounds.DATE_MIN..DATE_MAX is a
 ValidationFailed naming the attribute, never a database error (PostgreSQL refuses long
 text and NUL; SQLite would store them) or a Jalali date that cannot be shown.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, event, inspect
+from sqlalchemy import BigInteger, Date, Integer, String, event, inspect
 from sqlalchemy.orm import Session
 
 from engine.domain import bounds
@@ -59,8 +59,11 @@ def _problem(type_: Any, value: Any) -> str | None:
     if isinstance(type_, String) and isinstance(value, str):
         return bounds.text_problem(value, maximum=type_.length)
     if isinstance(type_, Integer) and isinstance(value, int) and not isinstance(value, bool):
-        if not bounds.INT_MIN <= value <= bounds.INT_MAX:
-            return f"must be between {bounds.INT_MIN} and {bounds.INT_MAX}"
+        low, high = bounds.INT_MIN, bounds.INT_MAX
+        if isinstance(type_, BigInteger):
+            low, high = bounds.BIGINT_MIN, bounds.BIGINT_MAX
+        if not low <= value <= high:
+            return f"must be between {low} and {high}"
     if isinstance(type_, Date) and isinstance(value, date) and not isinstance(value, datetime):
         if not bounds.DATE_MIN <= value <= bounds.DATE_MAX:
             return _DATE_RANGE

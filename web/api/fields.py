@@ -2,9 +2,10 @@
 
 Every API input goes through these (a test checks no schema uses marshmallow's plain
 Integer, String or Date), so the bounds of engine/domain/bounds.py hold everywhere:
-integers in the 64-bit range (ids from 1), dates in DATE_MIN..DATE_MAX, decimals with
-at most 4 places and at most 10^21, text without NUL or lone surrogates and at most
-TEXT_MAX characters unless the field says otherwise (issue 10 #9).
+integers in the INTEGER columns' 32-bit range (ids from 1), dates in
+DATE_MIN..DATE_MAX, decimals with at most 4 places and at most 10^21, text without
+NUL or lone surrogates and at most TEXT_MAX characters unless the field says
+otherwise (issue 10 #9).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
 
 
 class LocalInteger(fields.Integer):
-    """An integer in the 64-bit range that may arrive as a string of Persian or Arabic digits.
+    """An integer in bounds.INT_MIN..INT_MAX, maybe a string of Persian or Arabic digits.
 
     ``minimum``/``maximum`` narrow the range (``Id`` and ``Offset`` below).
     """
@@ -65,6 +66,8 @@ class LocalInteger(fields.Integer):
             value = normalize_digits(value.strip())
             if len(value) > 25:  # int() of a long text is slow and never in range
                 raise self.make_error("invalid")
+        if isinstance(value, float) and value == value and not value.is_integer():
+            raise self.make_error("invalid")  # 1.5 is not silently 1
         number = int(super()._deserialize(value, attr, data, **kwargs))
         if not self.minimum <= number <= self.maximum:
             raise ValidationError(f"must be between {self.minimum} and {self.maximum}")
@@ -72,7 +75,7 @@ class LocalInteger(fields.Integer):
 
 
 def Id(**kwargs: Any) -> LocalInteger:  # noqa: N802  (a field factory, used like a class)
-    """A record id: 1..2^63-1."""
+    """A record id: 1..2^31-1."""
     return LocalInteger(minimum=bounds.ID_MIN, **kwargs)
 
 

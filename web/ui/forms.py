@@ -26,13 +26,13 @@ def optional_decimal(value: str | None, *, field: str) -> Decimal | None:
 
 
 def optional_int(value: str | None, *, field: str) -> int | None:
-    """Return the whole number typed in ``value`` (0..2^63-1), or None when empty."""
+    """Return the whole number typed in ``value`` (0..bounds.INT_MAX), or None when empty."""
     if value is None or not value.strip():
         return None
     text = normalize_digits(value.strip())
     if not (text.isascii() and text.isdigit()):
         raise ValidationFailed.single(field, "must be a whole number")
-    if len(text) > 19:  # past 2^63-1 whatever the digits
+    if len(text) > 19:  # past any bound whatever the digits; int() of long text is slow
         raise ValidationFailed.single(field, f"must be between 0 and {bounds.INT_MAX}")
     return bounds.check_int(int(text), field=field, minimum=0)
 
