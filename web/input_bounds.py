@@ -3,8 +3,8 @@
 - ``<int:…>`` in every route (API and pages) accepts 0..bounds.INT_MAX (2^31-1, the
   INTEGER id columns) only; a larger number in a path is a 404 like any unknown id,
   never a database overflow.
-- No JSON, form or query value may hold a NUL or a lone surrogate (JSON allows
-  ``"\\ud800"``; no database or encoder does): 422 naming the field.
+- No path, query, JSON or form value may hold a NUL or a lone surrogate (JSON allows
+  ``"\\ud800"``; PostgreSQL refuses NUL, no encoder takes a surrogate): 422 naming it.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def refuse_bad_text() -> None:
 
 
 def _inputs() -> Iterator[tuple[str, str]]:
+    for name, value in (request.view_args or {}).items():  # <code>, <process_id> in paths
+        if isinstance(value, str):
+            yield name, value
     for name, value in request.args.items(multi=True):
         yield name, value
     if request.mimetype == "application/json":

@@ -243,6 +243,8 @@ def test_issue10_9_a_lone_surrogate_or_nul_anywhere_is_422(api: Api, ids: dict[s
     assert response.status_code == 422
     assert "lines[0].description" in field_errors(response)
     assert api.get("/api/v1/products?q=%00").status_code == 422
+    response = api.get("/api/v1/document-types/sales%00invoice")
+    assert response.status_code == 422 and "code" in field_errors(response)
 
 
 def test_issue10_9_page_numbers_are_bounded_on_the_pages(app: Flask) -> None:
