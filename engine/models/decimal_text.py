@@ -73,11 +73,19 @@ def _binary(name: str) -> Any:
     return apply
 
 
+def _scaled(value: object) -> int:
+    """Return ``value`` × 10^4 as an integer (the text form, or a plain SQL integer)."""
+    if isinstance(value, str) and value[:1] in ("P", "N"):
+        scaled = int(value[1:].replace(".", ""))
+        return scaled - _LIMIT if value[0] == "N" else scaled
+    return int(decode(value) * _FACTOR)
+
+
 class _Sum:
     """SUM for SQLite, as an aggregate and a window: exact over text and integers."""
 
     def __init__(self) -> None:
-        self.total = Decimal(0)
+        self.total = 0  # in ten-thousandths: integer sums are exact and fast
         self.rows = 0
         self.text = False
 
@@ -86,20 +94,20 @@ class _Sum:
             return
         self.rows += 1
         self.text = self.text or isinstance(value, str)
-        with localcontext(_EXACT):
-            self.total += decode(value)
+        self.total += _scaled(value)
 
     def inverse(self, value: object) -> None:
         if value is None:
             return
         self.rows -= 1
-        with localcontext(_EXACT):
-            self.total -= decode(value)
+        self.total -= _scaled(value)
 
     def value(self) -> str | int | None:
         if self.rows == 0:
             return None
-        return encode(self.total) if self.text else int(self.total)
+        if self.text:
+            return encode(Decimal(self.total) / _FACTOR)
+        return self.total // 10**SCALE
 
     def finalize(self) -> str | int | None:
         return self.value()
