@@ -27,6 +27,7 @@ SCALE = 4
 _DIGITS = 34
 _FACTOR = Decimal(10) ** SCALE
 _LIMIT = 10**_DIGITS
+_UNIT = 10_000  # 10^SCALE as an int
 _EXACT = Context(prec=80)
 _NAMES = {operator.add: "add", operator.sub: "sub", operator.mul: "mul"}
 
@@ -107,7 +108,7 @@ class _Sum:
             return None
         if self.text:
             return encode(Decimal(self.total) / _FACTOR)
-        return self.total // 10**SCALE
+        return self.total // _UNIT
 
     def finalize(self) -> str | int | None:
         return self.value()
