@@ -7,6 +7,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.models.column_bounds import install as install_column_bounds
+from engine.models.decimal_text import register_functions
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine; SQLite gets foreign keys, WAL and write-serializing transactions."""
@@ -22,7 +25,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (services return plain data)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    install_column_bounds(factory)  # values the columns cannot hold: 422, not a DB error
+    return factory
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -38,6 +43,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        register_functions(dbapi_connection)  # exact decimals past 64 bits (issue 10 #9)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

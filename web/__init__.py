@@ -8,6 +8,7 @@ from flask import Flask
 
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
+from web import input_bounds
 from web.api.fields import DecimalString, LocalDate, LocalInteger
 from web.context import Cartable
 from web.errors import CartableApi, register_error_handlers
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         # Issue 10 #5: a body over this is refused (413) before anything reads it whole.
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
     )
+    input_bounds.init_app(app)  # before any route: bounded <int:…> (issue 10 #9)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian names stay readable
     engine = make_engine(settings.database_url)
     app.extensions["cartable"] = Cartable(settings, engine, make_session_factory(engine))

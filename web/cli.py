@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from werkzeug.serving import run_simple
 from engine import clock
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
+from engine.domain import bounds
 from engine.domain.errors import CartableError
 from engine.migrate import upgrade
 from engine.services.bootstrap import ensure_defaults
@@ -149,8 +151,13 @@ def followups() -> None:
 def followups_run(on: datetime | None, dry_run: bool, shard: str) -> None:
     """Process the follow-ups due on a date (Celery beat runs this daily)."""
     day: date = on.date() if on is not None else clock.business_today()
+    if not bounds.DATE_MIN <= day <= bounds.DATE_MAX:  # issue 10 #9: one date range
+        click.echo(
+            f"error: --date: must be between {bounds.DATE_MIN} and {bounds.DATE_MAX}", err=True
+        )
+        sys.exit(2)
     index, _, count = shard.partition("/")
-    if not (index.isdigit() and count.isdigit()):
+    if not re.fullmatch("[0-9]{1,9}/[0-9]{1,9}", shard):  # ASCII digits only (isdigit takes '²')
         click.echo("error: shard: write it as I/N, e.g. 0/2", err=True)
         sys.exit(2)
     engine = make_engine(Settings.from_env().database_url)

@@ -32,6 +32,7 @@ from decimal import Context, Decimal, localcontext
 from enum import StrEnum
 from typing import TypeVar
 
+from engine.domain import bounds
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import MINOR_UNITS, check_scale, round_money, to_decimal
 
@@ -146,6 +147,8 @@ class _Checker:
             self.add(field, "must not be negative")
         elif maximum is not None and parsed > maximum:
             self.add(field, f"must not exceed {maximum}")
+        elif parsed > bounds.NUMBER_MAX:  # issue 10 #9: no typed number past 10^21
+            self.add(field, f"must not exceed {bounds.NUMBER_MAX:,}")
         return parsed
 
     def scale(self, value: Decimal, places: int, field: str) -> None:
@@ -198,7 +201,10 @@ def price_document(
         typed = _check_overrides(overrides, subtotal, currency, checker)
         checker.raise_if_any()
         parsed_rules = replace(rules, tax_percent=tax_percent, levy_percent=levy_percent)
-        return _total_up(line_totals, parsed, parsed_rules, typed)
+        totals = _total_up(line_totals, parsed, parsed_rules, typed)
+    if totals.total > bounds.TOTAL_MAX:  # the columns hold 26 integer digits (issue 10 #9)
+        raise ValidationFailed.single("lines", f"the total must not exceed {bounds.TOTAL_MAX:,}")
+    return totals
 
 
 def _total_up(
@@ -274,7 +280,12 @@ def _price_line(line: LineInput, prefix: str, currency: str, checker: _Checker) 
     percent = checker.number(line.discount_percent, f"{prefix}.discount_percent", maximum=_HUNDRED)
     amount = checker.number(line.discount_amount, f"{prefix}.discount_amount")
     checker.scale(amount, MINOR_UNITS[currency], f"{prefix}.discount_amount")
+    # Stored with 4 places: a longer price or percent is refused, never rounded (issue 10 #9).
+    checker.scale(unit_price, bounds.PLACES, f"{prefix}.unit_price")
+    checker.scale(percent, bounds.PLACES, f"{prefix}.discount_percent")
     gross = round_money(quantity * unit_price, currency)
+    if gross > bounds.TOTAL_MAX:
+        checker.add(f"{prefix}.quantity", f"the line total must not exceed {bounds.TOTAL_MAX:,}")
     discount = _percent_of(gross, percent, currency) + amount
     line_ok = not any(field.startswith(f"{prefix}.") for field in checker.errors)
     if line_ok and discount > gross:

@@ -20,6 +20,7 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 from sqlalchemy import Select, func, select, type_coerce
 
+from engine.domain.bounds import check_number
 from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import normalize_digits, to_decimal
@@ -225,13 +226,15 @@ def _parse_cells(cells: dict[str, object]) -> tuple[dict[str, str], dict[str, ob
             errors[column] = f"at most {_LIMITS[column]} characters"
         elif column in _INTEGERS:
             digits = normalize_digits(text)
-            if not digits.isdigit():
+            # ASCII digits only (isdigit also takes '²'), at most 9 of them (issue 10 #9)
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
                 errors[column] = "must be a whole number of days or months"
             else:
                 fields[column] = int(digits)
         elif column in _DECIMALS:
             try:
-                fields[column] = to_decimal(raw if isinstance(raw, int) else text, field=column)
+                number = to_decimal(raw if isinstance(raw, int) else text, field=column)
+                fields[column] = check_number(number, field=column)
             except ValidationFailed as error:
                 errors[column] = "; ".join(next(iter(error.fields.values())))
         elif column == "email":

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from engine import clock
+from engine.domain.bounds import check_document_header
 from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm, lanes_for
 from engine.models.documents import Document, DocumentType
@@ -68,6 +69,7 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
     Raises ValidationFailed naming the bad field (unknown type, contact or product,
     quantities, a return past what was invoiced, a sale past the credit limit).
     """
+    check_document_header(issue_date=cmd.issue_date, due_date=cmd.due_date, notes=cmd.notes)
     with uow:
         actor = load_actor(uow, actor_id)
         require(actor, Perm.CREATE)
@@ -341,6 +343,7 @@ def _restart_approval(uow: UnitOfWork, document: Document, actor: User) -> None:
 
 
 def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None:
+    check_document_header(issue_date=edit.issue_date, due_date=edit.due_date, notes=edit.notes)
     # A due date the payment term gave follows the new issue date or contact; one set
     # by hand stays unless the edit sets another (a PATCH is partial).
     computed_due = document.due_date == due_date_for(uow, document)

@@ -18,6 +18,7 @@ from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
+from engine.services.unique_fields import as_validation_error
 
 
 class UnitOfWork:
@@ -54,6 +55,10 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        if isinstance(exc, IntegrityError):  # a flush inside the block hit a unique value
+            mapped = as_validation_error(exc)
+            if mapped is not None:
+                raise mapped from exc
 
     def flush(self) -> None:
         """Send pending changes; a concurrent edit surfaces here as Conflict."""
@@ -66,7 +71,8 @@ class UnitOfWork:
         """Commit the transaction.
 
         Raises Conflict when another transaction changed the same rows first (optimistic
-        lock) or took the same unique value.
+        lock) or took the same unique value, and ValidationFailed naming the field when
+        a value people type (a product code, a username; unique_fields) is taken.
         """
         try:
             self.session.commit()
@@ -75,6 +81,9 @@ class UnitOfWork:
             raise Conflict("someone else changed this record first; reload and retry") from error
         except IntegrityError as error:
             self.session.rollback()
+            mapped = as_validation_error(error)
+            if mapped is not None:  # a typed value someone else took: 422 naming it
+                raise mapped from error
             raise Conflict("the change collides with another one; reload and retry") from error
 
     def rollback(self) -> None:

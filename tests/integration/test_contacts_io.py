@@ -121,3 +121,26 @@ def test_export_xlsx_has_balances(api: Api, ids: dict[str, int]) -> None:
     header = list(rows[0])
     row = next(r for r in rows if r[0] == "Opening Co")
     assert row[header.index("balance")] == 1234567
+
+
+def test_issue10_9_imported_cells_out_of_bounds_are_422_naming_row_and_column(
+    api: Api, uow: UnitOfWork
+) -> None:
+    """Issue 10 #9: '²' passed isdigit() and failed int() (500); 40 decimals were rounded."""
+    before = _count(uow)
+    content = (
+        HEADER
+        + "A,customer,,,fa,²,,\n"
+        + "B,customer,,,fa,99999999999999999999,,\n"
+        + "C,customer,,,fa,,1."
+        + "1" * 40
+        + ",\n"
+    ).encode()
+    response = _upload(api, content, "contacts.csv")
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {
+        "rows[2].payment_term_days",
+        "rows[3].payment_term_days",
+        "rows[4].credit_limit",
+    }
+    assert _count(uow) == before

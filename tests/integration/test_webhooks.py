@@ -218,3 +218,21 @@ def test_messages_api_lists_status_by_contact_and_refuses_bad_input(
     bad = messages_api.get("/api/v1/messages?status=lost")
     assert bad.status_code == 422 and "status" in bad.get_json()["errors"]
     assert messages_api.client.get("/api/v1/messages").status_code == 401
+
+
+@pytest.mark.parametrize("timestamp", ["١٢٣٤٥", "²", "1" * 5000, " 12", "+12"])
+def test_issue10_9_sendgrid_timestamp_of_non_ascii_digits_is_refused_not_500(
+    client: FlaskClient, signing_key: ec.EllipticCurvePrivateKey, timestamp: str
+) -> None:
+    """Issue 10 #9: str.isdigit() takes '١٢٣٤٥' and '²'; the signature check must not 500."""
+    response = _sendgrid_post(client, signing_key, _delivered("sg-x"), timestamp=timestamp)
+    assert 400 <= response.status_code < 500, response.status_code
+
+
+def test_issue10_9_sendgrid_current_timestamp_in_arabic_digits_is_refused(
+    client: FlaskClient, signing_key: ec.EllipticCurvePrivateKey
+) -> None:
+    """A current time written in Arabic-Indic digits passes isdigit() and int() alike."""
+    now = str(int(clock.now().timestamp())).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = _sendgrid_post(client, signing_key, _delivered("sg-x"), timestamp=now)
+    assert response.status_code == 403

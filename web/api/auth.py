@@ -9,30 +9,31 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.services.users import authenticate, get_user, issue_token
+from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
 
 
 class Credentials(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
+    username = Text(required=True)
+    password = Text(required=True, load_only=True)
 
 
 class TokenOut(Schema):
-    token = fields.String()
-    user_id = fields.Integer()
-    expires_in = fields.Integer()
+    token = Text()
+    user_id = Id()
+    expires_in = LocalInteger()
 
 
 class MeOut(Schema):
-    id = fields.Integer()
-    username = fields.String()
-    full_name = fields.String()
-    email = fields.String(allow_none=True)
-    locale = fields.String()
-    roles = fields.List(fields.String())
-    permissions = fields.List(fields.String())
+    id = Id()
+    username = Text()
+    full_name = Text()
+    email = Text(allow_none=True)
+    locale = Text()
+    roles = fields.List(Text())
+    permissions = fields.List(Text())
 
 
 @blp.route("/token", methods=["POST"])

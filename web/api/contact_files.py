@@ -21,7 +21,7 @@ from engine.services.report_files import XLSX_MIME, statements_pdf, statements_x
 from engine.services.report_mail import email_statements
 from engine.services.reports import Period
 from engine.services.statements import customer_statements
-from web.api.fields import DecimalString, LocalDate
+from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Text
 from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response
 from web.api.reports import XLSX_RESPONSE, plain
@@ -41,26 +41,26 @@ MIME = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_MIME}
 class StatementQuery(Schema):
     from_ = LocalDate(data_key="from", load_default=None)
     to = LocalDate(load_default=None)
-    lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
-    contact_id = fields.List(fields.Integer(), load_default=None)
+    lang = Text(load_default=None, validate=validate.OneOf(LANGUAGES))
+    contact_id = fields.List(LocalInteger(), load_default=None)
 
 
 class StatementSendIn(Schema):
     from_ = LocalDate(data_key="from", load_default=None)
     to = LocalDate(load_default=None)
-    format = fields.String(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
-    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+    format = Text(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
+    lang = Text(load_default=None, validate=validate.OneOf(LOCALES))
     recipient = fields.Email(load_default=None)
 
 
 class StatementsSendIn(StatementSendIn):
-    contact_id = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None)
+    contact_id = fields.List(LocalInteger(validate=validate.Range(min=1)), load_default=None)
 
 
 class SkippedOut(Schema):
-    contact_id = fields.Integer()
-    contact_name = fields.String()
-    reason = fields.String()
+    contact_id = Id()
+    contact_name = Text()
+    reason = Text()
 
 
 class MailingOut(Schema):
@@ -69,16 +69,16 @@ class MailingOut(Schema):
 
 
 class PayDueIn(Schema):
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    method = Text(required=True, validate=validate.OneOf(METHODS))
     amount = DecimalString(load_default=None, allow_none=True)
     received_on = LocalDate(load_default=None, allow_none=True)
-    reference = fields.String(load_default="", validate=validate.Length(max=80))
-    cheque_number = fields.String(load_default=None, allow_none=True)
+    reference = Text(load_default="", validate=validate.Length(max=80))
+    cheque_number = Text(load_default=None, allow_none=True)
     cheque_due_date = LocalDate(load_default=None, allow_none=True)
 
 
 class ImportQuery(Schema):
-    format = fields.String(load_default=None, validate=validate.OneOf(FORMATS))
+    format = Text(load_default=None, validate=validate.OneOf(FORMATS))
 
 
 def _statements(query: dict[str, Any], contact_ids: list[int] | None) -> list[Any]:

@@ -15,7 +15,7 @@ from engine.services.contacts import (
     get_contact,
     list_contacts,
 )
-from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Contacts")
@@ -23,16 +23,14 @@ blp.before_request(require_token)
 
 
 class ContactIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf(KINDS))
     email = fields.Email(load_default=None, allow_none=True)
-    mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    language = fields.String(load_default="fa", validate=validate.OneOf(LANGUAGES))
-    national_id = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=20)
-    )
-    customer_group = fields.String(load_default=None, allow_none=True)
+    mobile = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    phone = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    language = Text(load_default="fa", validate=validate.OneOf(LANGUAGES))
+    national_id = Text(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    customer_group = Text(load_default=None, allow_none=True)
     payment_term_days = LocalInteger(
         load_default=None, allow_none=True, validate=validate.Range(min=0)
     )
@@ -41,38 +39,38 @@ class ContactIn(Schema):
     )
     credit_limit = DecimalString(load_default=None, allow_none=True)
     opening_balance = DecimalString(load_default=None, allow_none=True)
-    owner_id = fields.Integer(load_default=None, allow_none=True)
-    invoice_address = fields.String(load_default=None, allow_none=True)
-    delivery_address = fields.String(load_default=None, allow_none=True)
+    owner_id = Id(load_default=None, allow_none=True)
+    invoice_address = Text(load_default=None, allow_none=True)
+    delivery_address = Text(load_default=None, allow_none=True)
 
 
 class LedgerLineOut(Schema):
-    id = fields.Integer()
+    id = Id()
     date = LocalDate()
-    kind = fields.String()
-    document_id = fields.Integer(allow_none=True)
-    payment_id = fields.Integer(allow_none=True)
+    kind = Text()
+    document_id = Id(allow_none=True)
+    payment_id = Id(allow_none=True)
     debit = DecimalString()
     credit = DecimalString()
-    memo = fields.String()
+    memo = Text()
 
 
 class ContactOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    kind = fields.String()
-    email = fields.String(allow_none=True)
-    mobile = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    language = fields.String()
-    customer_group = fields.String(allow_none=True)
-    customer_number = fields.String(allow_none=True)
-    payment_term_days = fields.Integer(allow_none=True)
-    payment_term_months = fields.Integer(allow_none=True)
+    id = Id()
+    name = Text()
+    kind = Text()
+    email = Text(allow_none=True)
+    mobile = Text(allow_none=True)
+    phone = Text(allow_none=True)
+    language = Text()
+    customer_group = Text(allow_none=True)
+    customer_number = Text(allow_none=True)
+    payment_term_days = LocalInteger(allow_none=True)
+    payment_term_months = LocalInteger(allow_none=True)
     credit_limit = DecimalString(allow_none=True)
-    owner_id = fields.Integer(allow_none=True)
-    invoice_address = fields.String(allow_none=True)
-    delivery_address = fields.String(allow_none=True)
+    owner_id = Id(allow_none=True)
+    invoice_address = Text(allow_none=True)
+    delivery_address = Text(allow_none=True)
     balance = DecimalString(allow_none=True)
     ledger = fields.List(fields.Nested(LedgerLineOut))
 
@@ -83,10 +81,10 @@ class ContactSummaryOut(ContactOut):
 
 
 class ContactQuery(Schema):
-    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
-    q = fields.String(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    kind = Text(load_default=None, validate=validate.OneOf(KINDS))
+    q = Text(load_default=None)
+    limit = LocalInteger(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 @blp.route("", methods=["POST"])

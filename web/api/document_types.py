@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services.document_types import PREVIEWS, SORTS, get_type, list_types, update_type
-from web.api.fields import DecimalString
+from web.api.fields import DecimalString, LocalInteger, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint(
@@ -21,42 +21,42 @@ blp.before_request(require_token)
 
 
 class TypeFields(Schema):
-    code = fields.String()
-    name = fields.String()
-    description = fields.String()
-    position = fields.Integer()
-    sort_by = fields.String(validate=validate.OneOf(SORTS))
+    code = Text()
+    name = Text()
+    description = Text()
+    position = LocalInteger()
+    sort_by = Text(validate=validate.OneOf(SORTS))
     is_active = fields.Boolean()
-    default_contact_kind = fields.String(allow_none=True)
-    process_id = fields.String()
-    numbering_pattern = fields.String()
+    default_contact_kind = Text(allow_none=True)
+    process_id = Text()
+    numbering_pattern = Text()
     requires_approval = fields.Boolean()
     requires_numbering = fields.Boolean()
     tax_percent = DecimalString()
     levy_percent = DecimalString()
-    quantity_decimals = fields.Integer()
+    quantity_decimals = LocalInteger()
     allow_duplicate_products = fields.Boolean()
     totals_editable = fields.Boolean()
     whole_numbers = fields.Boolean()
-    editable_hours = fields.Integer(allow_none=True)
-    deletable_hours = fields.Integer(allow_none=True)
+    editable_hours = LocalInteger(allow_none=True)
+    deletable_hours = LocalInteger(allow_none=True)
     restrict_edit_to_workflow = fields.Boolean()
     restrict_view = fields.Boolean()
     assign_customer_number = fields.Boolean()
     reapprove_after_edit = fields.Boolean()
-    preview_format = fields.String(validate=validate.OneOf(PREVIEWS))
+    preview_format = Text(validate=validate.OneOf(PREVIEWS))
 
 
 class TypePatch(TypeFields):
-    lock_version = fields.Integer(load_default=None)
+    lock_version = LocalInteger(load_default=None)
 
 
 class TypeOut(TypeFields):
-    kind = fields.String()
-    contact_effect = fields.String()
-    stock_effect = fields.String()
-    source_kind = fields.String(allow_none=True)
-    lock_version = fields.Integer()
+    kind = Text()
+    contact_effect = Text()
+    stock_effect = Text()
+    source_kind = Text(allow_none=True)
+    lock_version = LocalInteger()
 
 
 @blp.route("", methods=["GET"])

@@ -20,7 +20,7 @@ from engine.services.documents import (
     submit_document,
     update_document,
 )
-from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="Documents")
@@ -28,19 +28,19 @@ blp.before_request(require_token)
 
 
 class LineIn(Schema):
-    product_id = LocalInteger(required=True)
+    product_id = Id(required=True)
     quantity = DecimalString(required=True)
     unit_price = DecimalString(load_default=None, allow_none=True)
     discount_percent = DecimalString(load_default=None, allow_none=True)
     discount_amount = DecimalString(load_default=None, allow_none=True)
-    description = fields.String(load_default="", validate=validate.Length(max=400))
+    description = Text(load_default="", validate=validate.Length(max=400))
 
 
 class AdditionIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    kind = fields.String(required=True, validate=validate.OneOf(("fixed", "percent")))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    kind = Text(required=True, validate=validate.OneOf(("fixed", "percent")))
     value = DecimalString(required=True)
-    basis = fields.String(
+    basis = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(("final", "before_discount", "before_tax")),
@@ -56,26 +56,26 @@ class OverridesIn(Schema):
 
 
 class DocumentIn(Schema):
-    type = fields.String(required=True)
-    contact_id = LocalInteger(required=True)
+    type = Text(required=True)
+    contact_id = Id(required=True)
     lines = fields.List(fields.Nested(LineIn), required=True)
     additions = fields.List(fields.Nested(AdditionIn), load_default=list)
     overrides = fields.Nested(OverridesIn, load_default=None, allow_none=True)
     issue_date = LocalDate(load_default=None, allow_none=True)
     due_date = LocalDate(load_default=None, allow_none=True)
-    source_id = LocalInteger(load_default=None, allow_none=True)
-    notes = fields.String(load_default="")
+    source_id = Id(load_default=None, allow_none=True)
+    notes = Text(load_default="")
 
 
 class DocumentPatch(Schema):
-    contact_id = LocalInteger()
+    contact_id = Id()
     lines = fields.List(fields.Nested(LineIn))
     additions = fields.List(fields.Nested(AdditionIn))
     overrides = fields.Nested(OverridesIn, allow_none=True)
     issue_date = LocalDate()
     due_date = LocalDate(allow_none=True)
-    notes = fields.String()
-    lock_version = fields.Integer(load_default=None)
+    notes = Text()
+    lock_version = LocalInteger(load_default=None)
 
 
 class TotalsOut(Schema):
@@ -88,9 +88,9 @@ class TotalsOut(Schema):
 
 
 class LineOut(Schema):
-    id = fields.Integer()
-    product_id = fields.Integer()
-    description = fields.String()
+    id = Id()
+    product_id = Id()
+    description = Text()
     quantity = DecimalString()
     unit_price = DecimalString()
     discount_percent = DecimalString()
@@ -101,9 +101,9 @@ class LineOut(Schema):
 
 
 class AdditionOut(Schema):
-    name = fields.String()
-    kind = fields.String()
-    basis = fields.String(allow_none=True)
+    name = Text()
+    kind = Text()
+    basis = Text(allow_none=True)
     value = DecimalString()
     taxable = fields.Boolean()
     leviable = fields.Boolean()
@@ -111,25 +111,25 @@ class AdditionOut(Schema):
 
 
 class OpenTaskOut(Schema):
-    id = fields.Integer()
-    element_id = fields.String()
-    cartable = fields.String()
-    assignee_id = fields.Integer(allow_none=True)
+    id = Id()
+    element_id = Text()
+    cartable = Text()
+    assignee_id = Id(allow_none=True)
 
 
 class DocumentOut(Schema):
-    id = fields.Integer()
-    type = fields.String()
-    type_name = fields.String()
-    state = fields.String()
-    number = fields.String(allow_none=True)
-    contact_id = fields.Integer()
-    contact_name = fields.String()
-    issue_date = fields.Date()
-    due_date = fields.Date(allow_none=True)
-    source_id = fields.Integer(allow_none=True)
-    currency = fields.String()
-    notes = fields.String()
+    id = Id()
+    type = Text()
+    type_name = Text()
+    state = Text()
+    number = Text(allow_none=True)
+    contact_id = Id()
+    contact_name = Text()
+    issue_date = LocalDate()
+    due_date = LocalDate(allow_none=True)
+    source_id = Id(allow_none=True)
+    currency = Text()
+    notes = Text()
     lines = fields.List(fields.Nested(LineOut))
     additions = fields.List(fields.Nested(AdditionOut))
     totals = fields.Nested(TotalsOut)
@@ -137,11 +137,11 @@ class DocumentOut(Schema):
     paid = DecimalString()
     open_amount = DecimalString()
     overdue = fields.Boolean()
-    created_by = fields.Integer()
+    created_by = LocalInteger()
     created_at = fields.DateTime()
     posted_at = fields.DateTime(allow_none=True)
-    lock_version = fields.Integer()
-    process_instance_id = fields.Integer(allow_none=True)
+    lock_version = LocalInteger()
+    process_instance_id = Id(allow_none=True)
     open_tasks = fields.List(fields.Nested(OpenTaskOut))
 
 
@@ -151,26 +151,26 @@ class DocumentSummaryOut(DocumentOut):
 
 
 class EventOut(Schema):
-    id = fields.Integer()
+    id = Id()
     at = fields.DateTime()
-    actor_id = fields.Integer(allow_none=True)
-    action = fields.String()
-    comment = fields.String(allow_none=True)
+    actor_id = Id(allow_none=True)
+    action = Text()
+    comment = Text(allow_none=True)
     details = fields.Dict()
 
 
 class DocumentQuery(Schema):
-    type = fields.String(load_default=None)
-    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
-    contact_id = fields.Integer(load_default=None)
+    type = Text(load_default=None)
+    state = Text(load_default=None, validate=validate.OneOf(STATES))
+    contact_id = Id(load_default=None)
     overdue = fields.Boolean(load_default=False)
-    q = fields.String(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    q = Text(load_default=None)
+    limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class CancelIn(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=400))
+    reason = Text(load_default="", validate=validate.Length(max=400))
 
 
 def _content(body: dict[str, Any]) -> Content:

@@ -20,6 +20,7 @@ from engine.services.followers import (
     post_to_thread,
     unfollow_document,
 )
+from web.api.fields import Id, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint(
@@ -32,28 +33,28 @@ blp.before_request(require_token)
 
 
 class FollowerIn(Schema):
-    contact_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    contact_id = Id(required=True, validate=validate.Range(min=1))
 
 
 class FollowerOut(Schema):
-    contact_id = fields.Integer()
-    name = fields.String()
-    email = fields.String(allow_none=True)
-    origin = fields.String()
+    contact_id = Id()
+    name = Text()
+    email = Text(allow_none=True)
+    origin = Text()
     added_at = fields.DateTime()
 
 
 class ThreadPostIn(Schema):
-    body = fields.String(required=True, validate=validate.Length(max=BODY_LIMIT))
-    subject = fields.String(load_default=None, validate=validate.Length(max=SUBJECT_LIMIT))
+    body = Text(required=True, validate=validate.Length(max=BODY_LIMIT))
+    subject = Text(load_default=None, validate=validate.Length(max=SUBJECT_LIMIT))
 
 
 class ThreadMessageOut(Schema):
-    id = fields.Integer()
-    contact_id = fields.Integer()
-    recipient = fields.String()
-    locale = fields.String()
-    status = fields.String()
+    id = Id()
+    contact_id = Id()
+    recipient = Text()
+    locale = Text()
+    status = Text()
 
 
 @blp.route("/<int:document_id>/followers", methods=["GET"])

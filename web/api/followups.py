@@ -29,7 +29,7 @@ from engine.services.followup_levels import (
     update_level,
 )
 from engine.services.followups import process_customers
-from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 levels_blp = Blueprint(
@@ -48,117 +48,117 @@ blp = Blueprint(
 blp.before_request(require_token)
 
 _TEXTS = fields.Dict(
-    keys=fields.String(validate=validate.OneOf(("fa", "ar", "en"))),
+    keys=Text(validate=validate.OneOf(("fa", "ar", "en"))),
     values=fields.Dict(
-        keys=fields.String(validate=validate.OneOf(("subject", "body", "sms"))),
-        values=fields.String(validate=validate.Length(max=10000)),
+        keys=Text(validate=validate.OneOf(("subject", "body", "sms"))),
+        values=Text(validate=validate.Length(max=10000)),
     ),
 )
 
 
 class FollowupLevelFields(Schema):
-    description = fields.String(validate=validate.Length(min=1, max=200))
+    description = Text(validate=validate.Length(min=1, max=200))
     days = LocalInteger(validate=validate.Range(min=MIN_DAYS, max=MAX_DAYS))
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)))
+    channels = fields.List(Text(validate=validate.OneOf(CHANNELS)))
     templates = _TEXTS
     automatic = fields.Boolean()
     attach_invoices = fields.Boolean()
     add_follower = fields.Boolean()
-    activity_type = fields.String(allow_none=True, validate=validate.OneOf(ACTIVITY_TYPES))
-    activity_summary = fields.String(validate=validate.Length(max=200))
+    activity_type = Text(allow_none=True, validate=validate.OneOf(ACTIVITY_TYPES))
+    activity_summary = Text(validate=validate.Length(max=200))
     is_active = fields.Boolean()
 
 
 class FollowupLevelIn(FollowupLevelFields):
-    description = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = Text(required=True, validate=validate.Length(min=1, max=200))
     days = LocalInteger(required=True, validate=validate.Range(min=MIN_DAYS, max=MAX_DAYS))
 
 
 class FollowupLevelOut(FollowupLevelFields):
-    id = fields.Integer()
-    lock_version = fields.Integer()
+    id = Id()
+    lock_version = LocalInteger()
 
 
 class FollowupNeedingQuery(Schema):
     on = LocalDate(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class FollowupCustomerOut(Schema):
-    contact_id = fields.Integer()
-    customer = fields.String()
-    status = fields.String()
-    mode = fields.String()
-    level_id = fields.Integer(allow_none=True)
-    level = fields.String(allow_none=True)
-    next_date = fields.Date(allow_none=True)
+    contact_id = Id()
+    customer = Text()
+    status = Text()
+    mode = Text()
+    level_id = Id(allow_none=True)
+    level = Text(allow_none=True)
+    next_date = LocalDate(allow_none=True)
     next_date_manual = fields.Boolean()
-    responsible_id = fields.Integer(allow_none=True)
-    overdue_count = fields.Integer()
+    responsible_id = Id(allow_none=True)
+    overdue_count = LocalInteger()
     overdue_total = DecimalString()
-    last_processed_on = fields.Date(allow_none=True)
-    instance_id = fields.Integer(allow_none=True)
-    lock_version = fields.Integer()
+    last_processed_on = LocalDate(allow_none=True)
+    instance_id = Id(allow_none=True)
+    lock_version = LocalInteger()
 
 
 class FollowupCustomerPatch(Schema):
-    mode = fields.String(validate=validate.OneOf(MODES))
+    mode = Text(validate=validate.OneOf(MODES))
     next_date = LocalDate(allow_none=True)
-    responsible_id = fields.Integer(allow_none=True)
+    responsible_id = Id(allow_none=True)
 
 
 class FollowupHistoryOut(Schema):
-    id = fields.Integer()
+    id = Id()
     at = fields.DateTime()
-    on_date = fields.Date()
-    kind = fields.String()
-    actor_id = fields.Integer(allow_none=True)
-    level_id = fields.Integer(allow_none=True)
-    channel = fields.String(allow_none=True)
-    recipient = fields.String(allow_none=True)
-    message_id = fields.Integer(allow_none=True)
-    document_ids = fields.List(fields.Integer())
-    note = fields.String()
+    on_date = LocalDate()
+    kind = Text()
+    actor_id = Id(allow_none=True)
+    level_id = Id(allow_none=True)
+    channel = Text(allow_none=True)
+    recipient = Text(allow_none=True)
+    message_id = Id(allow_none=True)
+    document_ids = fields.List(LocalInteger())
+    note = Text()
 
 
 class FollowupMessageOut(Schema):
-    contact_id = fields.Integer()
-    customer = fields.String()
-    invoice_numbers = fields.List(fields.String())
-    level_id = fields.Integer()
-    level = fields.String()
-    days = fields.Integer()
-    channel = fields.String()
-    recipient = fields.String()
-    message_id = fields.Integer(allow_none=True)
+    contact_id = Id()
+    customer = Text()
+    invoice_numbers = fields.List(Text())
+    level_id = Id()
+    level = Text()
+    days = LocalInteger()
+    channel = Text()
+    recipient = Text()
+    message_id = Id(allow_none=True)
 
 
 class FollowupProcessIn(Schema):
-    contact_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1))
+    contact_ids = fields.List(LocalInteger(), required=True, validate=validate.Length(min=1))
     on = LocalDate(load_default=None)
 
 
 class FollowupSendIn(Schema):
     channels = fields.List(
-        fields.String(validate=validate.OneOf(SEND_CHANNELS)),
+        Text(validate=validate.OneOf(SEND_CHANNELS)),
         required=True,
         validate=validate.Length(min=1),
     )
-    document_ids = fields.List(fields.Integer(), load_default=list)
+    document_ids = fields.List(LocalInteger(), load_default=list)
     templates = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(("fa", "ar", "en"))),
+        keys=Text(validate=validate.OneOf(("fa", "ar", "en"))),
         values=fields.Dict(
-            keys=fields.String(validate=validate.OneOf(("subject", "body", "sms"))),
-            values=fields.String(validate=validate.Length(max=10000)),
+            keys=Text(validate=validate.OneOf(("subject", "body", "sms"))),
+            values=Text(validate=validate.Length(max=10000)),
         ),
         load_default=None,
     )
-    level_id = fields.Integer(load_default=None)
+    level_id = Id(load_default=None)
     attach_invoices = fields.Boolean(load_default=True)
     recipients = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(CHANNELS)),
-        values=fields.String(validate=validate.Length(min=1, max=254)),
+        keys=Text(validate=validate.OneOf(CHANNELS)),
+        values=Text(validate=validate.Length(min=1, max=254)),
         load_default=dict,
     )
     and_print = fields.Boolean(load_default=False)

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.models.outbox import CHANNELS, STATUSES
 from engine.services.outbox import list_messages
+from web.api.fields import Id, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description="Messages")
@@ -16,29 +17,29 @@ blp.before_request(require_token)
 
 
 class MessageQuery(Schema):
-    contact_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    document_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    contact_id = Id(load_default=None, validate=validate.Range(min=1))
+    document_id = Id(load_default=None, validate=validate.Range(min=1))
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
+    channel = Text(load_default=None, validate=validate.OneOf(CHANNELS))
+    limit = LocalInteger(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class MessageOut(Schema):
-    id = fields.Integer()
-    channel = fields.String()
-    recipient = fields.String()
-    locale = fields.String()
-    template = fields.String(allow_none=True)
-    subject = fields.String(allow_none=True)
-    status = fields.String()
-    attempts = fields.Integer()
-    contact_id = fields.Integer(allow_none=True)
-    document_ids = fields.List(fields.Integer())
-    idempotency_key = fields.String()
-    origin = fields.String()
-    provider_message_id = fields.String(allow_none=True)
-    last_error = fields.String(allow_none=True)
+    id = Id()
+    channel = Text()
+    recipient = Text()
+    locale = Text()
+    template = Text(allow_none=True)
+    subject = Text(allow_none=True)
+    status = Text()
+    attempts = LocalInteger()
+    contact_id = Id(allow_none=True)
+    document_ids = fields.List(LocalInteger())
+    idempotency_key = Text()
+    origin = Text()
+    provider_message_id = Text(allow_none=True)
+    last_error = Text(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     next_attempt_at = fields.DateTime()

@@ -16,7 +16,7 @@ from engine.services.payments import (
     record_payment,
     set_cheque_state,
 )
-from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payments")
@@ -24,52 +24,48 @@ blp.before_request(require_token)
 
 
 class AllocationIn(Schema):
-    document_id = LocalInteger(required=True)
+    document_id = Id(required=True)
     amount = DecimalString(required=True)
 
 
 class PaymentIn(Schema):
-    contact_id = LocalInteger(required=True)
+    contact_id = Id(required=True)
     amount = DecimalString(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    method = Text(required=True, validate=validate.OneOf(METHODS))
     allocations = fields.List(fields.Nested(AllocationIn), load_default=list)
     received_on = LocalDate(load_default=None, allow_none=True)
-    reference = fields.String(load_default="", validate=validate.Length(max=80))
-    cheque_number = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=40)
-    )
+    reference = Text(load_default="", validate=validate.Length(max=80))
+    cheque_number = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     cheque_due_date = LocalDate(load_default=None, allow_none=True)
 
 
 class AllocationOut(Schema):
-    document_id = fields.Integer()
+    document_id = Id()
     amount = DecimalString()
 
 
 class PaymentOut(Schema):
-    id = fields.Integer()
-    contact_id = fields.Integer()
+    id = Id()
+    contact_id = Id()
     amount = DecimalString()
-    method = fields.String()
-    received_on = fields.Date()
-    reference = fields.String()
-    cheque_number = fields.String(allow_none=True)
-    cheque_due_date = fields.Date(allow_none=True)
-    cheque_state = fields.String(allow_none=True)
+    method = Text()
+    received_on = LocalDate()
+    reference = Text()
+    cheque_number = Text(allow_none=True)
+    cheque_due_date = LocalDate(allow_none=True)
+    cheque_state = Text(allow_none=True)
     allocations = fields.List(fields.Nested(AllocationOut))
     unallocated = DecimalString()
 
 
 class PaymentQuery(Schema):
-    contact_id = fields.Integer(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    contact_id = Id(load_default=None)
+    limit = LocalInteger(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class ChequeStateIn(Schema):
-    state = fields.String(
-        required=True, validate=validate.OneOf(("deposited", "cleared", "bounced"))
-    )
+    state = Text(required=True, validate=validate.OneOf(("deposited", "cleared", "bounced")))
 
 
 @blp.route("", methods=["POST"])

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from engine.printing import LANGUAGES
 from engine.services.document_print import document_pdf
+from web.api.fields import Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint(
@@ -21,7 +22,7 @@ PDF_RESPONSE = {"200": {"description": "a PDF file", "content": {"application/pd
 
 
 class LangQuery(Schema):
-    lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
+    lang = Text(load_default=None, validate=validate.OneOf(LANGUAGES))
 
 
 def file_response(content: bytes, mimetype: str, filename: str) -> Response:

@@ -13,6 +13,7 @@ from engine.services.deployment import deploy_process
 from engine.services.document_views import view_instance
 from engine.services.process_views import list_processes, list_versions
 from engine.workflow.limits import DiagramLimits
+from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Processes")
@@ -20,25 +21,23 @@ blp.before_request(require_token)
 
 
 class InstanceOut(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    state = fields.String(
-        attribute="status", metadata={"description": "running, completed or cancelled"}
-    )
-    document_id = fields.Integer(allow_none=True)
-    current_element_ids = fields.List(fields.String())
-    path = fields.List(fields.String())
+    id = Id()
+    process_id = Text()
+    version = LocalInteger()
+    state = Text(attribute="status", metadata={"description": "running, completed or cancelled"})
+    document_id = Id(allow_none=True)
+    current_element_ids = fields.List(Text())
+    path = fields.List(Text())
     open_tasks = fields.List(fields.Dict())
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class VersionOut(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    checksum = fields.String()
+    id = Id()
+    process_id = Text()
+    version = LocalInteger()
+    checksum = Text()
     created = fields.Boolean()
     current = fields.Boolean(
         metadata={"description": "new instances start this version (issue 10 #6)"}
@@ -46,21 +45,21 @@ class VersionOut(Schema):
 
 
 class VersionListOut(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    checksum = fields.String()
+    id = Id()
+    process_id = Text()
+    version = LocalInteger()
+    checksum = Text()
     current = fields.Boolean()
     deployed_at = fields.DateTime()
-    deployed_by = fields.Integer(allow_none=True)
-    comment = fields.String()
+    deployed_by = LocalInteger(allow_none=True)
+    comment = Text()
 
 
 class ProcessOut(Schema):
-    process_id = fields.String()
-    current_version_id = fields.Integer()
-    current_version = fields.Integer()
-    newest_version = fields.Integer()
+    process_id = Text()
+    current_version_id = Id()
+    current_version = LocalInteger()
+    newest_version = LocalInteger()
 
 
 @blp.route("/process-instances/<int:instance_id>", methods=["GET"])

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services.contacts import NewProduct, create_product, get_product, list_products
-from web.api.fields import DecimalString
+from web.api.fields import DecimalString, Id, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Products")
@@ -16,19 +16,19 @@ blp.before_request(require_token)
 
 
 class ProductIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
     unit_price = DecimalString(required=True)
-    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    unit = fields.String(load_default="", validate=validate.Length(max=20))
+    code = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    unit = Text(load_default="", validate=validate.Length(max=20))
     is_service = fields.Boolean(load_default=False)
     on_hand = DecimalString(load_default=None, allow_none=True)
 
 
 class ProductOut(Schema):
-    id = fields.Integer()
-    code = fields.String(allow_none=True)
-    name = fields.String()
-    unit = fields.String()
+    id = Id()
+    code = Text(allow_none=True)
+    name = Text()
+    unit = Text()
     unit_price = DecimalString()
     is_service = fields.Boolean()
     on_hand = DecimalString()
@@ -37,9 +37,9 @@ class ProductOut(Schema):
 
 
 class ProductQuery(Schema):
-    q = fields.String(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    q = Text(load_default=None)
+    limit = LocalInteger(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 @blp.route("", methods=["POST"])

@@ -19,7 +19,7 @@ from engine.services.message_files import FORMATS as FILE_FORMATS
 from engine.services.report_files import XLSX_MIME, followup_pdf, followup_xlsx, report_xlsx
 from engine.services.report_mail import email_followup_report
 from engine.services.statements import followup_report
-from web.api.fields import LocalDate
+from web.api.fields import LocalDate, LocalInteger, Text
 from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response
 from web.context import actor_id, new_uow, require_token
@@ -34,9 +34,9 @@ class ReportQuery(Schema):
     from_ = LocalDate(data_key="from", load_default=None)
     to = LocalDate(load_default=None)
     as_of = LocalDate(load_default=None)
-    contact_id = fields.List(fields.Integer(), load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=svc.MAX_ROWS))
-    lang = fields.String(load_default="fa", validate=validate.OneOf(LANGUAGES))
+    contact_id = fields.List(LocalInteger(), load_default=None)
+    limit = LocalInteger(load_default=100, validate=validate.Range(min=1, max=svc.MAX_ROWS))
+    lang = Text(load_default="fa", validate=validate.OneOf(LANGUAGES))
     by_contact = fields.Boolean(load_default=False)  # ageing: a row per customer too
 
     @validates_schema
@@ -48,9 +48,9 @@ class ReportQuery(Schema):
 class FollowupReportSendIn(Schema):
     recipient = fields.Email(load_default=None)
     as_of = LocalDate(load_default=None)
-    contact_id = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=None)
-    format = fields.String(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
-    lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+    contact_id = fields.List(LocalInteger(validate=validate.Range(min=1)), load_default=None)
+    format = Text(load_default="pdf", validate=validate.OneOf(FILE_FORMATS))
+    lang = Text(load_default=None, validate=validate.OneOf(LOCALES))
 
 
 def plain(value: Any) -> Any:

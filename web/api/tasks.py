@@ -16,7 +16,7 @@ from engine.services.tasks import (
     list_cartable,
     unclaim_task,
 )
-from web.api.fields import DecimalString
+from web.api.fields import DecimalString, Id, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Cartables")
@@ -24,44 +24,44 @@ blp.before_request(require_token)
 
 
 class TaskOut(Schema):
-    id = fields.Integer()
-    cartable = fields.String()
-    element_id = fields.String()
-    name = fields.String()
-    status = fields.String()
-    document_id = fields.Integer(allow_none=True)
-    document_type = fields.String()
-    document_label = fields.String()
-    contact_name = fields.String()
+    id = Id()
+    cartable = Text()
+    element_id = Text()
+    name = Text()
+    status = Text()
+    document_id = Id(allow_none=True)
+    document_type = Text()
+    document_label = Text()
+    contact_name = Text()
     amount = DecimalString(allow_none=True)
-    assignee_id = fields.Integer(allow_none=True)
+    assignee_id = Id(allow_none=True)
     claimed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
-    priority = fields.Integer()
-    instance_id = fields.Integer()
+    priority = LocalInteger()
+    instance_id = Id()
 
 
 class TaskQuery(Schema):
-    cartable = fields.String(load_default=None, validate=validate.OneOf(CARTABLES))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    cartable = Text(load_default=None, validate=validate.OneOf(CARTABLES))
+    limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class CompleteIn(Schema):
-    decision = fields.String(required=True)
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    decision = Text(required=True)
+    comment = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class CompleteOut(Schema):
-    task_id = fields.Integer()
-    document_id = fields.Integer(allow_none=True)
-    decision = fields.String()
-    document_state = fields.String(allow_none=True)
+    task_id = Id()
+    document_id = Id(allow_none=True)
+    decision = Text()
+    document_state = Text(allow_none=True)
 
 
 class AssignIn(Schema):
-    assignee_id = fields.Integer(required=True)
+    assignee_id = Id(required=True)
 
 
 @blp.route("", methods=["GET"])

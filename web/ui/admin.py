@@ -34,7 +34,7 @@ from engine.services.user_admin import (
 from engine.services.users import create_user
 from web.auth import permission_required
 from web.context import new_uow
-from web.ui.forms import flag, optional_date, optional_decimal, optional_int
+from web.ui.forms import flag, optional_date, optional_decimal, optional_int, page_number
 from web.ui.pages import error_message, ui_blueprint
 
 bp = ui_blueprint("admin", __name__, url_prefix="/admin")
@@ -172,7 +172,7 @@ def save_type(code: str) -> ResponseReturnValue:
 def audit() -> ResponseReturnValue:
     """Search the audit log: who, what, when and from where (E2)."""
     args = request.args
-    page = max(optional_int(args.get("page"), field="page") or 1, 1)
+    page = page_number(args.get("page"))
     problem = None
     rows: list[Any] = []
     try:

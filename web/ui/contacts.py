@@ -25,7 +25,7 @@ from engine.services.statements import customer_statements
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.formatting import local_digits
-from web.ui.forms import optional_date, optional_decimal
+from web.ui.forms import optional_date, optional_decimal, page_number
 from web.ui.messages import readable_messages
 from web.ui.pages import ui_blueprint
 
@@ -44,8 +44,7 @@ def _download(content: bytes, fmt: str, name: str) -> Response:
 def _list_page(import_errors: dict[str, list[str]] | None = None, status: int = 200) -> Any:
     q = request.args.get("q") or None
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
-    page_text = request.args.get("page", "1")
-    page = max(int(page_text), 1) if page_text.isdigit() else 1
+    page = page_number(request.args.get("page"))
     rows = contact_rows(
         new_uow(), actor_id=current_user.id, q=q, kind=kind, limit=PAGE, offset=(page - 1) * PAGE
     )

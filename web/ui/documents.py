@@ -42,7 +42,7 @@ from web.ui.document_forms import (
 )
 from web.ui.followers import document_followers
 from web.ui.formatting import input_date
-from web.ui.forms import flag, optional_int
+from web.ui.forms import flag, optional_int, page_number
 from web.ui.messages import readable_messages
 from web.ui.pages import error_message, ui_blueprint
 
@@ -56,7 +56,7 @@ PAGE_SIZE = 50
 def index() -> ResponseReturnValue:
     """List documents of a type (or all), with search, state and the overdue filter (F3)."""
     args = request.args
-    page = max(optional_int(args.get("page"), field="page") or 1, 1)
+    page = page_number(args.get("page"))
     state = args.get("state") or None
     if state not in (None, *STATES):
         state = None

@@ -8,46 +8,61 @@ from decimal import Decimal
 
 import jdatetime
 
+from engine.domain import bounds
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import normalize_digits, to_decimal
 
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
 
 
 def optional_decimal(value: str | None, *, field: str) -> Decimal | None:
-    """Return the number typed in ``value`` (any digits, separators), or None when empty."""
+    """Return the number typed in ``value`` (any digits, separators), or None when empty.
+
+    At most 4 decimals (refused, not rounded) and at most bounds.NUMBER_MAX.
+    """
     if value is None or not value.strip():
         return None
-    return to_decimal(value, field=field)
+    return bounds.check_number(to_decimal(value, field=field), field=field)
 
 
 def optional_int(value: str | None, *, field: str) -> int | None:
-    """Return the whole number typed in ``value``, or None when empty."""
+    """Return the whole number typed in ``value`` (0..bounds.INT_MAX), or None when empty."""
     if value is None or not value.strip():
         return None
     text = normalize_digits(value.strip())
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValidationFailed.single(field, "must be a whole number")
-    return int(text)
+    if len(text) > 19:  # past any bound whatever the digits; int() of long text is slow
+        raise ValidationFailed.single(field, f"must be between 0 and {bounds.INT_MAX}")
+    return bounds.check_int(int(text), field=field, minimum=0)
+
+
+def page_number(value: str | None) -> int:
+    """Return the page asked for in ``value`` (1 when empty), at most bounds.PAGE_MAX."""
+    page = optional_int(value, field="page") or 1
+    return bounds.check_int(page, field="page", minimum=1, maximum=bounds.PAGE_MAX)
 
 
 def optional_date(value: str | None, *, field: str) -> date | None:
     """Return the date typed in ``value``: Jalali (year before 1700) or Gregorian, or None.
 
-    ``1405/09/02``, ``۱۴۰۵/۰۹/۰۲`` and ``2026-11-23`` are all accepted.
+    ``1405/09/02``, ``۱۴۰۵/۰۹/۰۲`` and ``2026-11-23`` are all accepted; the date must lie
+    in bounds.DATE_MIN..DATE_MAX (Jalali 1278/10/11..2378/10/10).
     """
     if value is None or not value.strip():
         return None
-    match = _DATE.match(normalize_digits(value.strip()))
+    match = _DATE.fullmatch(normalize_digits(value.strip()))
     if match is None:
         raise ValidationFailed.single(field, "must be a date like 1405/09/02 or 2026-11-23")
     year, month, day = (int(part) for part in match.groups())
     try:
         if year < 1700:
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
+            day_typed = jdatetime.date(year, month, day).togregorian()
+        else:
+            day_typed = date(year, month, day)
     except ValueError as error:
         raise ValidationFailed.single(field, "is not a real date") from error
+    return bounds.check_date(day_typed, field=field)
 
 
 def flag(value: str | None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -14,13 +15,18 @@ logger = logging.getLogger(__name__)
 
 # A signed SendGrid request older than this is refused (a replayed capture).
 MAX_AGE_SECONDS = 600
+_TIMESTAMP = re.compile("[0-9]{1,12}")
 
 
 def sendgrid_valid(
     *, public_key: str | None, payload: str, signature: str, timestamp: str, now: datetime
 ) -> bool:
-    """Return whether SendGrid signed ``timestamp + payload`` (ECDSA P-256, SHA-256)."""
-    if not public_key or not signature or not timestamp.isdigit():
+    """Return whether SendGrid signed ``timestamp + payload`` (ECDSA P-256, SHA-256).
+
+    The timestamp must be 1 to 12 ASCII digits (str.isdigit also takes '١٢٣' or '²',
+    which int() then reads or refuses): anything else is a bad signature (issue 10 #9).
+    """
+    if not public_key or not signature or not _TIMESTAMP.fullmatch(timestamp):
         return False
     if abs(now.timestamp() - int(timestamp)) > MAX_AGE_SECONDS:
         return False
