@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from engine.domain import bounds
 from engine.domain.errors import ValidationFailed
+from web.webhooks.routes import bp as webhooks
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -34,7 +35,15 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_bad_text() -> None:
-    """Raise ValidationFailed naming every input value with a NUL or lone surrogate."""
+    """Raise ValidationFailed naming every input value with a NUL or lone surrogate.
+
+    Webhooks are left to their own checks: they carry the providers' content (a
+    customer's email may hold any text), are accepted only with a signature or token, and
+    the inbound-email one sets its own body limit after its token check, so reading its
+    form here would apply the app's smaller limit first.
+    """
+    if request.blueprint == webhooks.name:
+        return
     bad = {
         field: "must not contain NUL characters or lone surrogates"
         for field, value in _inputs()
