@@ -17,6 +17,7 @@ from engine.domain.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
     ValidationFailed,
 )
 
@@ -28,6 +29,7 @@ STATUS: dict[type[CartableError], int] = {
     PermissionDenied: 403,
     InvalidState: 409,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 NAMES = {
     401: "Unauthorized",
@@ -35,6 +37,7 @@ NAMES = {
     404: "Not Found",
     409: "Conflict",
     422: "Unprocessable Entity",
+    429: "Too Many Requests",
     500: "Internal Server Error",
 }
 
@@ -85,6 +88,11 @@ class CartableApi(Api):  # type: ignore[misc]
         return jsonify(error_body(code, str(message), errors)), code, data.get("headers", {})
 
 
+def retry_after_header(error: CartableError) -> dict[str, str]:
+    """Return {"Retry-After": seconds} for TooManyAttempts, else nothing."""
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else {}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every CartableError by its class, and log unexpected ones once."""
 
@@ -92,7 +100,8 @@ def register_error_handlers(app: Flask) -> None:
     def _domain_error(error: CartableError) -> ResponseReturnValue:
         code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
         fields = error.fields if isinstance(error, ValidationFailed) else None
-        return jsonify(error_body(code, error.message, fields)), code
+        headers = retry_after_header(error)
+        return jsonify(error_body(code, error.message, fields)), code, headers
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError) -> ResponseReturnValue:
