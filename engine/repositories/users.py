@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from engine.models.audit import AuditEntry
 from engine.models.users import ApiToken, LoginFailure, Role, User, user_roles
@@ -37,6 +37,14 @@ class UserRepository(Repository[User]):
         """Return the unexpired token with this hash, or None."""
         stmt = select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.expires_at > now)
         return self.session.scalars(stmt).first()
+
+    def set_first_session_token(self, user_id: int, token: str) -> None:
+        """Give the user ``token`` unless they have one (two first sign-ins: one wins)."""
+        self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.session_token.is_(None))
+            .values(session_token=token)
+        )
 
     def revoke_tokens(self, user_id: int) -> int:
         """Delete every API token of the user; return how many there were."""

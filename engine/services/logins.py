@@ -62,11 +62,11 @@ def authenticate(
 def start_session(uow: UnitOfWork, *, user_id: int) -> str:
     """Return the user's session token (made at the first sign-in) for the cookie."""
     with uow:
-        user = uow.users.get(user_id)
-        if user.session_token is None:
-            user.session_token = secrets.token_urlsafe(32)
-            uow.commit()
-        return user.session_token
+        uow.users.set_first_session_token(user_id, secrets.token_urlsafe(32))
+        uow.commit()
+        token = uow.users.get(user_id).session_token
+        assert token is not None
+        return token
 
 
 def end_sessions(uow: UnitOfWork, *, user_id: int) -> str:
