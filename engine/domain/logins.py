@@ -8,6 +8,7 @@ seconds after its last failure, at most ``cap``.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,3 +42,19 @@ class BackOff:
 PER_NAME_AND_CLIENT = BackOff(free=5)
 # Any names from one address (a password sprayer): twenty tries, then the same back-off.
 PER_CLIENT = BackOff(free=20)
+
+
+def client_key(remote_addr: str | None) -> str:
+    """Return the key a client's failures are counted under: its IPv4 address, or the
+    /64 network of an IPv6 address (one host may hold a whole /64 and rotate in it)."""
+    if not remote_addr:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return remote_addr[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

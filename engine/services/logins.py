@@ -17,14 +17,13 @@ from datetime import datetime
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, TooManyAttempts
-from engine.domain.logins import PER_CLIENT, PER_NAME_AND_CLIENT, WINDOW
+from engine.domain.logins import PER_CLIENT, PER_NAME_AND_CLIENT, WINDOW, client_key
 from engine.models.users import User
 from engine.services.passwords import verify_password
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import UserView, user_view
 
 BAD_CREDENTIALS = "wrong username or password"
-UNKNOWN_CLIENT = "unknown"
 
 
 def authenticate(
@@ -35,7 +34,7 @@ def authenticate(
     Raises PermissionDenied (one message for every bad case) or TooManyAttempts when
     this client must wait; the failure is committed either way.
     """
-    client = (remote_addr or UNKNOWN_CLIENT)[:64]
+    client = client_key(remote_addr)
     name = username[:80]
     with uow:
         now = clock.now()

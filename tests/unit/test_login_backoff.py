@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.domain.logins import PER_CLIENT, PER_NAME_AND_CLIENT
+from engine.domain.logins import PER_CLIENT, PER_NAME_AND_CLIENT, client_key
 from engine.domain.spreadsheets import neutralize_formula, restore_formula
 from web.ui.pages import safe_next
 
@@ -67,3 +67,12 @@ def test_foreign_or_odd_next_falls_back(target: str | None) -> None:
 @pytest.mark.parametrize("target", ["/cartable", "/documents/5?tab=history#x", "/reports?q=a%20b"])
 def test_site_paths_pass(target: str) -> None:
     assert safe_next(target, "/home") == target
+
+
+def test_clients_are_counted_by_address_and_ipv6_by_its_64_network() -> None:
+    assert client_key("203.0.113.7") == "203.0.113.7"
+    assert client_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
+    assert client_key("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key(None) == "unknown" and client_key("x" * 100) == "x" * 64
