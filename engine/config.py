@@ -24,6 +24,12 @@ class Settings:
     broker_url: str | None = field(default=None, repr=False)  # may hold a password
     default_locale: str = "fa"
     token_ttl_hours: int = 24 * 30
+    # Served over HTTPS (directly or behind a TLS proxy): Secure cookies and HSTS
+    # (issue 10 #8, #10). Off for the embedded http://127.0.0.1 run.
+    https: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+    # (Werkzeug ProxyFix); 0 = none, the peer address is the client's (login throttle).
+    trusted_proxies: int = 0
     # Notifications (SPEC C4, E5; docs/notifications.md). Secrets are kept out of repr
     # so a logged Settings never shows them.
     email_backend: str = "file"  # sendgrid | smtp | file
@@ -73,11 +79,17 @@ class Settings:
         port_text = env.get("CARTABLE_PORT", "8000")
         if not port_text.isdigit():
             raise ValidationFailed.single("CARTABLE_PORT", "must be a port number")
+        host = env.get("CARTABLE_HOST", "127.0.0.1")
+        proxies = env.get("CARTABLE_TRUSTED_PROXIES", "0")
+        if not proxies.isdigit() or int(proxies) > 10:
+            raise ValidationFailed.single("CARTABLE_TRUSTED_PROXIES", "must be a number 0-10")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             secret_key=env.get("CARTABLE_SECRET_KEY") or _dev_secret(data_dir),
-            host=env.get("CARTABLE_HOST", "127.0.0.1"),
+            host=host,
+            https=_https(env, host),
+            trusted_proxies=int(proxies),
             port=int(port_text),
             broker_url=env.get("CARTABLE_BROKER_URL") or None,
             default_locale=env.get("CARTABLE_DEFAULT_LOCALE", "fa"),
@@ -150,6 +162,17 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, Any]:
             raise ValidationFailed.single(name, "must be a positive whole number")
         limits[attribute] = int(text)
     return limits
+
+
+def _https(env: Mapping[str, str], host: str) -> bool:
+    """Read CARTABLE_HTTPS (CARTABLE_SECURE_COOKIES is its older name); unset, assume
+    HTTPS unless the app listens on loopback only (the embedded run)."""
+    value = env.get("CARTABLE_HTTPS", env.get("CARTABLE_SECURE_COOKIES"))
+    if value is None or value == "":
+        return host not in ("127.0.0.1", "localhost", "::1")
+    if value.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValidationFailed.single("CARTABLE_HTTPS", "must be 1 or 0")
+    return value.lower() in ("1", "true", "yes")
 
 
 def _dev_secret(data_dir: Path) -> str:

@@ -2,7 +2,8 @@
 
 Amounts stay exact: a whole Decimal is written as an integer cell (Rial amounts are
 whole), anything with a fraction as a number only when it round-trips exactly through
-a double, otherwise as text. Sheets of right-to-left languages are mirrored.
+a double, otherwise as text. Sheets of right-to-left languages are mirrored. Text that a
+spreadsheet would run as a formula gets a leading apostrophe (engine/domain/spreadsheets).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
+
+from engine.domain.spreadsheets import neutralize_formula
 
 _MAX_EXACT = Decimal(2) ** 53
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -56,13 +59,13 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
             ws.right_to_left()
         row = 0
         for label, value in sheet.preamble:
-            ws.write(row, 0, label, bold)
+            ws.write_string(row, 0, str(neutralize_formula(label)), bold)
             _write(ws, row, 1, value, money, day)
             row += 1
         if sheet.preamble:
             row += 1
         for col, header in enumerate(sheet.headers):
-            ws.write(row, col, header, bold)
+            ws.write_string(row, col, str(neutralize_formula(header)), bold)
             ws.set_column(col, col, max(12, min(len(str(header)) + 4, 40)))
         header_row = row
         for values in sheet.rows:
@@ -81,7 +84,7 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
 
 def _write(ws: object, row: int, col: int, value: object, money: object, day: object) -> None:
     is_money = isinstance(value, Decimal)
-    value = cell_value(value)
+    value = cell_value(neutralize_formula(value))  # text only: numbers stay numbers
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)
     if isinstance(value, date):

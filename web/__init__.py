@@ -8,7 +8,7 @@ from flask import Flask
 
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
-from web import input_bounds
+from web import headers, input_bounds
 from web.api.fields import DecimalString, LocalDate, LocalInteger
 from web.context import Cartable
 from web.errors import CartableApi, register_error_handlers
@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     init_ui(app)  # the web pages (docs/ui.md)
     _register_webhooks(app)  # after the UI so its CSRF protection can exempt them
+    # CSP, frame, sniffing, referrer and HSTS headers; ProxyFix (issue 10 #8, #10)
+    headers.init_app(app, https=settings.https, trusted_proxies=settings.trusted_proxies)
     logging.getLogger("engine").setLevel(logging.INFO)
     return app
 

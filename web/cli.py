@@ -23,7 +23,7 @@ from engine.services.demo import DEMO_USERS, load_demo
 from engine.services.followups import process_followups
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users import create_user, set_password
 from notifications.celery_app import app as celery_app
 from notifications.channels import channels_for
 from notifications.dispatch import start_dispatch
@@ -123,6 +123,19 @@ def users_create(
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)
     click.echo(f"user {username} created (id {user_id})")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_set_password(username: str, password: str) -> None:
+    """Set a user's password; their sessions and API tokens end (issue 10 #8)."""
+    try:
+        set_password(_uow(Settings.from_env()), username=username, new_password=password)
+    except CartableError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(2)
+    click.echo(f"password of {username} set; their sessions and API tokens ended")
 
 
 @main.group()

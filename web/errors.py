@@ -17,6 +17,7 @@ from engine.domain.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
     ValidationFailed,
 )
 
@@ -28,6 +29,7 @@ STATUS: dict[type[CartableError], int] = {
     PermissionDenied: 403,
     InvalidState: 409,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 NAMES = {
     401: "Unauthorized",
@@ -36,6 +38,7 @@ NAMES = {
     409: "Conflict",
     413: "Content Too Large",
     422: "Unprocessable Entity",
+    429: "Too Many Requests",
     500: "Internal Server Error",
 }
 
@@ -100,6 +103,11 @@ def too_large_message() -> str:
     return f"a form field is over {field_limit} bytes or the form over {parts} parts"
 
 
+def retry_after_header(error: CartableError) -> dict[str, str]:
+    """Return {"Retry-After": seconds} for TooManyAttempts, else nothing."""
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else {}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every CartableError by its class, and log unexpected ones once."""
 
@@ -107,7 +115,8 @@ def register_error_handlers(app: Flask) -> None:
     def _domain_error(error: CartableError) -> ResponseReturnValue:
         code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
         fields = error.fields if isinstance(error, ValidationFailed) else None
-        return jsonify(error_body(code, error.message, fields)), code
+        headers = retry_after_header(error)
+        return jsonify(error_body(code, error.message, fields)), code, headers
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError) -> ResponseReturnValue:

@@ -43,3 +43,11 @@ class ValidationFailed(CartableError):
     def single(cls, field: str, reason: str) -> ValidationFailed:
         """Build the error for one field."""
         return cls({field: reason})
+
+
+class TooManyAttempts(CartableError):
+    """This client tried too often; it may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after

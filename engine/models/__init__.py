@@ -21,7 +21,7 @@ from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAl
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.saved_filters import SavedFilter
-from engine.models.users import ApiToken, Role, User
+from engine.models.users import ApiToken, LoginFailure, Role, User
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "HumanTask",
     "InvoiceFollowup",
     "LedgerEntry",
+    "LoginFailure",
     "NumberSequence",
     "OutboxMessage",
     "OutboxMessageDocument",

@@ -1,10 +1,10 @@
-"""Users, roles (each a set of permissions) and API tokens (SPEC E2)."""
+"""Users, roles (each a set of permissions), API tokens and failed sign-ins (SPEC E2)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, utcnow
@@ -36,8 +36,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="fa")
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session cookie; replaced on sign-out and password change, which ends
+    # every session of the user at once (issue 10 #8). None until the first sign-in.
+    session_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
 
@@ -54,3 +55,22 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """One failed sign-in: which name was tried from which client address, and when.
+
+    Throttling counts these per (name, client) and per client, never per name alone, so
+    nobody can lock another person out from their own address (issue 10 #8).
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_client_at", "client", "at"),
+        Index("ix_login_failure_username_client", "username", "client"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

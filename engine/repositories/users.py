@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from engine.models.audit import AuditEntry
-from engine.models.users import ApiToken, Role, User, user_roles
+from engine.models.users import ApiToken, LoginFailure, Role, User, user_roles
 from engine.repositories.base import Repository
 
 # Where the current request comes from; the web layer sets it per request so every
@@ -37,6 +37,45 @@ class UserRepository(Repository[User]):
         """Return the unexpired token with this hash, or None."""
         stmt = select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.expires_at > now)
         return self.session.scalars(stmt).first()
+
+    def set_first_session_token(self, user_id: int, token: str) -> None:
+        """Give the user ``token`` unless they have one (two first sign-ins: one wins)."""
+        self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.session_token.is_(None))
+            .values(session_token=token)
+        )
+
+    def revoke_tokens(self, user_id: int) -> int:
+        """Delete every API token of the user; return how many there were."""
+        result = self.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def failures(
+        self, *, client: str, since: datetime, username: str | None = None
+    ) -> tuple[int, datetime | None]:
+        """Return (count, latest) of failed sign-ins from ``client`` since ``since``,
+        for one user name or (None) for any."""
+        stmt = select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.client == client, LoginFailure.at > since
+        )
+        if username is not None:
+            stmt = stmt.where(LoginFailure.username == username)
+        count, latest = self.session.execute(stmt).one()
+        return int(count), latest
+
+    def record_failure(self, *, username: str, client: str, now: datetime) -> None:
+        """Stage one failed sign-in and forget those older than a day."""
+        self.session.add(LoginFailure(username=username, client=client, at=now))
+        self.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+
+    def forget_failures(self, *, username: str, client: str) -> None:
+        """Forget the failures of this name from this client (after a good sign-in)."""
+        self.session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.username == username, LoginFailure.client == client
+            )
+        )
 
     def all_by_name(self) -> list[User]:
         """Return every user, by login name."""

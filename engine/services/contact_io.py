@@ -5,7 +5,8 @@ file with a report naming each bad cell as ``rows[<n>].<column>``, where ``n`` i
 row number the user sees in the spreadsheet (the header is row 1). A real user fixes
 the file and imports it again; a half-imported file would leave them hunting for which
 rows went in. Import adds new contacts; rows that carry an ``id`` (an exported existing
-contact) are refused rather than silently duplicated.
+contact) are refused rather than silently duplicated. Text that could run as a formula
+is exported with a leading apostrophe, which import takes off (issue 10 #10).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import normalize_digits, to_decimal
 from engine.domain.permissions import Perm
+from engine.domain.spreadsheets import neutralize_formula, restore_formula
 from engine.models.contacts import Contact, CustomerGroup
 from engine.models.ledger import LedgerEntry
 from engine.models.types import ExactDecimal
@@ -79,7 +81,7 @@ def export_contacts(uow: UnitOfWork, *, actor_id: int, fmt: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerows(["" if v is None else neutralize_formula(v) for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -215,7 +217,7 @@ def _parse_cells(cells: dict[str, object]) -> tuple[dict[str, str], dict[str, ob
     errors: dict[str, str] = {}
     fields: dict[str, object] = {}
     for column, raw in cells.items():
-        text = "" if raw is None else str(raw).strip()
+        text = "" if raw is None else restore_formula(str(raw).strip())
         if column == "id":
             if text:
                 errors["id"] = "import adds new contacts; clear the id to add this row as new"

@@ -1,4 +1,4 @@
-"""Users, passwords (argon2), API tokens (hashed at rest) and login throttling (E2)."""
+"""Users, password changes, API tokens (hashed at rest) (E2); sign-in is in logins.py."""
 
 from __future__ import annotations
 
@@ -9,22 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from engine import clock
 from engine.domain.emails import clean_email
-from engine.domain.errors import PermissionDenied, ValidationFailed
+from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.users import ApiToken, User
 from engine.services.access import load_actor, require
+from engine.services.passwords import MIN_LENGTH, hash_password, verify_password
 from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-_hasher = PasswordHasher()
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -61,8 +55,8 @@ def create_user(
     errors: dict[str, str] = {}
     if not username.strip() or len(username) > 80:
         errors["username"] = "is required (at most 80 characters)"
-    if len(password) < 4:
-        errors["password"] = "must have at least 4 characters"
+    if len(password) < MIN_LENGTH:
+        errors["password"] = f"must have at least {MIN_LENGTH} characters"
     try:
         email = clean_email(email)
     except ValidationFailed as error:
@@ -86,7 +80,7 @@ def create_user(
                 full_name=full_name,
                 email=email,
                 locale=locale,
-                password_hash=_hasher.hash(password),
+                password_hash=hash_password(password),
                 roles=role_rows,
             )
         )
@@ -101,44 +95,55 @@ def create_user(
         return user.id
 
 
-def authenticate(
-    uow: UnitOfWork, *, username: str, password: str, remote_addr: str | None = None
-) -> int:
-    """Return the user id for good credentials; raise PermissionDenied otherwise.
+def change_password(
+    uow: UnitOfWork, *, user_id: int, current_password: str, new_password: str
+) -> str:
+    """Change the user's own password after checking the current one.
 
-    Five failures lock the account for 15 minutes (the failures are committed).
+    Ends every session and revokes every API token of the user (issue 10 #8); returns
+    the new session token so that the session making the change can go on.
     """
+    _check_password(new_password, field="new_password")
     with uow:
+        user = uow.users.get(user_id)
+        if not verify_password(user.password_hash, current_password):
+            raise ValidationFailed.single("current_password", "is wrong")
+        return _replace_password(uow, user, new_password, actor_id=user_id)
+
+
+def set_password(
+    uow: UnitOfWork, *, username: str, new_password: str, actor_id: int | None = None
+) -> None:
+    """Set a user's password (an administrator, or the CLI when ``actor_id`` is None);
+    ends the user's sessions and revokes their API tokens."""
+    _check_password(new_password, field="password")
+    with uow:
+        if actor_id is not None:
+            require(load_actor(uow, actor_id), Perm.MANAGE_USERS)
         user = uow.users.by_username(username)
-        now = clock.now()
-        if user is None or not user.is_active:
-            _hasher.hash(password)  # same work either way, so timing tells nothing
-            raise PermissionDenied("wrong username or password")
-        if user.locked_until is not None and user.locked_until > now:
-            raise PermissionDenied("too many failed logins; try again later")
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            uow.audit.record(
-                actor_id=user.id,
-                action="auth.failed",
-                entity="user",
-                entity_id=user.id,
-                remote_addr=remote_addr,
-            )
-            uow.commit()
-            raise PermissionDenied("wrong username or password")
-        user.failed_logins, user.locked_until = 0, None
-        uow.audit.record(
-            actor_id=user.id,
-            action="auth.login",
-            entity="user",
-            entity_id=user.id,
-            remote_addr=remote_addr,
-        )
-        uow.commit()
-        return user.id
+        if user is None:
+            raise ValidationFailed.single("username", "no such user")
+        _replace_password(uow, user, new_password, actor_id=actor_id)
+
+
+def _replace_password(uow: UnitOfWork, user: User, password: str, *, actor_id: int | None) -> str:
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_urlsafe(32)
+    revoked = uow.users.revoke_tokens(user.id)
+    uow.audit.record(
+        actor_id=actor_id,
+        action="user.password",
+        entity="user",
+        entity_id=user.id,
+        details={"revoked_tokens": revoked},
+    )
+    uow.commit()
+    return user.session_token
+
+
+def _check_password(password: str, *, field: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationFailed.single(field, f"must have at least {MIN_LENGTH} characters")
 
 
 def issue_token(uow: UnitOfWork, *, user_id: int, ttl_hours: int) -> IssuedToken:
@@ -184,13 +189,6 @@ def user_view(user: User) -> UserView:
         is_active=user.is_active,
         email=user.email,
     )
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _digest(token: str) -> str:

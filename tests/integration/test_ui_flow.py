@@ -193,7 +193,8 @@ def test_cartable_filters_by_amount_and_contact(ui: Any, ids: dict[str, int]) ->
     ).get_data(as_text=True)
 
 
-def test_login_refuses_open_redirect_and_counts_failures(ui: Any) -> None:
+def test_login_refuses_open_redirect_and_throttles_the_failing_client(ui: Any) -> None:
+    """Issue 10 #8: five failures make this client wait (429), with the page's message."""
     client = ui()
     client.get("/login")
     response = client.post(
@@ -204,8 +205,8 @@ def test_login_refuses_open_redirect_and_counts_failures(ui: Any) -> None:
     other.get("/login")
     for _ in range(5):
         other.post("/login", {"username": "numberer", "password": "wrong"}, status=401)
-    page = other.post("/login", {"username": "numberer", "password": "numberer"}, status=401)
-    assert "ورود" in page.get_data(as_text=True)
+    page = other.post("/login", {"username": "numberer", "password": "numberer"}, status=429)
+    assert "ورود" in page.get_data(as_text=True) and 0 < int(page.headers["Retry-After"]) <= 30
 
 
 def test_post_without_csrf_token_is_refused(ui: Any, ids: dict[str, int]) -> None:

@@ -8,7 +8,8 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.services.users import authenticate, get_user, issue_token
+from engine.services.logins import authenticate
+from engine.services.users import get_user, issue_token
 from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
@@ -39,9 +40,15 @@ class MeOut(Schema):
 @blp.route("/token", methods=["POST"])
 @blp.arguments(Credentials)
 @blp.response(200, TokenOut)
+@blp.alt_response(403, description="Wrong username or password")
+@blp.alt_response(429, description="Too many failed sign-ins from this address; see Retry-After")
 @blp.doc(security=[])
 def token(body: dict[str, Any]) -> Any:
-    """Return a bearer token for good credentials (5 failures lock the user 15 minutes)."""
+    """Return a bearer token for good credentials.
+
+    A client that keeps failing is answered 429 with Retry-After (per address, and per
+    user name from that address; issue 10 #8); 403 names no reason, for any bad case.
+    """
     user_id = authenticate(
         new_uow(),
         username=body["username"],

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 from flask import Flask, abort
 from flask_login import LoginManager, UserMixin, current_user, login_required
 
-from engine.domain.errors import NotFound, PermissionDenied
+from engine.domain.errors import PermissionDenied
 from engine.domain.permissions import Perm
-from engine.services.users import UserView, get_user
+from engine.services.logins import session_user
+from engine.services.users import UserView
 from web.context import new_uow
 
 __all__ = ["SessionUser", "can", "init_login", "login_required", "permission_required"]
@@ -26,29 +27,36 @@ login_manager = LoginManager()
 
 
 class SessionUser(UserMixin):  # type: ignore[misc]
-    """The signed-in user as the pages see it: a plain view, reloaded per request."""
+    """The signed-in user as the pages see it: a plain view, reloaded per request.
 
-    def __init__(self, view: UserView) -> None:
+    The session cookie holds "<user id>:<session token>"; the token is the user's current
+    one or the session is over (sign-out and password change replace it, issue 10 #8).
+    """
+
+    def __init__(self, view: UserView, session_token: str) -> None:
         self.id = view.id
+        self.session_token = session_token
         self.username = view.username
         self.full_name = view.full_name or view.username
         self.locale = view.locale
         self.roles = view.roles
         self.permissions = frozenset(view.permissions)
 
+    def get_id(self) -> str:
+        """Return what the session cookie keeps: the user id and the session token."""
+        return f"{self.id}:{self.session_token}"
+
     def can(self, permission: Perm | str) -> bool:
         """Tell whether the user holds ``permission`` (for offering a button or link)."""
         return str(permission) in self.permissions
 
 
-def _load_user(user_id: str) -> SessionUser | None:
-    if not user_id.isdigit():
-        return None
-    try:
-        view = get_user(new_uow(), user_id=int(user_id))
-    except NotFound:  # a deleted user's session simply ends
-        return None
-    return SessionUser(view) if view.is_active else None
+def _load_user(session_id: str) -> SessionUser | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token or len(user_id) > 18:
+        return None  # includes cookies from before session tokens: sign in again
+    view = session_user(new_uow(), user_id=int(user_id), session_token=token)
+    return SessionUser(view, token) if view is not None else None
 
 
 def can(permission: Perm | str) -> bool:

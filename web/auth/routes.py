@@ -1,15 +1,16 @@
-"""Sign in, sign out and the language switch (E1, E2)."""
+"""Sign in, sign out, password change and the language switch (E1, E2, issue 10 #8)."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine.domain.errors import PermissionDenied
+from engine.domain.errors import PermissionDenied, TooManyAttempts
+from engine.services.logins import authenticate, end_sessions, start_session
 from engine.services.user_admin import set_locale
-from engine.services.users import authenticate, get_user
+from engine.services.users import change_password, get_user
 from web.auth import SessionUser
 from web.context import new_uow
 from web.ui.i18n import LANGUAGES
@@ -27,26 +28,33 @@ def login() -> ResponseReturnValue:
             return redirect(next_url)
         return render_template("login.html", next=next_url, error=None)
     username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
     try:
         user_id = authenticate(
-            new_uow(), username=username, password=password, remote_addr=request.remote_addr
+            new_uow(),
+            username=username,
+            password=request.form.get("password", ""),
+            remote_addr=request.remote_addr,
         )
-    except PermissionDenied as error:
-        message = (
-            _("Too many failed sign-ins; try again in a few minutes.")
-            if "too many" in error.message
-            else _("Wrong username or password.")
+    except TooManyAttempts as error:  # this address only; the same for every name
+        message = _(
+            "Too many failed sign-ins from this address; try again in %(num)s seconds.",
+            num=error.retry_after,
         )
+        page = render_template("login.html", next=next_url, error=message, username=username)
+        return page, 429, {"Retry-After": str(error.retry_after)}
+    except PermissionDenied:  # unknown user, inactive user or wrong password alike
+        message = _("Wrong username or password.")
         return render_template("login.html", next=next_url, error=message, username=username), 401
     session.clear()  # a fresh session on sign-in (no fixation); the user's language rules
-    login_user(SessionUser(get_user(new_uow(), user_id=user_id)))
+    _sign_in(user_id, start_session(new_uow(), user_id=user_id))
     return redirect(next_url)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
-    """End the session."""
+    """End the session here and on the server: a copy of the cookie stops working too."""
+    if current_user.is_authenticated:
+        end_sessions(new_uow(), user_id=current_user.id)
     logout_user()
     session.clear()
     return redirect(url_for("account.login"))
@@ -66,5 +74,24 @@ def language() -> ResponseReturnValue:
 @bp.route("/me", methods=["GET"])
 @login_required
 def me() -> ResponseReturnValue:
-    """Show who is signed in, with roles and permissions."""
+    """Show who is signed in, with roles and permissions, and the password form."""
     return render_template("me.html", user=get_user(new_uow(), user_id=current_user.id))
+
+
+@bp.route("/me/password", methods=["POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Change one's password; other sessions and every API token of the user end."""
+    token = change_password(
+        new_uow(),
+        user_id=current_user.id,
+        current_password=request.form.get("current_password", ""),
+        new_password=request.form.get("new_password", ""),
+    )
+    _sign_in(current_user.id, token)  # this session goes on with the new token
+    flash(_("Your password was changed; your other sessions and API tokens were ended."), "success")
+    return redirect(url_for("account.me"))
+
+
+def _sign_in(user_id: int, session_token: str) -> None:
+    login_user(SessionUser(get_user(new_uow(), user_id=user_id), session_token))

@@ -42,11 +42,8 @@ CSRF_EXEMPT_PREFIXES = ("/api/", "/webhooks/")
 def init_ui(app: Flask) -> None:
     """Configure sessions, CSRF, Babel and the filters, and register the page blueprints."""
     settings = app.extensions["cartable"].settings
-    secure = os.environ.get("CARTABLE_SECURE_COOKIES")
     # Secure cookies need HTTPS; the embedded default serves plain HTTP on loopback.
-    secure_cookies = (
-        secure == "1" if secure is not None else settings.host not in ("127.0.0.1", "localhost")
-    )
+    secure_cookies = settings.https
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

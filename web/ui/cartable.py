@@ -36,7 +36,7 @@ from engine.services.tasks import (
 from engine.services.user_admin import colleagues
 from web.context import new_uow
 from web.ui.forms import flag, optional_decimal, optional_int
-from web.ui.pages import back_to, error_message, is_htmx, ui_blueprint
+from web.ui.pages import back_to, error_message, is_htmx, safe_next, ui_blueprint
 
 bp = ui_blueprint("cartable", __name__)
 
@@ -151,8 +151,8 @@ def bulk_approve() -> ResponseReturnValue:
         flash(_("%(num)s tasks approved.", num=done), "success")
     for line in failed:
         flash(_("Not approved: %(reason)s", reason=line), "error")
-    target = request.form.get("next") or url_for("cartable.index")
-    if is_htmx():
+    target = safe_next(request.form.get("next"), url_for("cartable.index"))
+    if is_htmx():  # htmx follows it as window.location: only a path on this site (#10)
         return "", 204, {"HX-Redirect": target}
     return back_to("cartable.index")
 

@@ -22,6 +22,7 @@ from engine.domain.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
     ValidationFailed,
 )
 from web.ui.labels import field_label
@@ -32,6 +33,7 @@ STATUS: dict[type[CartableError], int] = {
     PermissionDenied: 403,
     InvalidState: 409,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 
 
@@ -50,8 +52,19 @@ def is_htmx() -> bool:
 
 
 def safe_next(target: str | None, default: str = "/cartable") -> str:
-    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect)."""
-    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
+    """Return ``target`` if it is a path on this site, else ``default`` (no open redirect).
+
+    Only "/path?query#fragment" passes: no scheme or host, no "//" (another host), no
+    backslash, whitespace or control character (browsers drop tabs and newlines, and read
+    "\\" as "/", turning "/\\evil" or "/<tab>/evil" into "//evil"); issue 10 #10.
+    """
+    if (
+        not target
+        or len(target) > 2000
+        or not target.startswith("/")
+        or target.startswith("//")
+        or any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
