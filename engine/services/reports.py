@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from engine import clock
 from engine.domain.effects import ContactEffect
 from engine.domain.errors import ValidationFailed
+from engine.domain.overdue import days_overdue
 from engine.domain.permissions import Perm
 from engine.domain.states import OPEN, POSTED, DocumentState
 from engine.models.contacts import Contact
@@ -228,7 +229,7 @@ def invoice_report(
             total=r[6],
             paid=r[7],
             open=r[8],
-            days_overdue=max((as_of - _as_date(r[5])).days, 0),
+            days_overdue=days_overdue(_as_date(r[5]), r[4], as_of),
         )
         for r in uow.session.execute(stmt)
     ]
