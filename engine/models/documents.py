@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.domain.states import DocumentState
 from engine.models.base import Base, JSONType, utcnow
 from engine.models.types import ExactDecimal, UTCDateTime
 
@@ -66,7 +67,7 @@ class Document(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("document_type.id"), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[str] = mapped_column(String(20), default=DocumentState.DRAFT.value)
     number: Mapped[str | None] = mapped_column(String(64))
     issue_date: Mapped[date]
     due_date: Mapped[date | None]

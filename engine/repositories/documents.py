@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.errors import NotFound
+from engine.domain.states import OPEN, DocumentState
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
 from engine.models.ledger import NumberSequence
+from engine.models.types import ExactDecimal
 from engine.repositories.base import Repository
 from engine.repositories.visibility import Viewer, visible_documents
 
-OPEN_STATES = ("posted", "partially_paid")
+
+def states_in(group: Collection[DocumentState]) -> ColumnElement[bool]:
+    """Return the condition that keeps documents whose state is in ``group``."""
+    return Document.state.in_(sorted(state.value for state in group))
+
+
+def open_expr() -> ColumnElement[Decimal]:
+    """Return total - paid as an exact amount expression."""
+    return type_coerce(Document.total - Document.paid, ExactDecimal())
+
+
+def due_expr() -> ColumnElement[date]:
+    """Return the due date, or the issue date for a document without one
+    (engine.domain.overdue.effective_due_date)."""
+    return func.coalesce(Document.due_date, Document.issue_date)
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """Return the overdue rule as SQL: open state, an amount open, due before ``today``.
+
+    The same rule as engine.domain.overdue.is_overdue, for lists, reports and
+    follow-ups (issue 11 §1).
+    """
+    return and_(states_in(OPEN), Document.total > Document.paid, due_expr() < today)
 
 
 class DocumentTypeRepository(Repository[DocumentType]):
@@ -87,7 +113,7 @@ class DocumentRepository(Repository[Document]):
         limit: int = 50,
         offset: int = 0,
     ) -> builtins.list[Document]:
-        """Return documents newest first, filtered; ``overdue_on`` keeps open, past-due ones."""
+        """Return documents newest first, filtered; ``overdue_on`` keeps those overdue that day."""
         stmt = (
             select(Document)
             .join(DocumentType)
@@ -100,7 +126,7 @@ class DocumentRepository(Repository[Document]):
         if contact_id is not None:
             stmt = stmt.where(Document.contact_id == contact_id)
         if overdue_on is not None:
-            stmt = stmt.where(Document.state.in_(OPEN_STATES), Document.due_date < overdue_on)
+            stmt = stmt.where(overdue_clause(overdue_on))
         if q:
             stmt = stmt.join(Contact, Contact.id == Document.contact_id).where(
                 Document.number.contains(q) | Contact.name.contains(q)
@@ -139,7 +165,7 @@ class DocumentRepository(Repository[Document]):
         stmt = (
             select(DocumentLine.product_id, func.sum(DocumentLine.quantity))
             .join(Document, Document.id == DocumentLine.document_id)
-            .where(Document.source_id == source_id, Document.state != "cancelled")
+            .where(Document.source_id == source_id, Document.state != DocumentState.CANCELLED)
             .group_by(DocumentLine.product_id)
         )
         if exclude_id is not None:

@@ -15,13 +15,14 @@ from sqlalchemy import and_, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from engine.domain.followups import LevelRule, OpenInvoice
+from engine.domain.states import OPEN
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
 from engine.models.followups import CustomerFollowup, FollowupEvent, FollowupLevel, InvoiceFollowup
 from engine.models.types import ExactDecimal
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.repositories.base import Repository
-from engine.repositories.documents import OPEN_STATES
+from engine.repositories.documents import open_expr, overdue_clause, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 
 FOLLOWED_KIND = "sales_invoice"
@@ -140,7 +141,7 @@ class FollowupRepository(Repository[CustomerFollowup]):
             select(Document.contact_id)
             .join(DocumentType, DocumentType.id == Document.type_id)
             .where(
-                Document.state.in_(OPEN_STATES),
+                states_in(OPEN),
                 Document.due_date.is_not(None),
                 Document.total > Document.paid,
                 DocumentType.kind == FOLLOWED_KIND,
@@ -225,7 +226,7 @@ class FollowupRepository(Repository[CustomerFollowup]):
             .outerjoin(FollowupLevel, FollowupLevel.id == InvoiceFollowup.level_id)
             .where(
                 Document.contact_id.in_(ids),
-                Document.state.in_(OPEN_STATES),
+                states_in(OPEN),
                 Document.due_date.is_not(None),
                 Document.total > Document.paid,
                 DocumentType.kind == FOLLOWED_KIND,
@@ -262,20 +263,17 @@ class FollowupRepository(Repository[CustomerFollowup]):
     ) -> dict[int, tuple[int, Decimal]]:
         """Return (count, total open) of each customer's invoices past due on ``on``
         that ``viewer`` may see."""
-        open_ = Document.total - Document.paid
         stmt = (
             select(
                 Document.contact_id,
                 func.count(),
-                type_coerce(func.coalesce(func.sum(open_), 0), ExactDecimal()),
+                type_coerce(func.coalesce(func.sum(open_expr()), 0), ExactDecimal()),
             )
             .join(DocumentType, DocumentType.id == Document.type_id)
             .where(
                 and_(
                     Document.contact_id.in_(list(contact_ids)),
-                    Document.state.in_(OPEN_STATES),
-                    Document.due_date < on,
-                    open_ > 0,
+                    overdue_clause(on),
                     DocumentType.kind == FOLLOWED_KIND,
                     visible_documents(viewer),
                 )

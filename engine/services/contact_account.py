@@ -10,9 +10,11 @@ from sqlalchemy import func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
+from engine.domain.states import OPEN
 from engine.models.documents import Document, DocumentType
 from engine.models.ledger import LedgerEntry
 from engine.models.types import ExactDecimal
+from engine.repositories.documents import open_expr
 from engine.repositories.visibility import visible_documents, visible_ledger
 from engine.services.access import account_viewer, load_actor, viewer_of
 from engine.services.contacts import ContactView, contact_view
@@ -23,14 +25,7 @@ from engine.services.payments import (
     payment_view,
     record_payment,
 )
-from engine.services.reports import (
-    OPEN_STATES,
-    InvoiceRow,
-    Period,
-    invoice_report,
-    open_expr,
-    receivables,
-)
+from engine.services.reports import InvoiceRow, Period, invoice_report, receivables
 from engine.services.statements import Statement, build_statement
 from engine.services.unit_of_work import UnitOfWork
 
@@ -106,7 +101,7 @@ def contact_rows(
         due: dict[int, Decimal] = dict(
             uow.session.execute(
                 select(Document.contact_id, type_coerce(func.sum(open_expr()), money))
-                .where(*receivables(uow, OPEN_STATES))
+                .where(*receivables(uow, OPEN))
                 .where(Document.contact_id.in_(ids), visible_documents(viewer))
                 .group_by(Document.contact_id)
             ).all()

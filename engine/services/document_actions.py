@@ -12,10 +12,11 @@ from functools import partial
 
 from engine.domain.errors import CartableError, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
+from engine.domain.states import CANCELLABLE_WITH_PERMISSION, DocumentState
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.access import can_view, load_actor
-from engine.services.document_content import POSTED_STATES, Content, fill_document
+from engine.services.document_content import Content, fill_document
 
 # The rule checks of the commands themselves, so the offer never drifts from the rule.
 from engine.services.documents import (
@@ -52,7 +53,7 @@ def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> froz
             allowed.add("edit")
         if _may_delete(actor, document):
             allowed.add("delete")
-        if document.state == "draft" and (
+        if document.state == DocumentState.DRAFT and (
             actor.id == document.created_by or Perm.EDIT in actor.permissions
         ):
             allowed.add("submit")
@@ -99,7 +100,7 @@ def _passes(check: Callable[[], None]) -> bool:
 
 
 def _may_delete(actor: User, document: Document) -> bool:
-    if document.state != "draft" or document.number:
+    if document.state != DocumentState.DRAFT or document.number:
         return False
     if Perm.DELETE in actor.permissions:
         return True
@@ -109,8 +110,8 @@ def _may_delete(actor: User, document: Document) -> bool:
 
 def _may_cancel(uow: UnitOfWork, actor: User, document: Document) -> bool:
     perms = actor.permissions
-    if document.state == "cancelled":
+    if document.state == DocumentState.CANCELLED:
         return False
-    if document.state in POSTED_STATES or document.state in ("confirmed", "delivered", "invoiced"):
+    if document.state in CANCELLABLE_WITH_PERMISSION:
         return Perm.CANCEL in perms and _passes(lambda: _check_cancellable(uow, document))
     return actor.id == document.created_by or Perm.CANCEL in perms

@@ -24,12 +24,11 @@ from engine.domain.pricing import (
     Totals,
     price_document,
 )
+from engine.domain.states import POSTED
 from engine.domain.terms import check_credit_limit, due_date
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
 from engine.services.unit_of_work import UnitOfWork
-
-POSTED_STATES = ("posted", "partially_paid", "paid")
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,55 @@ class Content:
     lines: Sequence[LineCommand]
     additions: Sequence[AdditionCommand] = ()
     overrides: Overrides = field(default_factory=Overrides)
+
+
+@dataclass(frozen=True)
+class ContentPatch:
+    """The parts of a document's content an edit sends; None keeps that part (a PATCH).
+
+    Lines replace the lines, additions the additions, overrides the hand-typed totals
+    (issue 11 §1: additions or overrides sent without lines are no longer dropped).
+    """
+
+    lines: Sequence[LineCommand] | None = None
+    additions: Sequence[AdditionCommand] | None = None
+    overrides: Overrides | None = None
+
+    def is_empty(self) -> bool:
+        """Tell whether the patch sends no part at all."""
+        return self.lines is None and self.additions is None and self.overrides is None
+
+    def over(self, current: Content) -> Content:
+        """Return ``current`` with the parts this patch sends put in place."""
+        return Content(
+            lines=current.lines if self.lines is None else self.lines,
+            additions=current.additions if self.additions is None else self.additions,
+            overrides=current.overrides if self.overrides is None else self.overrides,
+        )
+
+
+def current_content(document: Document) -> Content:
+    """Return what the document says now, as the content an edit would send."""
+    return Content(
+        lines=[
+            LineCommand(
+                ln.product_id,
+                ln.quantity,
+                ln.unit_price,
+                ln.discount_percent,
+                ln.discount_amount,
+                ln.description,
+            )
+            for ln in document.lines
+        ],
+        additions=[
+            AdditionCommand(a.name, a.kind, a.value, a.basis, a.taxable, a.leviable)
+            for a in document.addition_rows
+        ],
+        overrides=Overrides(
+            document.override_discount, document.override_tax, document.override_levy
+        ),
+    )
 
 
 def fill_document(
@@ -102,7 +150,7 @@ def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) ->
     source = uow.documents.find(document.source_id)
     if source is None or source.type.kind != doc_type.source_kind:
         raise ValidationFailed.single("source_id", f"must be an existing {doc_type.source_kind}")
-    if source.state not in POSTED_STATES:
+    if source.state not in POSTED:
         raise ValidationFailed.single(
             "source_id", "returns are only allowed against an approved invoice"
         )

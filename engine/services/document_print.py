@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from engine.domain.errors import NotFound, ValidationFailed
+from engine.domain.states import APPROVED, DocumentState
 from engine.domain.words import amount_in_words
 from engine.models.documents import Document
 from engine.models.products import Product
@@ -15,8 +16,6 @@ from engine.printing import LANGUAGES, Seller, render
 from engine.services.access import can_view, load_actor
 from engine.services.document_views import document_view
 from engine.services.unit_of_work import UnitOfWork
-
-APPROVED_STATES = ("posted", "partially_paid", "paid", "confirmed", "delivered", "invoiced")
 
 
 def document_print_html(
@@ -104,7 +103,8 @@ def render_document_html(
         contact=contact,
         seller=Seller.from_env(),
         lines=lines,
-        approved=document.state in APPROVED_STATES,
+        approved=document.state in APPROVED,
+        cancelled=document.state == DocumentState.CANCELLED,
         tax_percent=document.type.tax_percent,
         levy_percent=document.type.levy_percent,
         total_words=amount_in_words(Decimal(document.total), lang),

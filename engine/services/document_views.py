@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.errors import NotFound, ValidationFailed
+from engine.domain.overdue import is_overdue
+from engine.domain.states import OPEN, DocumentState
 from engine.models.documents import Document
 from engine.services.access import can_view, load_actor, viewer_of
 from engine.services.operators import Operators
@@ -15,18 +17,8 @@ from engine.services.posting import open_amount
 from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork
 
-STATES = (
-    "draft",
-    "awaiting_approval",
-    "awaiting_numbering",
-    "posted",
-    "partially_paid",
-    "paid",
-    "confirmed",
-    "delivered",
-    "invoiced",
-    "cancelled",
-)
+# The state names a list may filter on (engine.domain.states, in display order).
+STATES = tuple(state.value for state in DocumentState)
 
 
 @dataclass(frozen=True)
@@ -104,7 +96,8 @@ def list_documents(
     limit: int = 50,
     offset: int = 0,
 ) -> list[DocumentView]:
-    """Return documents newest first; ``overdue`` keeps open ones past their due date (F3)."""
+    """Return documents newest first; ``overdue`` keeps those overdue today (F3,
+    engine.domain.overdue)."""
     if state is not None and state not in STATES:
         raise ValidationFailed.single("state", f"must be one of: {', '.join(STATES)}")
     with uow:
@@ -190,6 +183,7 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
     tasks = uow.tasks.open_of_document(d.id) if with_tasks else []
     instances = uow.processes.for_document(d.id) if with_tasks else []
     instance_id = tasks[0].instance_id if tasks else (instances[0].id if instances else None)
+    open_ = open_amount(d)
     return DocumentView(
         id=d.id,
         type=d.type.code,
@@ -240,10 +234,14 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
         },
         overrides={"discount": d.override_discount, "tax": d.override_tax, "levy": d.override_levy},
         paid=d.paid,
-        open_amount=open_amount(d) if d.state in ("posted", "partially_paid") else Decimal(0),
-        overdue=d.state in ("posted", "partially_paid")
-        and d.due_date is not None
-        and d.due_date < clock.business_today(),
+        open_amount=open_ if d.state in OPEN else Decimal(0),
+        overdue=is_overdue(
+            state=d.state,
+            due_date=d.due_date,
+            issue_date=d.issue_date,
+            open_amount=open_,
+            today=clock.business_today(),
+        ),
         created_by=d.created_by,
         created_at=d.created_at,
         posted_at=d.posted_at,

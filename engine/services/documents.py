@@ -11,14 +11,23 @@ from engine import clock
 from engine.domain.bounds import check_document_header
 from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm, lanes_for
+from engine.domain.states import (
+    CANCELLABLE_WITH_PERMISSION,
+    EDITABLE_BEFORE_POSTING,
+    IN_APPROVAL,
+    POSTED,
+    DocumentState,
+    transition,
+)
 from engine.models.documents import Document, DocumentType
 from engine.models.users import User
 from engine.services.access import load_actor, require
 from engine.services.document_content import (
-    POSTED_STATES,
     Content,
+    ContentPatch,
     check_credit,
     check_source,
+    current_content,
     due_date_for,
     fill_document,
 )
@@ -37,9 +46,6 @@ from engine.services.unit_of_work import UnitOfWork
 logger = logging.getLogger(__name__)
 
 DEFAULT_CURRENCY = "IRR"  # Rial: no minor unit (ARCHITECTURE §3)
-# Submitted, on its way through approval and numbering, not yet posted.
-IN_APPROVAL = ("awaiting_approval", "awaiting_numbering")
-EDITABLE_BEFORE_POSTING = ("draft", *IN_APPROVAL)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,9 @@ class NewDocument:
 
 @dataclass(frozen=True)
 class DocumentEdit:
-    content: Content | None = None
+    content: Content | None = None  # the whole content (the page's form)
+    # or only the parts sent (the API's PATCH); unsent parts stay as they are
+    content_patch: ContentPatch | None = None
     contact_id: int | None = None
     issue_date: date | None = None
     due_date: date | None = None
@@ -85,7 +93,7 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
             type_id=doc_type.id,
             type=doc_type,
             contact_id=contact.id,
-            state="draft",
+            state=DocumentState.DRAFT.value,
             issue_date=cmd.issue_date or clock.business_today(),
             source_id=cmd.source_id,
             notes=cmd.notes,
@@ -129,7 +137,7 @@ def update_document(
         document = uow.documents.get_for_update(document_id)
         if edit.lock_version is not None and edit.lock_version != document.lock_version:
             raise Conflict("the document was changed by someone else; reload it")
-        was_posted = document.state in POSTED_STATES
+        was_posted = document.state in POSTED
         _check_may_edit(uow, actor, document)
         submitted_content = _approved_content(document)
         _apply_edit(uow, document, edit)
@@ -152,7 +160,7 @@ def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
-        if document.state != "draft" or document.number:
+        if document.state != DocumentState.DRAFT or document.number:
             raise InvalidState("only an unnumbered draft can be deleted; cancel it instead")
         if Perm.DELETE not in actor.permissions:
             _check_window(actor, document, document.type.deletable_hours, "delete")
@@ -178,7 +186,7 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
-        if document.state != "draft":
+        if document.state != DocumentState.DRAFT:
             raise InvalidState(f"only a draft can be submitted; this one is {document.state}")
         if actor.id != document.created_by:
             require(actor, Perm.EDIT)
@@ -209,22 +217,18 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
-        if document.state == "cancelled":
+        if document.state == DocumentState.CANCELLED:
             raise InvalidState("the document is already cancelled")
-        if document.state in POSTED_STATES or document.state in (
-            "confirmed",
-            "delivered",
-            "invoiced",
-        ):
+        if document.state in CANCELLABLE_WITH_PERMISSION:
             require(actor, Perm.CANCEL)
             _check_cancellable(uow, document)
         elif actor.id != document.created_by:
             require(actor, Perm.CANCEL)
         _cancel_flows(uow, document, actor.id)
-        if document.state in POSTED_STATES:
+        if document.state in POSTED:
             reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
         release_reservation(uow, document.id)
-        document.state = "cancelled"
+        transition(document, DocumentState.CANCELLED)
         record_event(uow, document, "cancelled", actor_id=actor.id, comment=reason or None)
         uow.audit.record(
             actor_id=actor.id, action="document.cancel", entity="document", entity_id=document.id
@@ -259,7 +263,7 @@ def _start_data(document: Document, doc_type: DocumentType) -> dict[str, object]
 
 def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
     doc_type = document.type
-    if document.state in POSTED_STATES:
+    if document.state in POSTED:
         require(actor, Perm.EDIT_AFTER_APPROVAL)
         if document.paid > 0:
             raise InvalidState(
@@ -268,7 +272,7 @@ def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
         return
     if document.state not in EDITABLE_BEFORE_POSTING:
         raise InvalidState(f"a {document.state} document cannot be edited")
-    if doc_type.restrict_edit_to_workflow and document.state != "draft":
+    if doc_type.restrict_edit_to_workflow and document.state != DocumentState.DRAFT:
         _check_holds_step(uow, actor, document)  # T3.10: not even the creator or editors
         return
     if Perm.EDIT in actor.permissions:
@@ -355,8 +359,11 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
         document.issue_date = edit.issue_date
     if edit.notes is not None:
         document.notes = edit.notes
-    if edit.content is not None:
-        fill_document(uow, document, document.type, edit.content)
+    content = edit.content
+    if content is None and edit.content_patch is not None and not edit.content_patch.is_empty():
+        content = edit.content_patch.over(current_content(document))
+    if content is not None:
+        fill_document(uow, document, document.type, content)
     if edit.due_date is not None:
         document.due_date = edit.due_date
     elif computed_due or document.due_date is None:
@@ -372,7 +379,7 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
     data = _start_data(document, doc_type)
     if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
         data.update(requires_approval=False, requires_numbering=False)
-    document.state = "draft"
+    transition(document, DocumentState.DRAFT)
     start_instance(
         uow, process_id="document_approval", document_id=document.id, data=data, operators=operators
     )
@@ -381,7 +388,9 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
 def _check_cancellable(uow: UnitOfWork, document: Document) -> None:
     if uow.payments.allocations_to(document.id):
         raise InvalidState("the document has payments allocated; bounce or reallocate them first")
-    live_children = [c for c in uow.documents.children(document.id) if c.state != "cancelled"]
+    live_children = [
+        c for c in uow.documents.children(document.id) if c.state != DocumentState.CANCELLED
+    ]
     if live_children:
         labels = ", ".join(c.number or f"#{c.id}" for c in live_children)
         raise InvalidState(f"cancel the documents made from it first: {labels}")

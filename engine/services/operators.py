@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.errors import InvalidState
+from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.document_content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followup_operators import FollowupOperators, follow_invoice
@@ -49,14 +50,14 @@ class Operators:
         return self.uow.documents.get(document_id)
 
     def mark_awaiting_approval(self, call: OperatorCall) -> None:
-        self._document(call).state = "awaiting_approval"
+        transition(self._document(call), DocumentState.AWAITING_APPROVAL)
 
     def return_to_draft(self, call: OperatorCall) -> None:
-        self._document(call).state = "draft"
+        transition(self._document(call), DocumentState.DRAFT)
 
     def mark_awaiting_numbering(self, call: OperatorCall) -> None:
         document = self._document(call)
-        document.state = "awaiting_numbering"
+        transition(document, DocumentState.AWAITING_NUMBERING)
         document.approved_at = document.approved_at or clock.now()
 
     def take_number(self, call: OperatorCall) -> None:
@@ -69,12 +70,12 @@ class Operators:
 
     def confirm_order(self, call: OperatorCall) -> None:
         document = self._document(call)
-        document.state = "confirmed"  # the quote is now a sales order (Q3)
+        transition(document, DocumentState.CONFIRMED)  # the quote is now a sales order (Q3)
         record_event(self.uow, document, "confirmed", actor_id=self.actor_id)
 
     def deliver_order(self, call: OperatorCall) -> None:
         document = self._document(call)
-        document.state = "delivered"
+        transition(document, DocumentState.DELIVERED)
         record_event(self.uow, document, "delivered", actor_id=self.actor_id)
 
     def create_invoice(self, call: OperatorCall) -> Mapping[str, object]:
@@ -85,7 +86,7 @@ class Operators:
             type_id=invoice_type.id,
             type=invoice_type,
             contact_id=order.contact_id,
-            state="draft",
+            state=DocumentState.DRAFT.value,
             issue_date=clock.business_today(),
             due_date=None,
             source_id=order.id,
@@ -111,7 +112,7 @@ class Operators:
         fill_document(self.uow, invoice, invoice_type, content)
         invoice.due_date = due_date_for(self.uow, invoice)
         self.uow.documents.add(invoice)
-        order.state = "invoiced"
+        transition(order, DocumentState.INVOICED)
         record_event(self.uow, order, "invoiced", actor_id=self.actor_id, invoice_id=invoice.id)
         record_event(self.uow, invoice, "created", actor_id=self.actor_id, source_id=order.id)
         return {

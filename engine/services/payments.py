@@ -12,6 +12,7 @@ from engine import clock
 from engine.domain.effects import is_receivable
 from engine.domain.errors import InvalidState, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
+from engine.domain.states import OPEN
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
 from engine.services.access import account_viewer, load_actor, require
 from engine.services.posting import open_amount, record_event, refresh_payment_state
@@ -212,9 +213,7 @@ def _allocate(uow: UnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int)
             errors[f"{where}.document_id"] = "not a document of this contact"
             continue
         document = uow.documents.get_for_update(document.id)
-        if document.state not in ("posted", "partially_paid") or not is_receivable(
-            document.type.contact_effect
-        ):
+        if document.state not in OPEN or not is_receivable(document.type.contact_effect):
             errors[f"{where}.document_id"] = f"cannot take a payment in state {document.state}"
             continue
         if allocation.amount > open_amount(document):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.effects import StockEffect, contact_posting, stock_posting
 from engine.domain.numbering import format_number, period_key
+from engine.domain.states import POSTED, payment_state, transition
 from engine.models.documents import Document, DocumentEvent
 from engine.models.ledger import LedgerEntry
 from engine.models.products import StockMove
@@ -83,7 +84,7 @@ def post_document(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
     if doc_type.assign_customer_number and not contact.customer_number:  # T3.16
         contact.customer_number = f"C{uow.contacts.next_customer_number():06d}"
     now = clock.now()
-    document.state = "posted" if document.paid == 0 else _paid_state(document)
+    transition(document, payment_state(paid=document.paid, total=document.total))
     document.posted_at = now
     document.approved_at = document.approved_at or now
     record_event(uow, document, "posted", actor_id=actor_id, total=str(document.total))
@@ -124,12 +125,8 @@ def release_reservation(uow: UnitOfWork, document_id: int) -> None:
 
 def refresh_payment_state(document: Document) -> None:
     """Set posted / partially_paid / paid from what was paid (I5)."""
-    if document.state in ("posted", "partially_paid", "paid"):
-        document.state = "posted" if document.paid == 0 else _paid_state(document)
-
-
-def _paid_state(document: Document) -> str:
-    return "paid" if document.paid >= document.total else "partially_paid"
+    if document.state in POSTED:
+        transition(document, payment_state(paid=document.paid, total=document.total))
 
 
 def _move_stock(uow: UnitOfWork, document: Document) -> None:

@@ -8,7 +8,8 @@ exact on SQLite too (scaled integers).
 
 Definitions (docs/reports.md):
 - unpaid: posted or partially paid, with total - paid > 0.
-- overdue: unpaid and the due date (or, without one, the issue date) is before ``as_of``.
+- overdue: unpaid and the due date (or, without one, the issue date) is before ``as_of``:
+  the one rule of engine.domain.overdue, as SQL in engine.repositories.documents.
 - received: payments received in [from, to], bounced cheques excluded.
 - collection percentage: of the receivables issued in [from, to] and not cancelled,
   the share of their total already paid (paid / total * 100).
@@ -18,6 +19,7 @@ Definitions (docs/reports.md):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,17 +31,18 @@ from sqlalchemy.sql.elements import ColumnElement
 from engine import clock
 from engine.domain.effects import ContactEffect
 from engine.domain.errors import ValidationFailed
+from engine.domain.overdue import days_overdue
 from engine.domain.permissions import Perm
+from engine.domain.states import OPEN, POSTED, DocumentState
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
 from engine.models.ledger import Payment
 from engine.models.types import ExactDecimal
+from engine.repositories.documents import due_expr, open_expr, overdue_clause, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 from engine.services.access import load_actor, require, viewer_of
 from engine.services.unit_of_work import UnitOfWork
 
-OPEN_STATES = ("posted", "partially_paid")
-COUNTED_STATES = ("posted", "partially_paid", "paid")
 AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 REPORTS = ("unpaid", "overdue", "received", "collection", "ageing")
 MAX_ROWS = 1000
@@ -120,17 +123,7 @@ def _money(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
     return type_coerce(expr, ExactDecimal())
 
 
-def open_expr() -> ColumnElement[Decimal]:
-    """Return total - paid as an exact amount expression."""
-    return _money(Document.total - Document.paid)
-
-
-def due_expr() -> ColumnElement[date]:
-    """Return the due date, or the issue date for a document without one."""
-    return func.coalesce(Document.due_date, Document.issue_date)
-
-
-def receivables(uow: UnitOfWork, states: tuple[str, ...]) -> list[ColumnElement[bool]]:
+def receivables(uow: UnitOfWork, states: Collection[DocumentState]) -> list[ColumnElement[bool]]:
     """Return the conditions that keep receivable documents (types that debit the
     contact) in ``states``.
 
@@ -142,7 +135,7 @@ def receivables(uow: UnitOfWork, states: tuple[str, ...]) -> list[ColumnElement[
             select(DocumentType.id).where(DocumentType.contact_effect == ContactEffect.DEBIT.value)
         )
     )
-    return [Document.type_id.in_(type_ids), Document.state.in_(states)]
+    return [Document.type_id.in_(type_ids), states_in(states)]
 
 
 def _authorize(uow: UnitOfWork, actor_id: int) -> None:
@@ -190,10 +183,10 @@ def invoice_report(
     due = due_expr()
     conditions: list[ColumnElement[bool]] = [open_ > _ZERO, visible_documents(viewer)]
     if overdue_only:
-        conditions.append(due < as_of)
+        conditions.append(overdue_clause(as_of))
     if contact_ids is not None:
         conditions.append(Document.contact_id.in_(contact_ids))
-    where = and_(*receivables(uow, OPEN_STATES), *conditions)
+    where = and_(*receivables(uow, OPEN), *conditions)
     totals = uow.session.execute(
         select(
             func.count(),
@@ -236,7 +229,7 @@ def invoice_report(
             total=r[6],
             paid=r[7],
             open=r[8],
-            days_overdue=max((as_of - _as_date(r[5])).days, 0),
+            days_overdue=days_overdue(_as_date(r[5]), r[4], as_of),
         )
         for r in uow.session.execute(stmt)
     ]
@@ -296,7 +289,7 @@ def collection_percentage(
     period.check()
     with uow:
         _authorize(uow, actor_id)
-        where = receivables(uow, COUNTED_STATES)
+        where = receivables(uow, POSTED)
         if period.start:
             where.append(Document.issue_date >= period.start)
         if period.end:
@@ -352,7 +345,7 @@ def ageing_report(
         else_=literal("90+"),
     )
     open_ = open_expr()
-    where = [*receivables(uow, OPEN_STATES), open_ > _ZERO]
+    where = [*receivables(uow, OPEN), open_ > _ZERO]
     if contact_ids is not None:
         where.append(Document.contact_id.in_(contact_ids))
     amount = _money(func.sum(open_))

@@ -18,21 +18,15 @@ from sqlalchemy import case, func, select, type_coerce
 from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
+from engine.domain.states import OPEN
 from engine.models.contacts import Contact
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment
 from engine.models.types import ExactDecimal
+from engine.repositories.documents import open_expr, overdue_clause
 from engine.repositories.visibility import Viewer, visible_documents, visible_ledger
 from engine.services.access import account_viewer, load_actor, require, viewer_of
-from engine.services.reports import (
-    OPEN_STATES,
-    InvoiceRow,
-    Period,
-    due_expr,
-    invoice_report,
-    open_expr,
-    receivables,
-)
+from engine.services.reports import InvoiceRow, Period, invoice_report, receivables
 from engine.services.unit_of_work import UnitOfWork
 
 MAX_CONTACTS = 500  # statements of "many customers" per request
@@ -232,9 +226,9 @@ def build_followup(
 ) -> FollowupReport:
     """Build the follow-up report inside an open unit of work (no access check)."""
     open_ = open_expr()
-    overdue = due_expr() < as_of
+    overdue = overdue_clause(as_of)
     money = ExactDecimal()
-    where = [*receivables(uow, OPEN_STATES), open_ > _ZERO, visible_documents(viewer)]
+    where = [*receivables(uow, OPEN), open_ > _ZERO, visible_documents(viewer)]
     if contact_ids is not None:
         where.append(Document.contact_id.in_(contact_ids))
     stmt = (

@@ -8,7 +8,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.domain.pricing import Overrides
-from engine.services.document_content import AdditionCommand, Content, LineCommand
+from engine.services.document_content import (
+    AdditionCommand,
+    Content,
+    ContentPatch,
+    LineCommand,
+)
 from engine.services.document_views import STATES, document_history, get_document, list_documents
 from engine.services.documents import (
     DocumentEdit,
@@ -173,22 +178,39 @@ class CancelIn(Schema):
     reason = Text(load_default="", validate=validate.Length(max=400))
 
 
-def _content(body: dict[str, Any]) -> Content:
+def _lines(body: dict[str, Any]) -> list[LineCommand]:
+    return [
+        LineCommand(
+            product_id=line["product_id"],
+            quantity=line["quantity"],
+            unit_price=line.get("unit_price"),
+            discount_percent=line.get("discount_percent") or 0,
+            discount_amount=line.get("discount_amount") or 0,
+            description=line.get("description", ""),
+        )
+        for line in body.get("lines", [])
+    ]
+
+
+def _additions(body: dict[str, Any]) -> list[AdditionCommand]:
+    return [AdditionCommand(**a) for a in body.get("additions") or []]
+
+
+def _overrides(body: dict[str, Any]) -> Overrides:
     overrides = body.get("overrides") or {}
-    return Content(
-        lines=[
-            LineCommand(
-                product_id=line["product_id"],
-                quantity=line["quantity"],
-                unit_price=line.get("unit_price"),
-                discount_percent=line.get("discount_percent") or 0,
-                discount_amount=line.get("discount_amount") or 0,
-                description=line.get("description", ""),
-            )
-            for line in body.get("lines", [])
-        ],
-        additions=[AdditionCommand(**a) for a in body.get("additions") or []],
-        overrides=Overrides(**{k: v for k, v in overrides.items() if v is not None}),
+    return Overrides(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _content(body: dict[str, Any]) -> Content:
+    return Content(lines=_lines(body), additions=_additions(body), overrides=_overrides(body))
+
+
+def _content_patch(body: dict[str, Any]) -> ContentPatch:
+    """Only the parts sent; each replaces its part, the others stay (issue 11 §1)."""
+    return ContentPatch(
+        lines=_lines(body) if "lines" in body else None,
+        additions=_additions(body) if "additions" in body else None,
+        overrides=_overrides(body) if "overrides" in body else None,
     )
 
 
@@ -233,10 +255,13 @@ def show(document_id: int) -> Any:
 @blp.arguments(DocumentPatch)
 @blp.response(200, DocumentOut)
 def patch(body: dict[str, Any], document_id: int) -> Any:
-    """Edit a document within its type's rules; send lock_version to detect races (409)."""
-    content = _content(body) if "lines" in body else None
+    """Edit a document within its type's rules; send lock_version to detect races (409).
+
+    The edit is partial: lines, additions and overrides each replace only their own
+    part, and a field not sent stays as it is.
+    """
     edit = DocumentEdit(
-        content=content,
+        content_patch=_content_patch(body),
         contact_id=body.get("contact_id"),
         issue_date=body.get("issue_date"),
         due_date=body.get("due_date"),
