@@ -11,9 +11,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from marshmallow import Schema
 
 from engine.domain import localize
 from engine.domain.errors import ValidationFailed
+from web.api.fields import DecimalString, LocalDate, LocalInteger
+from web.ui.forms import optional_date, optional_decimal, optional_int
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 NOWRUZ = date(2026, 3, 21)  # 1 Farvardin 1405
@@ -201,3 +204,18 @@ def test_bdi_escapes_and_isolates_for_html() -> None:
 def test_clean_typed_drops_direction_marks_and_maps_digits() -> None:
     assert localize.clean_typed(" \u200f۱۲\u200e٣ ") == "123"
     assert localize.normalize_digits("۱۴۰۵/۰۹/۰۲ ٠١٢٣") == "1405/09/02 0123"
+
+
+def test_every_typed_number_path_drops_pasted_direction_marks() -> None:
+    """Forms, the API's integers and its decimals all read through localize.clean_typed."""
+
+    class _In(Schema):
+        n = LocalInteger()
+        x = DecimalString()
+        day = LocalDate()
+
+    typed = {"n": "\u200f۱۲\u200f", "x": "\u200e۱٫۵", "day": "\u2066٢٠٢٦-٠٣-٢١\u2069"}
+    assert _In().load(typed) == {"n": 12, "x": Decimal("1.5"), "day": NOWRUZ}
+    assert optional_int("\u200f۱۲", field="n") == 12
+    assert optional_decimal("\u200f۱٫۵", field="x") == Decimal("1.5")
+    assert optional_date("\u200f۱۴۰۵/۰۱/۰۱", field="day") == NOWRUZ
