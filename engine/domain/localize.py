@@ -157,14 +157,15 @@ def _jalali_text(day: date) -> str:
 def format_money(amount: Decimal | int | None, locale: str, places: int = 0) -> str:
     """Show an amount grouped by thousands, rounded half up to ``places``; "" for None.
 
-    Rial amounts are whole (T3.19, ``places=0``); negative amounts keep their minus
-    sign in front (``-۱٬۲۰۰``). Raises ``TypeError`` for a float (money is Decimal).
+    Rial amounts are whole (T3.19, ``places=0``). Raises ``TypeError`` for a float
+    (money is Decimal). A negative amount in fa or ar is an isolated left-to-right run
+    (see :func:`_signed`), so its minus stays in front of the digits.
     """
     if amount is None:
         return ""
     if isinstance(amount, float):
         raise TypeError("money must be a Decimal, not float")
-    return format_amount(Decimal(amount), places=places, digits=digit_set(locale))
+    return _signed(format_amount(Decimal(amount), places=places, digits=digit_set(locale)), locale)
 
 
 def money_places(currency: str, *, whole_numbers: bool) -> int:
@@ -187,7 +188,7 @@ def format_quantity(value: Decimal | int | None, locale: str, places: int | None
         raise TypeError("a quantity must be a Decimal, not float")
     number = Decimal(value)
     shown = max(places or 0, _decimals(number))
-    return format_amount(number, places=shown, digits=digit_set(locale))
+    return _signed(format_amount(number, places=shown, digits=digit_set(locale)), locale)
 
 
 def format_percent(value: Decimal | int | None, locale: str) -> str:
@@ -202,6 +203,13 @@ def plain_number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return format(Decimal(value).normalize(), "f")
+
+
+def _signed(text: str, locale: str) -> str:
+    # Inside right-to-left text the bidi algorithm puts a leading minus on the right of
+    # the digits ("۱٬۲۰۰-"); isolating the run keeps "-۱٬۲۰۰" as written. Positive
+    # numbers need nothing, and stay free of invisible characters.
+    return isolate(text, locale) if text.startswith("-") else text
 
 
 def _decimals(number: Decimal) -> int:

@@ -25,7 +25,12 @@ DUE = date(2026, 3, 21)
 AMOUNT = Decimal("-98100000")
 
 EXPECTED_DATES = {"fa": "۱۴۰۵/۰۱/۰۱", "ar": "٢٠٢٦/٠٣/٢١", "en": "2026-03-21"}
-EXPECTED_MONEY = {"fa": "-۹۸٬۱۰۰٬۰۰۰", "ar": "-٩٨٬١٠٠٬٠٠٠", "en": "-98,100,000"}
+# A negative amount is an isolated LTR run in RTL languages (minus in front of the digits).
+EXPECTED_MONEY = {
+    "fa": "\u2066-۹۸٬۱۰۰٬۰۰۰\u2069",
+    "ar": "\u2066-٩٨٬١٠٠٬٠٠٠\u2069",
+    "en": "-98,100,000",
+}
 
 
 def _page(app: Flask, template: str, locale: str, **context: object) -> str:

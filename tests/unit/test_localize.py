@@ -15,6 +15,7 @@ from marshmallow import Schema
 
 from engine.domain import localize
 from engine.domain.errors import ValidationFailed
+from engine.domain.money import to_decimal
 from web.api.fields import DecimalString, LocalDate, LocalInteger
 from web.ui.forms import optional_date, optional_decimal, optional_int
 
@@ -137,9 +138,18 @@ def test_rial_amounts_are_whole_numbers_rounded_half_up() -> None:
 
 
 def test_negative_amounts_keep_the_minus_in_front() -> None:
-    assert localize.format_money(Decimal("-1200000"), "fa") == "-۱٬۲۰۰٬۰۰۰"
+    """In fa and ar the signed run is isolated LTR, or bidi would show "۱٬۲۰۰٬۰۰۰-"."""
+    assert localize.format_money(Decimal("-1200000"), "fa") == "\u2066-۱٬۲۰۰٬۰۰۰\u2069"
+    assert localize.format_money(Decimal("-1200000"), "ar") == "\u2066-١٬٢٠٠٬٠٠٠\u2069"
+    assert localize.format_quantity(Decimal("-2.5"), "fa") == "\u2066-۲٫۵\u2069"
     assert localize.format_money(Decimal("-1234.565"), "en", places=2) == "-1,234.57"
     assert localize.format_money(Decimal("-0.4"), "en") == "0"  # no "-0"
+
+
+def test_shown_amounts_read_back() -> None:
+    for locale in ("fa", "ar", "en"):
+        shown = localize.format_money(Decimal("-98100000"), locale)
+        assert to_decimal(shown, field="amount") == Decimal("-98100000")
 
 
 def test_money_refuses_floats_and_shows_none_as_empty() -> None:
