@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+
+from engine.domain import localize
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every rendering step at INFO; keep the server log for our events.
@@ -30,8 +31,6 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "web" / "ui" / "static" / "v
 _WEIGHTS = {400: "Regular", 700: "Bold"}
 # WeasyPrint reads both; TTF first because it subsets without a decompression step.
 _SUFFIXES = (".ttf", ".woff2", ".woff")
-
-RTL_LANGUAGES = frozenset({"fa", "ar"})
 
 _BASE_CSS = """
 @page { size: A4; margin: 16mm 14mm; }
@@ -48,12 +47,12 @@ class FontMissing(RuntimeError):
 
 def ltr(text: object) -> str:
     """Return ``text`` escaped and wrapped in ``<bdi dir="ltr">`` for an RTL page."""
-    return f'<bdi dir="ltr">\u2066{escape(str(text))}\u2069</bdi>'
+    return localize.bdi(text)
 
 
 def text_direction(language: str) -> str:
     """Return ``rtl`` for Persian and Arabic, ``ltr`` otherwise."""
-    return "rtl" if language in RTL_LANGUAGES else "ltr"
+    return localize.direction(language)
 
 
 @lru_cache(maxsize=4)

@@ -13,9 +13,9 @@ from datetime import date
 
 from engine import clock
 from engine.domain.errors import NotFound
+from engine.domain.localize import format_date
 from engine.models.outbox import OutboxMessage
 from engine.pdf import pages_to_pdf
-from engine.services.followup_messages import date_text
 from engine.services.message_files import build_files, invoice_pages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import Attachment
@@ -42,7 +42,7 @@ def letter_pdf(
             paragraphs=[block for block in text.text.split("\n\n") if block.strip()],
             recipient=recipient,
             address=address,
-            today=date_text(today, locale),
+            today=format_date(today, locale),
             date_label=_DATE_LABEL.get(locale, _DATE_LABEL["en"]),
             locale=locale,
             dir=direction(locale),

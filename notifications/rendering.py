@@ -21,11 +21,11 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 
+from engine.domain import localize
 from engine.text_limits import BODY_LIMIT, SMS_LIMIT, SUBJECT_LIMIT
 from engine.text_sandbox import BoundedSandbox, compile_source, describe, render_bounded
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-RTL_LOCALES = frozenset({"fa", "ar"})
 
 
 class RenderError(Exception):
@@ -43,7 +43,7 @@ class MessageText:
 
 def direction(locale: str) -> str:
     """Return ``rtl`` for Persian and Arabic, else ``ltr``."""
-    return "rtl" if locale in RTL_LOCALES else "ltr"
+    return localize.direction(locale)
 
 
 @lru_cache(maxsize=1)

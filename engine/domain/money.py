@@ -10,33 +10,26 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
+from engine.domain.digits import (
+    ARABIC_DECIMAL,
+    ARABIC_THOUSANDS,
+    clean_typed,
+    write_digits,
+)
+from engine.domain.digits import normalize_digits as normalize_digits  # for older callers
 from engine.domain.errors import ValidationFailed
 
 MINOR_UNITS: dict[str, int] = {"IRR": 0, "IRT": 0, "USD": 2, "EUR": 2, "AED": 2, "SAR": 2}
 
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
-_LATIN_DIGITS = "0123456789"
-_TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, _LATIN_DIGITS * 2)
-_DIGIT_SETS = {"latin": _LATIN_DIGITS, "persian": _PERSIAN_DIGITS, "arabic": _ARABIC_DIGITS}
-
-_ARABIC_DECIMAL = "\u066b"  # ٫
-_ARABIC_THOUSANDS = "\u066c"  # ٬
 _MINUS_SIGNS = "-\u2212"  # ASCII hyphen-minus and the Unicode minus sign
 
 # Thousands separators are accepted loosely (anywhere between digits of the integer
 # part); a second decimal point or a separator in the fraction is refused.
 _NUMBER = re.compile(r"([+-]?)(\d+(?:,\d+)*|(?=\.\d))(?:\.(\d*))?")
-_BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # pasted from RTL text
 _NON_FINITE = re.compile(r"[+-]?(nan|snan|inf|infinity)", re.IGNORECASE)
 
 # Wide enough that quantizing any realistic amount never overflows the precision.
 _ROUNDING_CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
-
-
-def normalize_digits(text: str) -> str:
-    """Map Persian and Arabic-Indic digits in ``text`` to ASCII digits."""
-    return text.translate(_TO_LATIN)
 
 
 def round_money(amount: Decimal, currency: str = "IRR") -> Decimal:
@@ -100,14 +93,11 @@ def format_amount(amount: Decimal, *, places: int = 0, digits: str = "latin") ->
     ``digits`` is ``"latin"`` (``1,234.50``), ``"persian"`` (``۱٬۲۳۴٫۵۰``) or
     ``"arabic"`` (``١٬٢٣٤٫٥٠``). Raises ``ValueError`` for another ``digits`` value.
     """
-    digit_set = _DIGIT_SETS.get(digits)
-    if digit_set is None:
-        raise ValueError(f"unknown digit set {digits!r}")
     text = format(_quantize(amount, places), f",.{places}f")
     if digits == "latin":
         return text
-    marks = str.maketrans({",": _ARABIC_THOUSANDS, ".": _ARABIC_DECIMAL})
-    return text.translate(marks).translate(str.maketrans(_LATIN_DIGITS, digit_set))
+    marks = str.maketrans({",": ARABIC_THOUSANDS, ".": ARABIC_DECIMAL})
+    return write_digits(text.translate(marks), digits)
 
 
 def _quantize(amount: Decimal, places: int) -> Decimal:
@@ -122,8 +112,8 @@ def _quantize(amount: Decimal, places: int) -> Decimal:
 
 def _parse_text(text: str, *, field: str) -> Decimal:
     """Parse a localized number string into a Decimal, or raise ValidationFailed."""
-    cleaned = normalize_digits(_BIDI_MARKS.sub("", text).strip())
-    cleaned = cleaned.replace(_ARABIC_DECIMAL, ".").replace(_ARABIC_THOUSANDS, ",")
+    cleaned = clean_typed(text)
+    cleaned = cleaned.replace(ARABIC_DECIMAL, ".").replace(ARABIC_THOUSANDS, ",")
     if cleaned and cleaned[0] in _MINUS_SIGNS:
         cleaned = "-" + cleaned[1:]
     if not cleaned:

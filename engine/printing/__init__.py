@@ -17,21 +17,18 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import jdatetime
 from babel.messages.pofile import read_po
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from engine.domain.money import format_amount
+from engine import clock
+from engine.domain import localize
 from engine.pdf import text_direction
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CATALOGS = Path(__file__).resolve().parent / "translations"
-LANGUAGES = ("fa", "ar", "en")
-_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
-_DIGIT_SET = {"fa": "persian", "ar": "arabic"}
+LANGUAGES = localize.LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -66,48 +63,29 @@ def _catalog(language: str) -> dict[str, str]:
 
 
 class _Formats:
-    """The filters of one language: digits, amounts, dates, LTR runs."""
+    """The filters of one language, each a call of engine.domain.localize (as the web's)."""
 
     def __init__(self, language: str) -> None:
         self.language = language
 
     def digits(self, value: object) -> str:
-        text = "" if value is None else str(value)
-        table = _DIGITS.get(self.language)
-        return text.translate(str.maketrans("0123456789", table)) if table else text
+        return localize.local_digits(value, self.language)
 
     def money(self, value: Decimal | int | None, places: int = 0) -> str:
-        if value is None:
-            return ""
-        digit_set = _DIGIT_SET.get(self.language, "latin")
-        return format_amount(Decimal(value), places=places, digits=digit_set)
+        return localize.format_money(value, self.language, places)
 
-    def quantity(self, value: Decimal | None) -> str:
-        if value is None:
-            return ""
-        text = format(Decimal(value).normalize(), "f")
-        return self.money(Decimal(value), len(text.split(".")[1]) if "." in text else 0)
+    def quantity(self, value: Decimal | None, places: int | None = None) -> str:
+        return localize.format_quantity(value, self.language, places)
+
+    def percent(self, value: Decimal | None) -> str:
+        return localize.format_percent(value, self.language)
 
     def date(self, value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            zone = ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
-            value = value.astimezone(zone).date()
-        if self.language == "fa":  # E1: Jalali dates for Persian
-            return self.digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
-        if self.language == "ar":
-            # "/" keeps Arabic-Indic digits in one left-to-right run; "-" would let the
-            # bidi algorithm reverse the parts inside right-to-left text.
-            return self.digits(value.strftime("%Y/%m/%d"))
-        return self.digits(value.isoformat())
+        return localize.format_date(value, self.language, clock.business_zone())
 
     def ltr(self, value: object) -> Markup:
         # Codes, numbers and emails stay left to right inside RTL text (see engine.pdf).
-        # WeasyPrint ignores unicode-bidi, so the isolate marks (LRI ... PDI) go into the
-        # text itself, where both Pango and browsers honour them.
-        text = "" if value is None else str(value)
-        return Markup('<bdi dir="ltr">\u2066%s\u2069</bdi>') % escape(text)
+        return Markup(localize.bdi(value))
 
 
 @lru_cache(maxsize=8)
@@ -137,12 +115,11 @@ def environment(language: str) -> Environment:
         digits=formats.digits,
         money=formats.money,
         quantity=formats.quantity,
+        percent=formats.percent,
         ldate=formats.date,
         ltr=formats.ltr,
     )
-    env.globals.update(
-        lang=language, text_dir=text_direction(language), pct="٪" if language in _DIGITS else "%"
-    )
+    env.globals.update(lang=language, text_dir=text_direction(language))
     return env
 
 

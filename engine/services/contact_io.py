@@ -24,7 +24,8 @@ from sqlalchemy import Select, func, select, type_coerce
 from engine.domain.bounds import check_number
 from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
-from engine.domain.money import normalize_digits, to_decimal
+from engine.domain.localize import clean_typed
+from engine.domain.money import to_decimal
 from engine.domain.permissions import Perm
 from engine.domain.spreadsheets import neutralize_formula, restore_formula
 from engine.models.contacts import Contact, CustomerGroup
@@ -227,7 +228,7 @@ def _parse_cells(cells: dict[str, object]) -> tuple[dict[str, str], dict[str, ob
         if column in _LIMITS and len(text) > _LIMITS[column]:
             errors[column] = f"at most {_LIMITS[column]} characters"
         elif column in _INTEGERS:
-            digits = normalize_digits(text)
+            digits = clean_typed(text)
             # ASCII digits only (isdigit also takes '²'), at most 9 of them (issue 10 #9)
             if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
                 errors[column] = "must be a whole number of days or months"

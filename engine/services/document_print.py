@@ -107,6 +107,7 @@ def render_document_html(
         cancelled=document.state == DocumentState.CANCELLED,
         tax_percent=document.type.tax_percent,
         levy_percent=document.type.levy_percent,
+        quantity_places=document.type.quantity_decimals,  # T3.21
         total_words=amount_in_words(Decimal(document.total), lang),
         screen_links=screen_links,
     )

@@ -2,7 +2,9 @@
 
 The outbox stores the level's template text and this context; the notification
 workers render it in a sandbox. Amounts and dates are formatted here in the
-customer's language (Persian digits and Jalali dates for fa, E1).
+customer's language by engine.domain.localize (Persian digits and Jalali dates for fa,
+E1), as the pages and PDFs show them; invoice numbers are isolated left-to-right runs
+in Persian and Arabic texts.
 """
 
 from __future__ import annotations
@@ -13,17 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import jdatetime
-
 from engine.domain.followups import OpenInvoice, pick_locale
-from engine.domain.money import format_amount
+from engine.domain.localize import format_date, format_money, isolate
 from engine.models.contacts import Contact
 from engine.models.followups import FollowupLevel
 from engine.text_limits import BODY_LIMIT, PART_LIMITS
 from engine.text_sandbox import text_error
-
-_DIGITS = {"fa": "persian", "ar": "arabic"}
-_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 @dataclass(frozen=True)
@@ -81,29 +78,16 @@ def message_context(
         "customer": contact.name,
         "level": level.description,
         "currency": "IRR",
-        "total_due": money_text(total, locale),
+        "total_due": format_money(total, locale),
         "invoices": [
             {
-                "number": inv.number,
-                "due_date": date_text(inv.due_date, locale),
-                "open_amount": money_text(inv.open_amount, locale),
+                "number": isolate(inv.number, locale),
+                "due_date": format_date(inv.due_date, locale),
+                "open_amount": format_money(inv.open_amount, locale),
             }
             for inv in invoices
         ],
     }
-
-
-def money_text(amount: Decimal, locale: str) -> str:
-    """Return a Rial amount as a message shows it: whole, grouped, in the locale's digits."""
-    return format_amount(amount, places=0, digits=_DIGITS.get(locale, "latin"))
-
-
-def date_text(day: date, locale: str) -> str:
-    """Return a date as a message shows it: Jalali in Persian digits for fa (E1), else ISO."""
-    if locale == "fa":  # E1: Jalali for Persian
-        jalali: str = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
-        return jalali.translate(_PERSIAN)
-    return day.isoformat()
 
 
 def sample_context(locale: str) -> dict[str, Any]:

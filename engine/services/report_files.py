@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from engine.pdf import html_to_pdf, text_direction
+from engine.domain.localize import direction, format_date
+from engine.pdf import html_to_pdf
 from engine.printing import Seller, render, translate
 from engine.services.reports import (
     AGEING_BUCKETS,
@@ -65,7 +66,7 @@ def statements_xlsx(statements: Sequence[Statement], language: str) -> bytes:
                 headers=[t("Date"), t("Description"), t("Debit"), t("Credit"), t("Balance")],
                 rows=rows,
                 rtl=_rtl(language),
-                preamble=[(t("Customer"), s.contact_name), (t("Period"), _period(s))],
+                preamble=[(t("Customer"), s.contact_name), (t("Period"), _period(s, language))],
                 footer=["", t("Closing balance"), s.debit, s.credit, s.closing],
             )
         )
@@ -170,12 +171,13 @@ def _translator(language: str) -> Callable[[str], str]:
 
 
 def _rtl(language: str) -> bool:
-    return text_direction(language) == "rtl"
+    return direction(language) == "rtl"
 
 
-def _period(s: Statement) -> str:
-    start = s.period.start.isoformat() if s.period.start else ""
-    return f"{start} – {s.as_of.isoformat()}"
+def _period(s: Statement, language: str) -> str:
+    # A text cell, so written as the statement PDF writes it (engine.domain.localize).
+    start = format_date(s.period.start, language)
+    return f"{start} – {format_date(s.as_of, language)}"
 
 
 def _period_rows(

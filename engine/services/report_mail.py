@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
+from engine.domain.localize import format_date, format_money
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.ledger import LedgerEntry
@@ -28,7 +29,6 @@ from engine.models.types import ExactDecimal
 from engine.models.users import User
 from engine.repositories.visibility import Viewer, visible_ledger
 from engine.services.access import load_actor, require, viewer_of
-from engine.services.followup_messages import date_text, money_text
 from engine.services.message_files import check_format, followup_report_spec, statement_spec
 from engine.services.outbox import (
     MessageView,
@@ -111,9 +111,9 @@ def email_statements(
                     "template": "statement",
                     "context": {
                         "customer": name,
-                        "total_due": money_text(closing, locale),
-                        "period_from": date_text(period.start, locale) if period.start else "",
-                        "period_to": date_text(period.end, locale) if period.end else "",
+                        "total_due": format_money(closing, locale),
+                        "period_from": format_date(period.start, locale) if period.start else "",
+                        "period_to": format_date(period.end, locale) if period.end else "",
                     },
                     "idempotency_key": _key("statement", spec, address),
                     "contact_id": contact_id,
@@ -204,10 +204,10 @@ def email_followup_report(
             template="followup_report",
             context={
                 "customer": contacts[0].name if len(contacts) == 1 else "",
-                "as_of": date_text(as_of, locale),
-                "due_amount": money_text(report.due_amount, locale),
-                "overdue_amount": money_text(report.overdue_amount, locale),
-                "total_open": money_text(report.total_open, locale),
+                "as_of": format_date(as_of, locale),
+                "due_amount": format_money(report.due_amount, locale),
+                "overdue_amount": format_money(report.overdue_amount, locale),
+                "total_open": format_money(report.total_open, locale),
                 "customers": len(report.customers),
             },
             idempotency_key=_key("followup-report", spec, address),

@@ -87,3 +87,14 @@ def test_restricted_document_pdf_is_hidden_from_other_users(api: Api, ids: dict[
         status=201,
     )
     assert api.get(f"/api/v1/documents/{other['id']}/pdf", as_="clerk").status_code == 404
+
+
+def test_print_view_shows_quantities_with_the_types_decimals(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """Issue 11 §1, T3.21: a type with 3 quantity decimals prints 1 as ۱٫۰۰۰ (grams)."""
+    api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"quantity_decimals": 3})
+    doc = _i7(api, ids)
+    html = document_print_html(uow, document_id=doc["id"], actor_id=ids["clerk"])
+    assert "۱٫۰۰۰" in html
+    assert "(۹٪)" in html  # the tax percentage, with the Persian percent sign

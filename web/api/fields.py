@@ -17,7 +17,8 @@ from marshmallow import ValidationError, fields, validate
 
 from engine.domain import bounds
 from engine.domain.errors import ValidationFailed
-from engine.domain.money import normalize_digits, to_decimal
+from engine.domain.localize import clean_typed, plain_number
+from engine.domain.money import to_decimal
 
 
 def _reason(error: ValidationFailed) -> str:
@@ -37,8 +38,7 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        text = format(Decimal(value).normalize(), "f")
-        return text
+        return plain_number(Decimal(value))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         field = attr or "value"
@@ -63,7 +63,7 @@ class LocalInteger(fields.Integer):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         if isinstance(value, str):
-            value = normalize_digits(value.strip())
+            value = clean_typed(value)
             if len(value) > 25:  # int() of a long text is slow and never in range
                 raise self.make_error("invalid")
         if isinstance(value, float) and value == value and not value.is_integer():
@@ -90,7 +90,7 @@ class LocalDate(fields.Date):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
-            value = normalize_digits(value.strip())
+            value = clean_typed(value)
         day = super()._deserialize(value, attr, data, **kwargs)
         try:
             return bounds.check_date(day, field=attr or "date")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.localize import plain_number
 from engine.domain.pricing import Overrides
 from engine.services.document_content import AdditionCommand, Content, LineCommand
 from engine.services.document_views import DocumentView
@@ -171,7 +172,7 @@ def _rows(form: Any, names: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _plain(value: object) -> str:
-    return format(Decimal(str(value)).normalize(), "f") if value is not None else ""
+    return plain_number(Decimal(str(value))) if value is not None else ""
 
 
 def _flags(taxable: bool, leviable: bool) -> str:

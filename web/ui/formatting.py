@@ -1,24 +1,21 @@
-"""Jinja filters that format values for people (E1): amounts, dates, digits.
+"""Jinja filters that format values for people (E1): thin wrappers of engine.domain.localize.
 
-They only format; they never decide (STYLE: no business rules in templates).
+They only format; they never decide (STYLE: no business rules in templates). The page's
+language comes from Flask-Babel, the business's zone from engine.clock; the printed
+pages (engine.printing) and message texts call the same functions, so they agree.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-import jdatetime
 from flask import Flask
 from flask_babel import get_locale, gettext, ngettext
+from markupsafe import Markup
 
 from engine import clock
-from engine.domain.money import format_amount
-
-_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
-_DIGIT_SET = {"fa": "persian", "ar": "arabic"}
+from engine.domain import localize
 
 
 def _lang() -> str:
@@ -26,67 +23,44 @@ def _lang() -> str:
     return locale.language if locale is not None else "en"
 
 
-def _zone() -> ZoneInfo:
-    # The business's zone, as engine.clock.business_today uses (stored times are UTC).
-    return ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
-
-
 def local_digits(value: object) -> str:
     """Write the digits of ``value`` in the page's script (Persian or Arabic-Indic)."""
-    text = "" if value is None else str(value)
-    digits = _DIGITS.get(_lang())
-    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+    return localize.local_digits(value, _lang())
 
 
 def money(value: Decimal | int | None, places: int = 0) -> str:
     """Format an amount with thousands separators in the page's digits (Rial: no decimals)."""
-    if value is None:
-        return ""
-    return format_amount(Decimal(value), places=places, digits=_DIGIT_SET.get(_lang(), "latin"))
+    return localize.format_money(value, _lang(), places)
 
 
-def quantity(value: Decimal | None) -> str:
-    """Format a quantity without trailing zeros, in the page's digits."""
-    if value is None:
-        return ""
-    text = format(Decimal(value).normalize(), "f")
-    places = len(text.split(".")[1]) if "." in text else 0
-    return money(Decimal(value), places)
+def quantity(value: Decimal | None, places: int | None = None) -> str:
+    """Format a quantity with ``places`` decimals (the type's, T3.21), in the page's digits."""
+    return localize.format_quantity(value, _lang(), places)
+
+
+def percent(value: Decimal | None) -> str:
+    """Format a percentage in the page's digits with the page's percent sign."""
+    return localize.format_percent(value, _lang())
 
 
 def local_date(value: date | datetime | None) -> str:
-    """Show a date: Jalali for Persian pages (E1), ISO otherwise."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(_zone()).date()
-    if _lang() == "fa":
-        return local_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
-    return local_digits(value.isoformat())
+    """Show a date in the page's calendar: Jalali for fa, Gregorian for ar and en."""
+    return localize.format_date(value, _lang(), clock.business_zone())
 
 
 def local_datetime(value: datetime | None) -> str:
-    """Show a UTC time in the business's zone: Jalali date for Persian pages."""
-    if value is None:
-        return ""
-    moment = value.astimezone(_zone())
-    return f"{local_date(moment.date())} {local_digits(moment.strftime('%H:%M'))}"
+    """Show a UTC time in the business's zone, with the date in the page's calendar."""
+    return localize.format_datetime(value, _lang(), clock.business_zone())
 
 
 def input_date(value: date | None) -> str:
     """Write a date for a form field: Jalali (Latin digits) for Persian pages, ISO otherwise."""
-    if value is None:
-        return ""
-    if _lang() == "fa":
-        return str(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
-    return value.isoformat()
+    return localize.input_date(value, _lang())
 
 
-def plain_number(value: Decimal | None) -> str:
-    """Write a Decimal for a form field: no exponent, no trailing zeros."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
+def ltr(value: object) -> Markup:
+    """Keep a code, number or email left to right inside right-to-left text."""
+    return Markup(localize.bdi(value))
 
 
 def age(value: datetime | None) -> str:
@@ -108,9 +82,11 @@ def register_filters(app: Flask) -> None:
         digits=local_digits,
         money=money,
         quantity=quantity,
+        percent=percent,
         jdate=local_date,
         jdatetime=local_datetime,
         input_date=input_date,
-        plain_number=plain_number,
+        plain_number=localize.plain_number,
+        ltr=ltr,
         age=age,
     )

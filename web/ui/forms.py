@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
-import jdatetime
-
 from engine.domain import bounds
 from engine.domain.errors import ValidationFailed
-from engine.domain.money import normalize_digits, to_decimal
-
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$", re.ASCII)
+from engine.domain.localize import clean_typed, parse_date
+from engine.domain.money import to_decimal
 
 
 def optional_decimal(value: str | None, *, field: str) -> Decimal | None:
@@ -29,7 +25,7 @@ def optional_int(value: str | None, *, field: str) -> int | None:
     """Return the whole number typed in ``value`` (0..bounds.INT_MAX), or None when empty."""
     if value is None or not value.strip():
         return None
-    text = normalize_digits(value.strip())
+    text = clean_typed(value)
     if not (text.isascii() and text.isdigit()):
         raise ValidationFailed.single(field, "must be a whole number")
     if len(text) > 19:  # past any bound whatever the digits; int() of long text is slow
@@ -51,18 +47,7 @@ def optional_date(value: str | None, *, field: str) -> date | None:
     """
     if value is None or not value.strip():
         return None
-    match = _DATE.fullmatch(normalize_digits(value.strip()))
-    if match is None:
-        raise ValidationFailed.single(field, "must be a date like 1405/09/02 or 2026-11-23")
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        if year < 1700:
-            day_typed = jdatetime.date(year, month, day).togregorian()
-        else:
-            day_typed = date(year, month, day)
-    except ValueError as error:
-        raise ValidationFailed.single(field, "is not a real date") from error
-    return bounds.check_date(day_typed, field=field)
+    return parse_date(value, field=field)
 
 
 def flag(value: str | None) -> bool:

@@ -10,6 +10,8 @@ from babel.messages.pofile import read_po
 from flask import current_app, request, session
 from flask_login import current_user
 
+from engine.domain import localize
+
 logger = logging.getLogger(__name__)
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
@@ -36,7 +38,7 @@ def select_locale() -> str:
 
 def direction(locale: str) -> str:
     """Return ``rtl`` or ``ltr`` for a language code."""
-    return LANGUAGES.get(locale, ("", "ltr"))[1]
+    return localize.direction(locale)
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> None:
