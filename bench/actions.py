@@ -44,6 +44,7 @@ from bench import workflow_ceiling
 from bench.chain import Chain
 from bench.support import database
 from engine.db import make_engine, make_session_factory
+from engine.domain.steps import StepAction
 from engine.migrate import upgrade
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.bootstrap import ensure_defaults
@@ -108,11 +109,9 @@ class TimedChain(Chain):
             )
         with self.action():
             submit_document(uow, document_id=quote, actor_id=self.clerk)
-        for step, decision in (("confirm_quote", "confirm"), ("deliver_order", "deliver")):
+        for action in (StepAction.CONFIRM, StepAction.DELIVER):
             with self.action():
-                advance_document(
-                    uow, document_id=quote, step=step, actor_id=self.clerk, decision=decision
-                )
+                advance_document(uow, document_id=quote, action=action, actor_id=self.clerk)
         for lane, actor_id in (("approval", self.approver), ("numbering", self.numberer)):
             task_id = self._open_task(quote, lane)
             with self.action():

@@ -39,6 +39,7 @@ from bench import workflow_ceiling
 from bench.support import database
 from engine import clock
 from engine.db import make_engine, make_session_factory
+from engine.domain.steps import StepAction
 from engine.migrate import upgrade
 from engine.models.users import User
 from engine.models.workflow import HumanTask, ProcessInstance
@@ -85,12 +86,8 @@ class Chain:
             uow, NewDocument("sales_quote", self.customer, self.content), actor_id=self.clerk
         )
         submit_document(uow, document_id=quote, actor_id=self.clerk)
-        advance_document(
-            uow, document_id=quote, step="confirm_quote", actor_id=self.clerk, decision="confirm"
-        )
-        advance_document(
-            uow, document_id=quote, step="deliver_order", actor_id=self.clerk, decision="deliver"
-        )
+        advance_document(uow, document_id=quote, action=StepAction.CONFIRM, actor_id=self.clerk)
+        advance_document(uow, document_id=quote, action=StepAction.DELIVER, actor_id=self.clerk)
         self._complete(quote, "approval", self.approver)
         self._complete(quote, "numbering", self.numberer)
 

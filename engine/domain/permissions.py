@@ -1,4 +1,7 @@
-"""Permissions, the default roles that bundle them, and which lane needs which (E2, I11)."""
+"""Permissions and the default roles that bundle them (E2, I11).
+
+Which lane needs which permission is in engine/domain/steps.py.
+"""
 
 from __future__ import annotations
 
@@ -57,18 +60,3 @@ DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
     "designer": frozenset({Perm.DESIGN_PROCESSES}),
     "viewer": frozenset({Perm.VIEW_ALL}),
 }
-
-# A lane of the shipped BPMN and the permission that puts its tasks in a cartable.
-# The "author" lane has no permission: its task is assigned to the document's creator.
-LANE_PERMISSIONS: dict[str, Perm] = {
-    "approval": Perm.APPROVE,
-    "numbering": Perm.NUMBER,
-    "sales": Perm.SELL,
-    "warehouse": Perm.DELIVER,
-    "followup": Perm.FOLLOW_UP,  # follow-up activities (F1), assigned to the responsible user
-}
-
-
-def lanes_for(permissions: frozenset[str]) -> list[str]:
-    """Return the lanes whose tasks a holder of ``permissions`` may take."""
-    return [lane for lane, perm in LANE_PERMISSIONS.items() if perm in permissions]

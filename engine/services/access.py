@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from engine.domain.errors import PermissionDenied
-from engine.domain.permissions import Perm, lanes_for
+from engine.domain.permissions import Perm
+from engine.domain.steps import STEPS
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.repositories.visibility import Viewer
@@ -32,7 +33,7 @@ def viewer_of(user: User) -> Viewer | None:
     """Return what ``user`` sees under the visibility rule (None: everything, view_all)."""
     if Perm.VIEW_ALL in user.permissions:
         return None
-    return Viewer(user.id, tuple(lanes_for(user.permissions)))
+    return Viewer(user.id, tuple(STEPS.lanes_for(user.permissions)))
 
 
 def can_view(uow: UnitOfWork, user: User, document: Document) -> bool:

@@ -13,6 +13,7 @@ from functools import partial
 from engine.domain.errors import CartableError, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.states import CANCELLABLE_WITH_PERMISSION, DocumentState
+from engine.domain.steps import STEPS
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.access import can_view, load_actor
@@ -27,8 +28,6 @@ from engine.services.documents import (
 )
 from engine.services.steps import check_may_work
 from engine.services.unit_of_work import UnitOfWork
-
-STEP_ACTIONS = {"confirm_quote": "confirm", "deliver_order": "deliver"}
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,9 @@ def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> froz
         if _may_cancel(uow, actor, document):
             allowed.add("cancel")
         for task in uow.tasks.open_of_document(document.id):
-            action = STEP_ACTIONS.get(task.element_id)
-            if action and _passes(partial(check_may_work, actor, task)):
-                allowed.add(action)
+            step = STEPS.step(task.element_id)  # a step a document command completes
+            if step and step.action and _passes(partial(check_may_work, actor, task)):
+                allowed.add(step.action.value)
         return frozenset(allowed)
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.bounds import check_document_header
 from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
-from engine.domain.permissions import Perm, lanes_for
+from engine.domain.permissions import Perm
 from engine.domain.states import (
     CANCELLABLE_WITH_PERMISSION,
     EDITABLE_BEFORE_POSTING,
@@ -19,6 +19,7 @@ from engine.domain.states import (
     DocumentState,
     transition,
 )
+from engine.domain.steps import STEPS, StepAction
 from engine.models.documents import Document, DocumentType
 from engine.models.users import User
 from engine.services.access import load_actor, require
@@ -195,9 +196,9 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
         check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
         record_event(uow, document, "submitted", actor_id=actor.id)
         operators = Operators(uow, actor_id=actor.id).as_mapping()
-        if not complete_open_step(
-            uow, document, "revise_document", actor, {"decision": "resubmit"}, operators
-        ):
+        revise = STEPS.for_action(StepAction.SUBMIT)  # a rejected draft's open step
+        form = {"decision": revise.action_decision}
+        if not complete_open_step(uow, document, revise.element_id, actor, form, operators):
             start_instance(
                 uow,
                 process_id=doc_type.process_id,
@@ -237,16 +238,22 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
 
 
 def advance_document(
-    uow: UnitOfWork, *, document_id: int, step: str, actor_id: int, decision: str
+    uow: UnitOfWork, *, document_id: int, action: StepAction, actor_id: int
 ) -> str:
-    """Complete the document's open ``step`` (confirm a quote, deliver an order)."""
+    """Complete the document's open step that ``action`` completes (confirm, deliver).
+
+    The step and the decision it sends come from the step registry (engine/domain/steps.py).
+    """
+    step = STEPS.for_action(action)
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
         operators = Operators(uow, actor_id=actor.id).as_mapping()
-        if not complete_open_step(uow, document, step, actor, {"decision": decision}, operators):
+        form = {"decision": step.action_decision}
+        if not complete_open_step(uow, document, step.element_id, actor, form, operators):
             raise InvalidState(
-                f"document {document.id} is not waiting for {step!r} (state {document.state})"
+                f"document {document.id} is not waiting for {step.element_id!r}"
+                f" (state {document.state})"
             )
         uow.commit()
         return document.state
@@ -283,7 +290,7 @@ def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
 
 
 def _check_holds_step(uow: UnitOfWork, actor: User, document: Document) -> None:
-    lanes = set(lanes_for(actor.permissions))
+    lanes = set(STEPS.lanes_for(actor.permissions))
     for task in uow.tasks.open_of_document(document.id):
         if task.assignee_id == actor.id or (task.assignee_id is None and task.lane in lanes):
             return

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import clock
+from engine.domain.steps import STEPS, Assignment
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.deployment import (
@@ -135,6 +136,8 @@ def sync_tasks(
 
 def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
     document_id = task.data.get("document_id") or instance.document_id
+    lane = STEPS.lane(task.lane or "")
+    assignment = lane.assignment if lane else None
     row = HumanTask(
         instance_id=instance.id,
         task_guid=task.id,
@@ -148,9 +151,9 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
         row.document_id = document.id
         row.document_type = document.type.code
         _summarize(uow, row, document)
-        if task.lane == "author":  # the author's own task: back to the creator
+        if assignment is Assignment.CREATOR:  # the author's own task: back to the creator
             row.assignee_id = document.created_by
-    if task.lane == "followup":  # F1: the activity lands in the responsible user's cartable
+    if assignment is Assignment.RESPONSIBLE:  # F1: in the responsible user's cartable
         responsible = task.data.get("responsible_id")
         row.assignee_id = responsible if isinstance(responsible, int) else None
         row.contact_name = str(task.data.get("contact_name") or "")[:200]

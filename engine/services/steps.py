@@ -11,7 +11,7 @@ from typing import Any
 
 from engine import clock
 from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
-from engine.domain.permissions import LANE_PERMISSIONS
+from engine.domain.steps import STEPS, Assignment
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.models.workflow import HumanTask
@@ -19,36 +19,29 @@ from engine.services.posting import record_event
 from engine.services.processes import restore_run, save_run
 from engine.services.unit_of_work import UnitOfWork
 
-# The decisions each shipped user task accepts, and the history line each one writes.
-DECISIONS: dict[str, dict[str, str]] = {
-    "approve_document": {"approve": "approved", "reject": "rejected"},
-    "number_document": {"approve": "number_approved", "reject": "rejected"},
-    "confirm_quote": {"confirm": "confirm_requested"},
-    "deliver_order": {"deliver": "delivery_recorded"},
-    "revise_document": {"resubmit": "resubmitted"},
-}
-NEEDS_COMMENT = frozenset({"reject"})
-
 
 def check_may_work(actor: User, task: HumanTask) -> None:
     """Raise PermissionDenied unless ``actor`` may complete or claim ``task``."""
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise PermissionDenied("this task is held by another user")
-    if task.lane == "author":
+    lane = STEPS.lane(task.lane)
+    if lane is not None and lane.assignment is Assignment.CREATOR:
         if task.assignee_id != actor.id:
             raise PermissionDenied("only the document's author may work this task")
         return
-    permission = LANE_PERMISSIONS.get(task.lane)
-    if permission is None or permission not in actor.permissions:
+    if lane is None or lane.permission is None or lane.permission not in actor.permissions:
         raise PermissionDenied(f"you are not in the {task.lane!r} cartable")
 
 
 def check_decision(task: HumanTask, decision: str, comment: str | None) -> None:
     """Raise ValidationFailed for a decision the task does not take, or a bare rejection."""
-    allowed = DECISIONS.get(task.element_id)
-    if allowed is not None and decision not in allowed:
-        raise ValidationFailed.single("decision", f"must be one of: {', '.join(allowed)}")
-    if decision in NEEDS_COMMENT and not (comment or "").strip():
+    step = STEPS.step(task.element_id)
+    if step is None:  # a step the registry does not know takes any decision
+        return
+    chosen = step.decision(decision)
+    if chosen is None:
+        raise ValidationFailed.single("decision", f"must be one of: {', '.join(step.values)}")
+    if chosen.needs_comment and not (comment or "").strip():
         raise ValidationFailed.single("comment", "a rejection needs a comment for the author")
 
 
@@ -79,7 +72,7 @@ def complete_task_row(
         decision,
     )
     if task.document_id is not None:
-        action = DECISIONS.get(task.element_id, {}).get(decision, decision or task.element_id)
+        action = STEPS.event_for(task.element_id, decision)
         document = uow.documents.get(task.document_id)
         record_event(
             uow,

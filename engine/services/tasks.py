@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
-from engine.domain.permissions import Perm, lanes_for
+from engine.domain.permissions import Perm
+from engine.domain.steps import STEPS
 from engine.models.workflow import HumanTask
 from engine.repositories.workflow import TaskQuery
 from engine.services.access import load_actor
@@ -19,7 +20,7 @@ from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-CARTABLES = ("approval", "numbering", "sales", "warehouse", "author", "followup")
+CARTABLES = STEPS.cartables  # one per lane of the step registry
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class TaskView:
     due_at: datetime | None
     priority: int
     instance_id: int
+    # From the step registry, so pages offer what the services accept:
+    decisions: tuple[str, ...] = ()  # the decisions the cartable's decide form offers
+    comment_required: tuple[str, ...] = ()  # those of them that need a comment
+    bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
+    releasable: bool = True  # may be released or handed over (not the author's own task)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def list_cartable(
         actor = load_actor(uow, actor_id)
         rows = uow.tasks.cartable(
             user_id=actor.id,
-            lanes=lanes_for(actor.permissions),
+            lanes=STEPS.lanes_for(actor.permissions),
             only_lanes=None if cartable is None else [cartable],
             limit=min(limit, 500),
             offset=offset,
@@ -100,7 +106,7 @@ def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> Cart
     with uow:
         actor = load_actor(uow, actor_id)
         rows, total = uow.tasks.search(
-            user_id=actor.id, lanes=lanes_for(actor.permissions), query=query, now=clock.now()
+            user_id=actor.id, lanes=STEPS.lanes_for(actor.permissions), query=query, now=clock.now()
         )
         return CartablePage([task_view(row) for row in rows], total)
 
@@ -111,7 +117,7 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get(task_id)
         if (
-            task.lane not in lanes_for(actor.permissions)
+            task.lane not in STEPS.lanes_for(actor.permissions)
             and task.assignee_id != actor.id
             and task.completed_by != actor.id
         ):
@@ -142,7 +148,8 @@ def unclaim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         _check_open(task)
         if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
             raise PermissionDenied("only the holder may release this task")
-        if task.lane == "author":
+        lane = STEPS.lane(task.lane)
+        if lane is not None and not lane.releasable:
             raise Conflict("the author's task cannot be released")
         task.assignee_id, task.claimed_at = None, None
         uow.audit.record(actor_id=actor.id, action="task.unclaim", entity="task", entity_id=task.id)
@@ -213,7 +220,10 @@ def _check_open(task: HumanTask) -> None:
 
 
 def task_view(row: HumanTask) -> TaskView:
-    """Return the plain view of a task row."""
+    """Return the plain view of a task row, with what its step and lane allow."""
+    step = STEPS.step(row.element_id)
+    lane = STEPS.lane(row.lane)
+    offered = step.cartable_decisions if step else ()
     return TaskView(
         id=row.id,
         cartable=row.lane,
@@ -231,4 +241,8 @@ def task_view(row: HumanTask) -> TaskView:
         due_at=row.due_at,
         priority=row.priority,
         instance_id=row.instance_id,
+        decisions=tuple(d.value for d in offered),
+        comment_required=tuple(d.value for d in offered if d.needs_comment),
+        bulk_decision=step.bulk_decision if step else None,
+        releasable=lane.releasable if lane else True,
     )

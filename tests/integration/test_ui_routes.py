@@ -18,6 +18,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
+from engine.domain.steps import StepAction
 from engine.models.users import User
 from engine.services.document_content import Content, LineCommand
 from engine.services.document_types import get_type
@@ -86,11 +87,7 @@ class World:
     def order(self) -> int:
         document_id = self.quote()
         advance_document(
-            self.uow,
-            document_id=document_id,
-            step="confirm_quote",
-            actor_id=self.ids["clerk"],
-            decision="confirm",
+            self.uow, document_id=document_id, action=StepAction.CONFIRM, actor_id=self.ids["clerk"]
         )
         return document_id
 

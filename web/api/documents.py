@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.domain.pricing import Overrides
+from engine.domain.steps import StepAction
 from engine.services.document_content import (
     AdditionCommand,
     Content,
@@ -292,11 +293,7 @@ def submit(document_id: int) -> Any:
 def confirm(document_id: int) -> Any:
     """Confirm a quote: it becomes a sales order (Q3)."""
     advance_document(
-        new_uow(),
-        document_id=document_id,
-        step="confirm_quote",
-        actor_id=actor_id(),
-        decision="confirm",
+        new_uow(), document_id=document_id, action=StepAction.CONFIRM, actor_id=actor_id()
     )
     return _view(document_id)
 
@@ -306,11 +303,7 @@ def confirm(document_id: int) -> Any:
 def deliver(document_id: int) -> Any:
     """Record an order's delivery; its draft invoice is created and sent to approval (I4)."""
     advance_document(
-        new_uow(),
-        document_id=document_id,
-        step="deliver_order",
-        actor_id=actor_id(),
-        decision="deliver",
+        new_uow(), document_id=document_id, action=StepAction.DELIVER, actor_id=actor_id()
     )
     return _view(document_id)
 

@@ -41,8 +41,6 @@ from web.ui.pages import back_to, error_message, is_htmx, safe_next, ui_blueprin
 bp = ui_blueprint("cartable", __name__)
 
 PAGE_SIZE = 50
-# The step whose "approve" a bulk approval sends (approval and numbering cartables).
-BULK_STEPS = ("approve_document", "number_document")
 
 
 def _query(args: Any) -> TaskQuery:
@@ -138,9 +136,11 @@ def bulk_approve() -> ResponseReturnValue:
     for task_id in ids:
         try:
             task = get_task(new_uow(), task_id=task_id, actor_id=current_user.id)
-            if task.element_id not in BULK_STEPS:
+            if task.bulk_decision is None:  # the step registry says which steps may be
                 raise ValidationFailed.single("task_ids", "not an approval step")
-            complete_task(new_uow(), task_id=task_id, actor_id=current_user.id, decision="approve")
+            complete_task(
+                new_uow(), task_id=task_id, actor_id=current_user.id, decision=task.bulk_decision
+            )
             done += 1
         except CartableError as error:  # each task is its own transaction; report the rest
             failed.append(f"{task_id}: {error_message(error)}")
@@ -207,7 +207,7 @@ def assign(task_id: int) -> ResponseReturnValue:
 @bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
 @login_required
 def complete(task_id: int) -> ResponseReturnValue:
-    """Decide: approve or reject (a rejection needs a comment)."""
+    """Decide one of the task's decisions (the registry says which need a comment)."""
     decision = request.form.get("decision", "")
     comment = (request.form.get("comment") or "").strip() or None
     result = complete_task(

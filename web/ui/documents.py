@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
+from engine.domain.steps import StepAction
 from engine.services.contacts import list_contacts, list_products
 from engine.services.document_actions import allowed_actions, preview_totals
 from engine.services.document_types import get_type, list_types
@@ -218,14 +219,14 @@ def submit(document_id: int) -> ResponseReturnValue:
 @login_required
 def confirm(document_id: int) -> ResponseReturnValue:
     """Confirm a quote: it becomes a sales order."""
-    return _step(document_id, "confirm_quote", "confirm", _("The quote is confirmed."))
+    return _step(document_id, StepAction.CONFIRM, _("The quote is confirmed."))
 
 
 @bp.route("/documents/<int:document_id>/deliver", methods=["POST"])
 @login_required
 def deliver(document_id: int) -> ResponseReturnValue:
     """Record the order's delivery; its invoice goes to approval (I4)."""
-    return _step(document_id, "deliver_order", "deliver", _("The delivery is recorded."))
+    return _step(document_id, StepAction.DELIVER, _("The delivery is recorded."))
 
 
 @bp.route("/documents/<int:document_id>/cancel", methods=["POST"])
@@ -238,10 +239,8 @@ def cancel(document_id: int) -> ResponseReturnValue:
     return redirect(url_for("document_pages.show", document_id=document_id))
 
 
-def _step(document_id: int, step: str, decision: str, message: str) -> ResponseReturnValue:
-    advance_document(
-        new_uow(), document_id=document_id, step=step, actor_id=current_user.id, decision=decision
-    )
+def _step(document_id: int, action: StepAction, message: str) -> ResponseReturnValue:
+    advance_document(new_uow(), document_id=document_id, action=action, actor_id=current_user.id)
     flash(message, "success")
     return redirect(url_for("document_pages.show", document_id=document_id))
 

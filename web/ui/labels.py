@@ -6,7 +6,10 @@ The engine keeps stable English codes; pages show these labels in the page's lan
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from engine.domain.steps import STEPS as STEP_REGISTRY
 
 STATES = {
     "draft": _l("Draft"),
@@ -36,13 +39,15 @@ CARTABLES = {
     "author": _l("My drafts"),
     "followup": _l("Follow-ups"),
 }
-STEPS = {
-    "approve_document": _l("Approve document"),
-    "number_document": _l("Number document"),
-    "revise_document": _l("Revise document"),
-    "confirm_quote": _l("Confirm quote"),
-    "deliver_order": _l("Deliver order"),
-}
+# The step registry (engine/domain/steps.py) names each step in English; these marks keep
+# the shipped names in the catalogs, and step_label translates whatever name it gets.
+STEP_NAMES = (
+    _l("Approve document"),
+    _l("Number document"),
+    _l("Revise document"),
+    _l("Confirm quote"),
+    _l("Deliver order"),
+)
 ROLES = {
     "admin": _l("Administrator"),
     "approver": _l("Approver"),
@@ -177,6 +182,15 @@ def _label(table: dict[str, object], code: str | None, fallback: str | None = No
     return str(found) if found is not None else (fallback or code)
 
 
+def step_label(element_id: str | None, name: str | None = None) -> str:
+    """Return the translated name of a step: the registry's name, else the diagram's."""
+    if element_id is None:
+        return ""
+    step = STEP_REGISTRY.step(element_id)
+    text = step.label if step else (name or element_id)
+    return gettext(text)
+
+
 def field_label(key: str) -> str:
     """Return the translated name of an error's field: ``rows[3].email`` → "Email"."""
     code = key.rsplit(".", 1)[-1].split("[", 1)[0]
@@ -189,7 +203,7 @@ def register_labels(app: Flask) -> None:
         state_label=lambda c: _label(STATES, c),
         type_label=lambda c, name=None: _label(TYPES, c, name),
         cartable_label=lambda c: _label(CARTABLES, c),
-        step_label=lambda c, name=None: _label(STEPS, c, name),
+        step_label=step_label,
         role_label=lambda c: _label(ROLES, c),
         perm_label=lambda c: _label(PERMISSIONS, c),
         event_label=lambda c: _label(EVENTS, c),
