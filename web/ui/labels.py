@@ -167,6 +167,7 @@ INSTANCE_STATUS = {
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
     "error": _l("Error"),
+    "incident": _l("Incident"),
 }
 
 
