@@ -18,10 +18,12 @@ from sqlalchemy import select
 from engine.models.audit import AuditEntry
 from engine.services.followup_operators import FollowupOperators
 from engine.services.followups import process_followups
+from engine.services.incidents import Failure, open_incident
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow.operators import OperatorCall
 from tests.integration.conftest import Api
+from tests.integration.flows import i7_invoice, task_of
 from tests.integration.followup_support import at, customer, messages, post_directly, posted_invoice
 from tests.integration.test_ui_flow import UiClient
 
@@ -231,3 +233,22 @@ def test_the_instance_page_shows_the_incident_and_its_retry_button(
         page = admin.get(f"/process-instances/{instance_id}").get_data(as_text=True)
     assert 'data-status="completed"' in page and 'id="incident"' not in page
     assert [m.channel for m in messages(uow, broken)] == ["email"]
+
+
+def test_a_user_action_that_moves_an_incident_on_clears_it(
+    api: Api, uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    """Issue 11 §3: any step that succeeds ends the incident (store_run), not only a retry;
+    an open incident keeps its current step on the instance view (E4)."""
+    document = i7_invoice(api, ids)
+    api.ok("POST", f"/api/v1/documents/{document['id']}/submit", as_="clerk")
+    task = task_of(api, document["id"], "approval", "approver")
+    with uow:
+        instance = uow.processes.get(task["instance_id"])
+        open_incident(instance, Failure("RuntimeError: escalation failed", "approve"))
+        uow.commit()
+    shown = api.ok("GET", f"/api/v1/process-instances/{task['instance_id']}")
+    assert shown["state"] == "incident" and shown["current_element_ids"]
+    api.ok("POST", f"/api/v1/tasks/{task['id']}/complete", {"decision": "approve"}, as_="approver")
+    shown = api.ok("GET", f"/api/v1/process-instances/{task['instance_id']}")
+    assert shown["state"] == "running" and shown["incident"] is None
