@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -16,9 +17,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models.audit import AuditEntry
+from engine.services.deployment import deploy_process
 from engine.services.followup_operators import FollowupOperators
 from engine.services.followups import process_followups
 from engine.services.incidents import Failure, open_incident
+from engine.services.processes import start_instance
 from engine.services.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow.operators import OperatorCall
@@ -252,3 +255,31 @@ def test_a_user_action_that_moves_an_incident_on_clears_it(
     api.ok("POST", f"/api/v1/tasks/{task['id']}/complete", {"decision": "approve"}, as_="approver")
     shown = api.ok("GET", f"/api/v1/process-instances/{task['instance_id']}")
     assert shown["state"] == "running" and shown["incident"] is None
+
+
+def test_an_engine_error_is_an_incident_at_its_element(
+    uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    """Issue 11 §3: not only an operator's exception: an engine error (here a service task
+    naming no operator) makes an incident with the element the engine names."""
+    bpmn = Path(__file__).parents[1] / "unit" / "bpmn" / "timer_then_missing_operator.bpmn"
+    process_id = "timer_missing_operator"
+    deploy_process(
+        uow,
+        process_id=process_id,
+        files={f"{process_id}.bpmn": bpmn.read_bytes()},
+        actor_id=ids["admin"],
+    )
+    with time_machine.travel(PASS, tick=False):
+        with uow:
+            instance = start_instance(
+                uow, process_id=process_id, document_id=None, data={}, operators={}
+            )
+            uow.commit()
+            instance_id = instance.id
+    with time_machine.travel(PASS + timedelta(hours=2), tick=False):
+        assert run_due_timers(uow) == 0
+    with uow:
+        row = uow.processes.get(instance_id)
+        assert row.status == "incident" and row.incident_element_id == "call_missing"
+        assert row.incident_error is not None and "no_such_operator" in row.incident_error
