@@ -225,7 +225,11 @@ def test_the_instance_page_shows_the_incident_and_its_retry_button(
         assert 'id="retry-incident"' not in page
         clerk.post(f"/process-instances/{instance_id}/retry", status=403)
 
+        clerk.get("/process-instances/incidents", status=403)
+
         admin = UiClient(app, "admin")
+        listed = admin.get("/process-instances/incidents").get_data(as_text=True)
+        assert f'href="/process-instances/{instance_id}"' in listed and "send_email" in listed
         page = admin.get(f"/process-instances/{instance_id}").get_data(as_text=True)
         assert 'id="retry-incident"' in page
         admin.post(f"/process-instances/{instance_id}/retry", status=302)  # still broken
@@ -234,7 +238,9 @@ def test_the_instance_page_shows_the_incident_and_its_retry_button(
         gateway.fixed = True
         admin.post(f"/process-instances/{instance_id}/retry", status=302)
         page = admin.get(f"/process-instances/{instance_id}").get_data(as_text=True)
+        listed = admin.get("/process-instances/incidents").get_data(as_text=True)
     assert 'data-status="completed"' in page and 'id="incident"' not in page
+    assert f'href="/process-instances/{instance_id}"' not in listed
     assert [m.channel for m in messages(uow, broken)] == ["email"]
 
 

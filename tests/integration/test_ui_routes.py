@@ -314,6 +314,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("process_pages.diagram", "GET"): Case(ALL, _instance),
     # Retrying an incident: design_processes (issue 11 §3)
     ("process_pages.retry", "POST"): Case(frozenset({"admin", "designer"}), _incident),
+    ("process_pages.incidents", "GET"): Case(frozenset({"admin", "designer"})),
     ("admin.index", "GET"): Case(ADMIN),
     ("admin.users", "GET"): Case(ADMIN),
     ("admin.create", "POST"): Case(

@@ -9,12 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.domain.errors import InvalidState
-from engine.services.incidents import RETRY_PERMISSION, retry_instance
+from engine.services.incidents import INCIDENT, RETRY_PERMISSION, list_instances, retry_instance
 from engine.services.process_views import instance_diagram
 from web.context import new_uow
 from web.ui.pages import ui_blueprint
 
 bp = ui_blueprint("process_pages", __name__)
+
+
+@bp.route("/process-instances/incidents")
+@login_required
+def incidents() -> ResponseReturnValue:
+    """List the open incidents, oldest first (needs design_processes)."""
+    rows = list_instances(new_uow(), actor_id=current_user.id, status=INCIDENT, limit=500)
+    return render_template("processes/incidents.html", rows=rows)
 
 
 @bp.route("/process-instances/<int:instance_id>")
