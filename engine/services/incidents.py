@@ -124,7 +124,8 @@ def retry_instance(uow: UnitOfWork, *, instance_id: int, actor_id: int) -> Insta
         uow.commit()
     if failed is not None:
         logger.warning(
-            "incident retry failed", extra={"instance_id": instance_id, "error": failed.failure}
+            "incident retry failed",
+            extra={"instance_id": instance_id, "error": failed.failure.error},
         )
         raise InvalidState(
             f"the retry failed: {failed.failure.error}",
