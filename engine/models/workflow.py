@@ -44,6 +44,13 @@ class Process(Base):
 
 
 class ProcessInstance(Base):
+    """One run of a process version.
+
+    ``status`` is running, completed, cancelled or incident. An incident is background
+    work (a timer pass) that failed: the instance keeps the state it had before that
+    step, records the error, and no pass picks it again until someone retries it.
+    """
+
     __tablename__ = "process_instance"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +63,10 @@ class ProcessInstance(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)
+    # The open incident (status "incident"): what failed, when and at which element.
+    incident_error: Mapped[str | None] = mapped_column(Text)
+    incident_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    incident_element_id: Mapped[str | None] = mapped_column(String(100))
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
@@ -135,15 +136,35 @@ class ProcessRepository(Repository[ProcessInstance]):
         return list(self.session.scalars(stmt.order_by(ProcessInstance.id.desc())))
 
     def due_timer_ids(self, now: datetime, limit: int = 100) -> list[int]:
-        """Return ids of running instances whose next timer is due, skipping locked ones."""
+        """Return ids of running instances whose next timer is due, skipping locked ones.
+
+        Incidents (status "incident") are not running: they wait for a retry.
+        """
         stmt = (
             select(ProcessInstance.id)
             .where(ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now)
-            .order_by(ProcessInstance.next_timer_at)
+            .order_by(ProcessInstance.next_timer_at, ProcessInstance.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return list(self.session.scalars(stmt))
+
+    def with_status(self, status: str, *, limit: int, offset: int = 0) -> list[ProcessInstance]:
+        """Return instances in ``status``, least recently changed first (the incident list)."""
+        stmt = (
+            select(ProcessInstance)
+            .where(ProcessInstance.status == status)
+            .options(defer(ProcessInstance.state))  # a list never needs the run state
+            .order_by(ProcessInstance.updated_at, ProcessInstance.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(self.session.scalars(stmt))
+
+    def count_with_status(self, status: str) -> int:
+        """Return how many instances are in ``status``."""
+        stmt = select(func.count()).where(ProcessInstance.status == status)
+        return int(self.session.scalar(stmt) or 0)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.overdue import is_overdue
 from engine.domain.states import OPEN, DocumentState
 from engine.models.documents import Document
+from engine.models.workflow import ProcessInstance
 from engine.services.access import can_view, load_actor, viewer_of
 from engine.services.operators import Operators
 from engine.services.posting import open_amount
@@ -61,6 +62,15 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class IncidentView:
+    """An instance's open incident: the background step that failed (issue 11 §3)."""
+
+    error: str
+    at: datetime
+    element_id: str | None
+
+
+@dataclass(frozen=True)
 class InstanceView:
     id: int
     process_id: str
@@ -72,6 +82,7 @@ class InstanceView:
     open_tasks: list[dict[str, object]]
     created_at: datetime
     updated_at: datetime
+    incident: IncidentView | None = None
 
 
 def get_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> DocumentView:
@@ -170,12 +181,24 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             version=version.version,
             status=instance.status,
             document_id=instance.document_id,
-            current_element_ids=[] if instance.status != "running" else run.current_element_ids(),
+            current_element_ids=(
+                run.current_element_ids() if instance.status in ("running", "incident") else []
+            ),
             path=run.path_taken(),
             open_tasks=tasks,
             created_at=instance.created_at,
             updated_at=instance.updated_at,
+            incident=incident_of(instance),
         )
+
+
+def incident_of(instance: ProcessInstance) -> IncidentView | None:
+    """Return the instance's open incident, or None."""
+    if instance.status != "incident" or instance.incident_at is None:
+        return None
+    return IncidentView(
+        instance.incident_error or "", instance.incident_at, instance.incident_element_id
+    )
 
 
 def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> DocumentView:

@@ -315,6 +315,8 @@ def follow_invoice(uow: UnitOfWork, document: Document, operators: Mapping[str, 
         return
     state = uow.followups.ensure(uow.contacts.get(document.contact_id))
     instance = uow.processes.find(state.instance_id) if state.instance_id else None
+    if instance is not None and instance.status == "incident":
+        return  # its retry reads the open invoices then (issue 11 §3); no second instance
     if instance is None or instance.status != "running":
         start_customer_instance(uow, state, operators)
         return

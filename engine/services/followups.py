@@ -240,6 +240,8 @@ def _wake(
     """Fire the customer's waiting follow-up timer now (the instance decides the rest)."""
     state = batch.state(contact_id)
     instance = batch.instance(state.instance_id) if state.instance_id else None
+    if instance is not None and instance.status == "incident":
+        return  # it waits for a retry (issue 11 §3); a second instance would send twice
     if instance is None or instance.status != "running":
         start_customer_instance(uow, state, operators)  # rare: a lost or ended instance
         instance = batch.instance(state.instance_id) if state.instance_id else None

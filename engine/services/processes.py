@@ -92,6 +92,10 @@ def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
     instance.status = "completed" if run.is_completed else "running"
     instance.next_timer_at = run.next_timer_at()
     instance.updated_at = clock.now()
+    # A step that succeeded ends an open incident (issue 11 §3): a retry, or a user
+    # action that moved the instance on.
+    if instance.incident_at is not None:
+        instance.incident_error = instance.incident_at = instance.incident_element_id = None
 
 
 def cancel_instance(

@@ -189,6 +189,13 @@ class WorkflowRun:
         """
         return _element_ids(self._workflow.get_tasks(state=_CURRENT))
 
+    def failed_element_ids(self) -> list[str]:
+        """List element ids of tasks in ERROR: a service task whose operator raised.
+
+        Meant for the run an exception just left unusable, to name where it stopped.
+        """
+        return _element_ids(self._workflow.get_tasks(state=TaskState.ERROR))
+
     def path_taken(self) -> list[str]:
         """List element ids of COMPLETED tasks in completion order, call activities included."""
         done = self._workflow.get_tasks(state=TaskState.COMPLETED)

@@ -25,7 +25,9 @@ CONTRACT = {
     "/api/v1/tasks/{task_id}/unclaim": {"post"},
     "/api/v1/tasks/{task_id}/complete": {"post"},
     "/api/v1/payments": {"post"},
+    "/api/v1/process-instances": {"get"},
     "/api/v1/process-instances/{instance_id}": {"get"},
+    "/api/v1/process-instances/{instance_id}/retry": {"post"},
     "/api/v1/processes": {"get"},
     "/api/v1/processes/{process_id}/versions": {"get", "post"},
 }

@@ -29,6 +29,7 @@ from engine.services.documents import (
     submit_document,
 )
 from engine.services.followers import add_followers
+from engine.services.incidents import Failure, open_incident
 from engine.services.saved_filters import save_filter
 from engine.services.tasks import claim_task, list_cartable
 from engine.services.unit_of_work import UnitOfWork
@@ -169,6 +170,15 @@ def _instance(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"instance_id": w.shared("instance", make)}, {}
 
 
+def _incident(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    document_id = w.quote()
+    with w.uow:
+        instance = w.uow.processes.for_document(document_id)[0]
+        open_incident(instance, Failure("RuntimeError: test", None))
+        w.uow.commit()
+        return {"instance_id": instance.id}, {}
+
+
 def _own_filter(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     row = save_filter(w.uow, actor_id=w.ids[r], name=f"f-{r}", params={"sort": "amount"})
     return {"filter_id": row.id}, {}
@@ -299,6 +309,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("document_pages.cancel", "POST"): Case(CREATORS, _fresh_doc),
     ("process_pages.show", "GET"): Case(ALL, _instance),
     ("process_pages.diagram", "GET"): Case(ALL, _instance),
+    # Retrying an incident: design_processes (issue 11 §3)
+    ("process_pages.retry", "POST"): Case(frozenset({"admin", "designer"}), _incident),
+    ("process_pages.incidents", "GET"): Case(frozenset({"admin", "designer"})),
     ("admin.index", "GET"): Case(ADMIN),
     ("admin.users", "GET"): Case(ADMIN),
     ("admin.create", "POST"): Case(

@@ -6,31 +6,58 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from engine.domain.errors import ValidationFailed
 from engine.services.deployment import deploy_process
 from engine.services.document_views import view_instance
+from engine.services.incidents import STATUSES, list_instances, retry_instance
 from engine.services.process_views import list_processes, list_versions
 from engine.workflow.limits import DiagramLimits
-from web.api.fields import Id, LocalInteger, Text
+from web.api.fields import Id, LocalInteger, Offset, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Processes")
 blp.before_request(require_token)
 
 
+class IncidentOut(Schema):
+    error = Text(metadata={"description": "what the failed background step raised"})
+    at = fields.DateTime(metadata={"description": "when it failed (UTC)"})
+    element_id = Text(allow_none=True, metadata={"description": "the BPMN element, if known"})
+
+
+STATE_HELP = "running, completed, cancelled or incident (a background step failed)"
+INCIDENT_HELP = "the open incident (issue 11 §3), null unless the state is incident"
+
+
 class InstanceOut(Schema):
     id = Id()
     process_id = Text()
     version = LocalInteger()
-    state = Text(attribute="status", metadata={"description": "running, completed or cancelled"})
+    state = Text(attribute="status", metadata={"description": STATE_HELP})
     document_id = Id(allow_none=True)
     current_element_ids = fields.List(Text())
     path = fields.List(Text())
     open_tasks = fields.List(fields.Dict())
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    incident = fields.Nested(IncidentOut, allow_none=True, metadata={"description": INCIDENT_HELP})
+
+
+class InstanceRowOut(Schema):
+    id = Id()
+    process_id = Text()
+    state = Text(attribute="status", metadata={"description": STATE_HELP})
+    document_id = Id(allow_none=True)
+    updated_at = fields.DateTime()
+    incident = fields.Nested(IncidentOut, allow_none=True, metadata={"description": INCIDENT_HELP})
+
+
+class InstanceQuery(Schema):
+    status = Text(required=True, validate=validate.OneOf(STATUSES))
+    limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = Offset()
 
 
 class VersionOut(Schema):
@@ -70,6 +97,27 @@ def instance(instance_id: int) -> Any:
     An instance of a document the caller may not see is a 404 (T3.11).
     """
     return view_instance(new_uow(), instance_id=instance_id, actor_id=actor_id())
+
+
+@blp.route("/process-instances", methods=["GET"])
+@blp.arguments(InstanceQuery, location="query")
+@blp.response(200, InstanceRowOut(many=True))
+def instances(query: dict[str, Any]) -> Any:
+    """List the instances in a state, least recently changed first: ``status=incident``
+    lists the open incidents (needs design_processes; only instances the caller may see).
+    """
+    return list_instances(new_uow(), actor_id=actor_id(), **query)
+
+
+@blp.route("/process-instances/<int:instance_id>/retry", methods=["POST"])
+@blp.response(200, InstanceOut)
+def retry(instance_id: int) -> Any:
+    """Run an incident's failed step again (needs design_processes).
+
+    Success answers the instance, running on; failure answers 409 with the new error,
+    which the incident keeps. An instance that is not an incident is a 409 too.
+    """
+    return retry_instance(new_uow(), instance_id=instance_id, actor_id=actor_id())
 
 
 @blp.route("/processes", methods=["GET"])

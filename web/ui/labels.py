@@ -172,6 +172,7 @@ INSTANCE_STATUS = {
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
     "error": _l("Error"),
+    "incident": _l("Incident"),
 }
 
 
