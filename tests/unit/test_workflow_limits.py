@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from engine.config import Settings
@@ -35,13 +33,12 @@ def test_a_file_over_the_byte_limit_is_refused_naming_the_limit() -> None:
 
 
 def test_two_million_elements_are_refused_at_once() -> None:
-    """The 38 MB diagram of the finding: the count stops past the limit, in milliseconds."""
-    huge = b"<r>" + b"<a/>" * 2_000_000 + b"</r>"
-    started = time.perf_counter()
+    """The 38 MB diagram of the finding: the count stops just past the limit. What follows
+    the limit is malformed, so a count that read on would fail on it instead."""
+    huge = b"<r>" + b"<a/>" * 5_001 + b"<a>" * 2_000_000 + b"</oops>"
     with pytest.raises(ValidationFailed) as exc:
         check_diagram_limits({"huge.bpmn": huge}, DiagramLimits(max_bytes=len(huge)))
     assert "5000 elements" in reason(exc)
-    assert time.perf_counter() - started < 1.0
 
 
 def test_an_entity_bomb_is_not_expanded_while_counting() -> None:
@@ -51,9 +48,7 @@ def test_an_entity_bomb_is_not_expanded_while_counting() -> None:
         for i in range(1, 10)
     )
     bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "<x/>">' + levels + b"]><r>&l9;</r>"
-    started = time.perf_counter()
-    check_diagram_limits({"bomb.bpmn": bomb}, DEFAULTS)
-    assert time.perf_counter() - started < 1.0
+    check_diagram_limits({"bomb.bpmn": bomb}, DEFAULTS)  # expanded, it would be 10⁹ elements
     with pytest.raises(ValidationFailed) as exc:
         parse_process("r", {"bomb.bpmn": bomb})
     assert reason(exc).startswith("bomb.bpmn: line 1:")
