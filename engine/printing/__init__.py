@@ -10,20 +10,19 @@ which need not be the language of the user who prints it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jdatetime
 from babel.messages.pofile import read_po
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from engine import clock
 from engine.domain.money import format_amount
 from engine.pdf import text_direction
 
@@ -44,15 +43,17 @@ class Seller:
     tax_id: str = ""
 
     @classmethod
-    def from_env(cls) -> Seller:
-        """Read CARTABLE_COMPANY_NAME, _ADDRESS, _PHONE and _TAX_ID."""
-        env = os.environ
-        return cls(
-            name=env.get("CARTABLE_COMPANY_NAME", "Cartable"),
-            address=env.get("CARTABLE_COMPANY_ADDRESS", ""),
-            phone=env.get("CARTABLE_COMPANY_PHONE", ""),
-            tax_id=env.get("CARTABLE_COMPANY_TAX_ID", ""),
-        )
+    def current(cls) -> Seller:
+        """Return this process's seller (Settings.company_*, set by engine.configure)."""
+        return _seller[0]
+
+
+_seller = [Seller(name="Cartable")]
+
+
+def configure_seller(seller: Seller) -> None:
+    """Set the seller printed by this process (from CARTABLE_COMPANY_* via Settings)."""
+    _seller[0] = seller
 
 
 @lru_cache(maxsize=8)
@@ -92,8 +93,7 @@ class _Formats:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            zone = ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
-            value = value.astimezone(zone).date()
+            value = value.astimezone(clock.business_zone()).date()
         if self.language == "fa":  # E1: Jalali dates for Persian
             return self.digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
         if self.language == "ar":

@@ -102,7 +102,7 @@ def render_document_html(
         lang,
         d=view,
         contact=contact,
-        seller=Seller.from_env(),
+        seller=Seller.current(),
         lines=lines,
         approved=document.state in APPROVED_STATES,
         tax_percent=document.type.tax_percent,

@@ -5,7 +5,6 @@ They only format; they never decide (STYLE: no business rules in templates).
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -28,7 +27,7 @@ def _lang() -> str:
 
 def _zone() -> ZoneInfo:
     # The business's zone, as engine.clock.business_today uses (stored times are UTC).
-    return ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
+    return clock.business_zone()
 
 
 def local_digits(value: object) -> str:
