@@ -1,8 +1,10 @@
 """The production WSGI server of `cartable serve`: gunicorn, run from Python (issue 11 §4).
 
 Worker processes and threads come from Settings (CARTABLE_WEB_WORKERS x
-CARTABLE_WEB_THREADS, default 2 x 4), bound to CARTABLE_HOST:CARTABLE_PORT. Each worker
-builds its own app (and so its own database engine) after the fork.
+CARTABLE_WEB_THREADS, default 2 x 4), bound to CARTABLE_HOST:CARTABLE_PORT. The master
+builds the app once before it listens (preload: the port answers only when the app is
+ready, and workers fork in milliseconds); each worker drops the pooled connections it
+inherited and opens its own (SQLAlchemy's recipe for forks).
 
 Outbox delivery (E8, docs/notifications.md): with a broker, every worker's commits nudge
 Celery as before. Without one (the embedded default) exactly one dispatcher runs, a
@@ -38,6 +40,7 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
         self.settings = settings
         self.wake_pipe = None if settings.broker_url else WakePipe()
         self.dispatcher: InProcessDispatcher | None = None
+        self.app: Flask | None = None
         super().__init__()
 
     def load_config(self) -> None:
@@ -53,6 +56,7 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
             "keepalive": 5,
             "accesslog": "-",
             "errorlog": "-",
+            "preload_app": True,
             "proc_name": "cartable",
             "control_socket_disable": True,  # no socket in $HOME shared by every server
             "when_ready": self._when_ready,
@@ -63,8 +67,8 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        """Build the app in a worker; wire its commits to whoever delivers the outbox."""
-        app = create_app(self.settings)
+        """Build the app (in the master); wire its commits to whoever delivers the outbox."""
+        app = self.app = create_app(self.settings)
         factory = app.extensions["cartable"].session_factory
         if self.wake_pipe is None:
             start_dispatch(factory, self.settings)  # a broker: Celery delivers (no thread)
@@ -83,8 +87,12 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
         self.wake_pipe.forward_to(self.dispatcher.wake)
 
     def _post_fork(self, _server: Any, _worker: Any) -> None:
-        # A worker never runs the master's dispatcher (its thread did not survive the fork).
+        # A worker never runs the master's dispatcher (its thread did not survive the fork)
+        # and never uses a connection of the master's pool: close=False leaves them open
+        # for the master while this process forgets them.
         self.dispatcher = None
+        if self.app is not None:
+            self.app.extensions["cartable"].engine.dispose(close=False)
 
     def _on_exit(self, _server: Any) -> None:
         if self.dispatcher is not None:
