@@ -57,6 +57,10 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
             "accesslog": "-",
             "errorlog": "-",
             "preload_app": True,
+            # Forwarded headers are believed in one place, ProxyFix behind
+            # CARTABLE_TRUSTED_PROXIES (issue 10 #8, #10); gunicorn believes none itself.
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
             "proc_name": "cartable",
             "control_socket_disable": True,  # no socket in $HOME shared by every server
             "when_ready": self._when_ready,

@@ -128,3 +128,22 @@ def test_with_a_broker_no_process_runs_a_dispatcher_thread(engine: Engine, tmp_p
     assert server.wake_pipe is None and server.dispatcher is None
     assert _dispatchers() == before
     assert server.cfg.workers == 2 and server.cfg.threads == 4
+
+
+def test_gunicorn_believes_no_forwarded_header(tmp_path: Path) -> None:
+    """issue 11 §4 with issue 10 #8, #10: only ProxyFix behind CARTABLE_TRUSTED_PROXIES
+    trusts X-Forwarded-*; gunicorn's own loopback trust (X-Forwarded-Proto: https from
+    127.0.0.1 makes the scheme https) is off, and its size and bind follow Settings."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url="sqlite://",
+        secret_key="x",
+        host="::1",
+        port=8123,
+        web_workers=3,
+        web_threads=6,
+    )
+    cfg = CartableServer(settings).cfg
+    assert cfg.forwarded_allow_ips == [] and cfg.secure_scheme_headers == {}
+    assert cfg.bind == ["[::1]:8123"] and (cfg.workers, cfg.threads) == (3, 6)
+    assert cfg.worker_class_str == "gthread" and cfg.control_socket_disable
