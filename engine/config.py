@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.replies import ReplyAddresses
 
@@ -70,7 +71,7 @@ class Settings:
     max_diagram_bytes: int = 2 * 1024 * 1024
     max_diagram_elements: int = 5_000
     # The business's time zone: calendar dates (due dates, follow-ups) and shown times.
-    timezone: str = "Asia/Tehran"
+    timezone: str = clock.DEFAULT_ZONE
     # The production server (gunicorn, web/server.py): worker processes x threads each.
     # Two processes of four threads suit the embedded SQLite default, whose writers take
     # the database lock at BEGIN IMMEDIATE one at a time (docs/decisions.md).
@@ -209,7 +210,7 @@ def _process_settings(env: Mapping[str, str]) -> dict[str, Any]:
         if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
             raise ValidationFailed.single(name, "must be a whole number from 1 to 64")
         values[attribute] = int(text)
-    timezone = env.get("CARTABLE_TIMEZONE") or "Asia/Tehran"
+    timezone = env.get("CARTABLE_TIMEZONE") or clock.DEFAULT_ZONE
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -110,6 +110,7 @@ def test_a_workers_commit_wakes_the_masters_one_dispatcher(engine: Engine, tmp_p
         )
     finally:
         server._on_exit(None)
+        app.extensions["cartable"].engine.dispose()
     assert _dispatchers() == before
 
 
@@ -123,8 +124,9 @@ def test_with_a_broker_no_process_runs_a_dispatcher_thread(engine: Engine, tmp_p
     )
     server = CartableServer(settings)
     before = _dispatchers()
-    server.load()
+    app = server.load()
     server._when_ready(None)
+    app.extensions["cartable"].engine.dispose()
     assert server.wake_pipe is None and server.dispatcher is None
     assert _dispatchers() == before
     assert server.cfg.workers == 2 and server.cfg.threads == 4
