@@ -1,10 +1,17 @@
-"""The one place services read the time (tests move it with time-machine)."""
+"""The one place services read the time (tests move it with time-machine).
+
+The business's zone is Settings.timezone (CARTABLE_TIMEZONE), set once per process by
+``engine.configure.apply`` (the app factory, the CLI, a Celery worker); tests may
+:func:`configure` another zone and put the default back.
+"""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Tehran"
+_zone = ZoneInfo(DEFAULT_ZONE)
 
 
 def now() -> datetime:
@@ -22,7 +29,13 @@ def business_today() -> date:
 
 def business_zone() -> ZoneInfo:
     """Return the business's time zone (CARTABLE_TIMEZONE, default Asia/Tehran)."""
-    return ZoneInfo(os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"))
+    return _zone
+
+
+def configure(timezone: str) -> None:
+    """Set the business's time zone of this process (an IANA name, e.g. Asia/Tehran)."""
+    global _zone
+    _zone = ZoneInfo(timezone)
 
 
 def end_of_business_day(day: date) -> datetime:

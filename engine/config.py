@@ -1,4 +1,9 @@
-"""Settings read from the environment (every name starts with CARTABLE_)."""
+"""Settings read from the environment (every name starts with CARTABLE_).
+
+The one module that reads ``os.environ`` (issue 11 §1; ``make lint`` bans it elsewhere):
+the rest of the code gets a :class:`Settings`, or, for the business time zone and the
+printed seller, the process-wide values ``engine.configure.apply`` sets from one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.replies import ReplyAddresses
 
@@ -63,6 +70,21 @@ class Settings:
     max_request_bytes: int = 4 * 1024 * 1024
     max_diagram_bytes: int = 2 * 1024 * 1024
     max_diagram_elements: int = 5_000
+    # The business's time zone: calendar dates (due dates, follow-ups) and shown times.
+    timezone: str = clock.DEFAULT_ZONE
+    # The production server (gunicorn, web/server.py): worker processes x threads each.
+    # Two processes of four threads suit the embedded SQLite default, whose writers take
+    # the database lock at BEGIN IMMEDIATE one at a time (docs/decisions.md).
+    web_workers: int = 2
+    web_threads: int = 4
+    # The seller printed on invoices and statements (I9, F9).
+    company_name: str = "Cartable"
+    company_address: str = ""
+    company_phone: str = ""
+    company_tax_id: str = ""
+    # Celery beat: the outbox sweep's period and the daily follow-up pass's task count.
+    outbox_sweep_seconds: float = 10.0
+    followup_shards: int = 4
 
     def reply_addresses(self) -> ReplyAddresses | None:
         """Return the reply address maker, or None when CARTABLE_REPLY_DOMAIN is unset."""
@@ -71,8 +93,15 @@ class Settings:
         return ReplyAddresses(domain=self.reply_domain, secret=self.secret_key)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read CARTABLE_* variables; the embedded default is SQLite under ./var."""
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, dev_secret: bool = True
+    ) -> Settings:
+        """Read CARTABLE_* variables; the embedded default is SQLite under ./var.
+
+        ``dev_secret=False`` leaves an unset CARTABLE_SECRET_KEY empty instead of making
+        the data dir's key: for reading options at import time (the Celery app), never for
+        signing anything.
+        """
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("CARTABLE_DATA_DIR", "var")).resolve()
         database_url = env.get("CARTABLE_DATABASE_URL") or f"sqlite:///{data_dir / 'cartable.db'}"
@@ -86,7 +115,8 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            secret_key=env.get("CARTABLE_SECRET_KEY") or _dev_secret(data_dir),
+            secret_key=env.get("CARTABLE_SECRET_KEY")
+            or (_dev_secret(data_dir) if dev_secret else ""),
             host=host,
             https=_https(env, host),
             trusted_proxies=int(proxies),
@@ -96,6 +126,7 @@ class Settings:
             token_ttl_hours=int(env.get("CARTABLE_TOKEN_TTL_HOURS", str(24 * 30))),
             **_notification_settings(env),
             **_limit_settings(env),
+            **_process_settings(env),
         )
 
 
@@ -162,6 +193,48 @@ def _limit_settings(env: Mapping[str, str]) -> dict[str, Any]:
             raise ValidationFailed.single(name, "must be a positive whole number")
         limits[attribute] = int(text)
     return limits
+
+
+_COUNTS = {
+    "CARTABLE_WEB_WORKERS": ("web_workers", 2),
+    "CARTABLE_WEB_THREADS": ("web_threads", 4),
+    "CARTABLE_FOLLOWUP_SHARDS": ("followup_shards", 4),
+}
+
+
+def _process_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Read the time zone, the server's size, the seller and the beat's periods (issue 11)."""
+    values: dict[str, Any] = {}
+    for name, (attribute, default) in _COUNTS.items():
+        text = env.get(name) or str(default)
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
+            raise ValidationFailed.single(name, "must be a whole number from 1 to 64")
+        values[attribute] = int(text)
+    timezone = env.get("CARTABLE_TIMEZONE") or clock.DEFAULT_ZONE
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed.single(
+            "CARTABLE_TIMEZONE", "must be a time zone name such as Asia/Tehran"
+        ) from None
+    sweep = env.get("CARTABLE_OUTBOX_SWEEP_SECONDS") or "10"
+    try:
+        sweep_seconds = float(sweep)
+    except ValueError:
+        sweep_seconds = 0.0
+    if not 0 < sweep_seconds <= 86_400:
+        raise ValidationFailed.single(
+            "CARTABLE_OUTBOX_SWEEP_SECONDS", "must be a number of seconds up to 86400"
+        )
+    return {
+        **values,
+        "timezone": timezone,
+        "outbox_sweep_seconds": sweep_seconds,
+        "company_name": env.get("CARTABLE_COMPANY_NAME", "Cartable"),
+        "company_address": env.get("CARTABLE_COMPANY_ADDRESS", ""),
+        "company_phone": env.get("CARTABLE_COMPANY_PHONE", ""),
+        "company_tax_id": env.get("CARTABLE_COMPANY_TAX_ID", ""),
+    }
 
 
 def _https(env: Mapping[str, str], host: str) -> bool:

@@ -8,16 +8,19 @@ runs: `cartable serve` dispatches committed messages in process instead
 
 from __future__ import annotations
 
-import os
-
 from celery import Celery
 from celery.schedules import crontab
 
-BROKER_URL = os.environ.get("CARTABLE_BROKER_URL") or "memory://"
-QUEUE = os.environ.get("CARTABLE_CELERY_QUEUE", "cartable")
-SWEEP_SECONDS = float(os.environ.get("CARTABLE_OUTBOX_SWEEP_SECONDS", "10"))
+from engine.config import Settings
+
+# Read at import (`celery -A notifications.celery_app` imports this module first); no
+# secret is needed here, so none is made (the tasks' runtime reads the full Settings).
+_SETTINGS = Settings.from_env(dev_secret=False)
+BROKER_URL = _SETTINGS.broker_url or "memory://"
+QUEUE = _SETTINGS.celery_queue
+SWEEP_SECONDS = _SETTINGS.outbox_sweep_seconds
 # The daily follow-up pass is split into this many tasks (customers by id modulo N).
-FOLLOWUP_SHARDS = max(int(os.environ.get("CARTABLE_FOLLOWUP_SHARDS", "4")), 1)
+FOLLOWUP_SHARDS = _SETTINGS.followup_shards
 
 app = Celery("cartable", broker=BROKER_URL, include=["notifications.tasks"])
 app.conf.update(
@@ -32,7 +35,7 @@ app.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
-    timezone=os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"),
+    timezone=_SETTINGS.timezone,
     enable_utc=True,
     beat_schedule={
         # The safety net under the after-commit nudge: retries, leases run out, rows

@@ -14,6 +14,7 @@ A rolled-back transaction clears the mark, so it nudges nobody.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -88,6 +89,34 @@ class InProcessDispatcher:
                 continue
             if report.handled:
                 logger.info("outbox pass", extra={"sent": report.sent, "failed": report.failed})
+
+
+class WakePipe:
+    """Wake a dispatcher of another process: a pipe made before gunicorn forks.
+
+    Every worker process's commit hook writes one byte; a thread of the master, where
+    the one dispatcher runs, reads them and wakes it (web/server.py, docs/decisions.md).
+    """
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)  # a full pipe already holds a pending wake
+
+    def nudge(self) -> None:
+        """Ask the dispatcher at the other end to look for due messages now."""
+        try:
+            os.write(self._write, b"!")
+        except BlockingIOError:
+            pass
+
+    def forward_to(self, wake: Callable[[], None]) -> None:
+        """Start a daemon thread that calls ``wake`` whenever a byte arrives."""
+
+        def forward() -> None:
+            while os.read(self._read, 512):
+                wake()
+
+        threading.Thread(target=forward, name="outbox-wake-pipe", daemon=True).start()
 
 
 def celery_nudge(broker_url: str, queue: str) -> Callable[[], None]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import configure
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.services.unit_of_work import UnitOfWork
@@ -36,6 +37,7 @@ class Runtime:
 @lru_cache(maxsize=1)
 def _build(pid: int) -> Runtime:
     settings = Settings.from_env()
+    configure.apply(settings)
     engine = make_engine(settings.database_url)
     return Runtime(settings, engine, make_session_factory(engine), channels_for(settings), pid)
 

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask
 
+from engine import configure
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from web import headers, input_bounds
@@ -18,6 +19,7 @@ from web.ui import init_ui
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_env()
+    configure.apply(settings)  # the business zone and the printed seller (issue 11 §1)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import click
 from werkzeug.serving import run_simple
 
-from engine import clock
+from engine import clock, configure
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.domain import bounds
@@ -29,6 +29,14 @@ from notifications.channels import channels_for
 from notifications.dispatch import start_dispatch
 from notifications.outbox import send_due
 from web import create_app
+from web.server import serve as serve_production
+
+
+def _settings() -> Settings:
+    """Read the settings and apply the process-wide ones (zone, seller) once."""
+    settings = Settings.from_env()
+    configure.apply(settings)
+    return settings
 
 
 def _uow(settings: Settings) -> UnitOfWork:
@@ -51,7 +59,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to the newest schema and create the defaults."""
-    settings = Settings.from_env()
+    settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(make_engine(settings.database_url))
     ensure_defaults(_uow(settings))
@@ -66,17 +74,26 @@ def demo() -> None:
 @demo.command("load")
 def demo_load() -> None:
     """Load the demo users, contacts and products (once)."""
-    loaded = load_demo(_uow(Settings.from_env()))
+    loaded = load_demo(_uow(_settings()))
     click.echo("demo data loaded" if loaded else "demo data already present")
     _print_logins()
 
 
 @main.command()
-def serve() -> None:
-    """Serve the web app and API on CARTABLE_HOST:CARTABLE_PORT (default 127.0.0.1:8000)."""
-    settings = Settings.from_env()
-    url = f"http://{settings.host}:{settings.port}"
+@click.option("--dev", is_flag=True, help="Werkzeug's development server (one process)")
+def serve(dev: bool) -> None:
+    """Serve the web app and API on CARTABLE_HOST:CARTABLE_PORT (default 127.0.0.1:8000).
+
+    gunicorn with CARTABLE_WEB_WORKERS processes of CARTABLE_WEB_THREADS threads each
+    (web/server.py); --dev runs the development server instead.
+    """
+    settings = _settings()
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    url = f"http://{host}:{settings.port}"
     click.echo(f"Cartable on {url}/  (API: {url}/api/v1, OpenAPI: {url}/api/openapi.json)")
+    if not dev:
+        serve_production(settings)
+        return
     app = create_app(settings)
     # Committed outbox messages go out promptly: a Celery nudge with a broker, else a
     # thread of this process (E8, docs/notifications.md).
@@ -85,12 +102,13 @@ def serve() -> None:
 
 
 @main.command()
+@click.option("--dev", is_flag=True, help="serve with Werkzeug's development server")
 @click.pass_context
-def run(ctx: click.Context) -> None:
+def run(ctx: click.Context, dev: bool) -> None:
     """Upgrade, load the demo once and serve: what `make run` does."""
     ctx.invoke(db_upgrade)
     ctx.invoke(demo_load)
-    ctx.invoke(serve)
+    ctx.invoke(serve, dev=dev)
 
 
 @main.group()
@@ -112,7 +130,7 @@ def users_create(
     """Create a user with one or more roles."""
     try:
         user_id = create_user(
-            _uow(Settings.from_env()),
+            _uow(_settings()),
             username=username,
             password=password,
             roles=roles,
@@ -131,7 +149,7 @@ def users_create(
 def users_set_password(username: str, password: str) -> None:
     """Set a user's password; their sessions and API tokens end (issue 10 #8)."""
     try:
-        set_password(_uow(Settings.from_env()), username=username, new_password=password)
+        set_password(_uow(_settings()), username=username, new_password=password)
     except CartableError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)
@@ -146,7 +164,7 @@ def timers() -> None:
 @timers.command("run")
 def timers_run() -> None:
     """Fire the BPMN timers that are due now (beat runs this on a schedule)."""
-    fired = run_due_timers(_uow(Settings.from_env()))
+    fired = run_due_timers(_uow(_settings()))
     click.echo(f"{fired} instance(s) advanced")
 
 
@@ -163,6 +181,7 @@ def followups() -> None:
 @click.option("--shard", default="0/1", help="I/N: only customers whose id is I modulo N")
 def followups_run(on: datetime | None, dry_run: bool, shard: str) -> None:
     """Process the follow-ups due on a date (Celery beat runs this daily)."""
+    settings = _settings()  # before today: the business's zone is a setting
     day: date = on.date() if on is not None else clock.business_today()
     if not bounds.DATE_MIN <= day <= bounds.DATE_MAX:  # issue 10 #9: one date range
         click.echo(
@@ -173,7 +192,7 @@ def followups_run(on: datetime | None, dry_run: bool, shard: str) -> None:
     if not re.fullmatch("[0-9]{1,9}/[0-9]{1,9}", shard):  # ASCII digits only (isdigit takes '²')
         click.echo("error: shard: write it as I/N, e.g. 0/2", err=True)
         sys.exit(2)
-    engine = make_engine(Settings.from_env().database_url)
+    engine = make_engine(settings.database_url)
     try:
         uow = UnitOfWork(make_session_factory(engine))
         sent = process_followups(uow, on=day, dry_run=dry_run, shard=(int(index), int(count)))
@@ -199,7 +218,7 @@ def outbox() -> None:
 @click.option("--batch", default=50, show_default=True, help="messages claimed at a time")
 def outbox_send(batch: int) -> None:
     """Send every message due now, in this process, once (no broker needed)."""
-    settings = Settings.from_env()
+    settings = _settings()
     report = send_due(_uow(settings), channels_for(settings), settings, batch=batch)
     click.echo(
         f"sent {report.sent}, recovered {report.recovered}, retry later {report.retried}, "
@@ -225,7 +244,7 @@ def beat() -> None:
 
 
 def _require_broker() -> None:
-    if not Settings.from_env().broker_url:
+    if not _settings().broker_url:
         click.echo(
             "error: set CARTABLE_BROKER_URL (redis://... or amqp://...); without a broker "
             "`cartable serve` sends in process and `cartable outbox send` sends once",

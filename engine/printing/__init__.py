@@ -10,7 +10,6 @@ which need not be the language of the user who prints it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,15 +40,17 @@ class Seller:
     tax_id: str = ""
 
     @classmethod
-    def from_env(cls) -> Seller:
-        """Read CARTABLE_COMPANY_NAME, _ADDRESS, _PHONE and _TAX_ID."""
-        env = os.environ
-        return cls(
-            name=env.get("CARTABLE_COMPANY_NAME", "Cartable"),
-            address=env.get("CARTABLE_COMPANY_ADDRESS", ""),
-            phone=env.get("CARTABLE_COMPANY_PHONE", ""),
-            tax_id=env.get("CARTABLE_COMPANY_TAX_ID", ""),
-        )
+    def current(cls) -> Seller:
+        """Return this process's seller (Settings.company_*, set by engine.configure)."""
+        return _seller[0]
+
+
+_seller = [Seller(name="Cartable")]
+
+
+def configure_seller(seller: Seller) -> None:
+    """Set the seller printed by this process (from CARTABLE_COMPANY_* via Settings)."""
+    _seller[0] = seller
 
 
 @lru_cache(maxsize=8)

@@ -101,7 +101,7 @@ def render_document_html(
         lang,
         d=view,
         contact=contact,
-        seller=Seller.from_env(),
+        seller=Seller.current(),
         lines=lines,
         approved=document.state in APPROVED,
         cancelled=document.state == DocumentState.CANCELLED,

@@ -43,7 +43,7 @@ def statements_pdf(statements: Sequence[Statement], language: str) -> bytes:
     """Return one PDF with a statement per customer, each starting on a new page."""
     kinds = {k: translate(v, language) for k, v in ENTRY_KINDS.items()}
     html = render(
-        "statement.html", language, statements=statements, seller=Seller.from_env(), kinds=kinds
+        "statement.html", language, statements=statements, seller=Seller.current(), kinds=kinds
     )
     return html_to_pdf(html)
 
@@ -75,7 +75,7 @@ def statements_xlsx(statements: Sequence[Statement], language: str) -> bytes:
 
 def followup_pdf(report: FollowupReport, language: str) -> bytes:
     """Return the follow-up report (due vs overdue per customer) as PDF."""
-    return html_to_pdf(render("followup.html", language, r=report, seller=Seller.from_env()))
+    return html_to_pdf(render("followup.html", language, r=report, seller=Seller.current()))
 
 
 def followup_xlsx(report: FollowupReport, language: str) -> bytes:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Blueprint, Flask, g, redirect, request, url_for
@@ -56,7 +55,7 @@ def init_ui(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
         BABEL_DEFAULT_LOCALE=settings.default_locale,
-        BABEL_DEFAULT_TIMEZONE=os.environ.get("CARTABLE_TIMEZONE", "Asia/Tehran"),
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     compile_catalogs()
     babel.init_app(app, locale_selector=select_locale)
