@@ -79,6 +79,16 @@ def test_a_password_sprayer_is_throttled_by_address(app: Flask) -> None:
     assert _token(_client(app, "198.51.100.3"), "admin", "admin").status_code == 200
 
 
+def test_looking_at_the_sign_in_page_is_no_sign_in_attempt(app: Flask) -> None:
+    """Issue 10 #8: HEAD (monitors, link previews) and GET show the form; neither counts
+    as a failure, so a monitor polling the page is never throttled."""
+    monitor = _client(app, "203.0.113.10")
+    for _ in range(25):
+        assert monitor.head("/login").status_code == 200
+        assert monitor.get("/login").status_code == 200
+    assert _token(monitor, "admin", "admin").status_code == 200
+
+
 def test_unknown_user_and_wrong_password_get_the_same_answer(app: Flask) -> None:
     """Issue 10 #8: no user-name enumeration by message, status or lock, API and page."""
     client = _client(app, "203.0.113.10")

@@ -23,7 +23,7 @@ bp = ui_blueprint("account", __name__)
 def login() -> ResponseReturnValue:
     """Show the sign-in form; on good credentials start a session and go where asked."""
     next_url = safe_next(request.values.get("next"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (monitors, link previews): no attempt
         if current_user.is_authenticated:
             return redirect(next_url)
         return render_template("login.html", next=next_url, error=None)
