@@ -339,6 +339,6 @@ def _check_overrides(
             checker.scale(value, places, field)
             value = round_money(value, currency)  # same value, at the currency's scale
         typed[name] = value
-    if (typed["discount"] or _ZERO) > subtotal:
+    if typed["discount"] is not None and typed["discount"] > subtotal:
         checker.add("overrides.discount", f"must not exceed the subtotal {subtotal}")
     return Overrides(**typed)

@@ -280,6 +280,13 @@ def test_discount_override_above_subtotal_is_rejected() -> None:
     assert list(fields_of(call)) == ["overrides.discount"]
 
 
+def test_a_bad_line_names_only_the_line_not_an_override_nobody_typed() -> None:
+    """A negative price makes the subtotal negative; no discount was typed, so only the
+    price is named (E1: the error names the field that is wrong)."""
+    call = lambda: price_document([line("2", "-5")], NO_TAX)  # noqa: E731
+    assert list(fields_of(call)) == ["lines[0].unit_price"]
+
+
 @pytest.mark.parametrize("value", ["-1", "0.5"])
 def test_bad_tax_override_is_rejected(value: str) -> None:
     call = lambda: price_document([line("1", "10")], NO_TAX, overrides=Overrides(tax=D(value)))  # noqa: E731
