@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event
 
 from bench import workflow_ceiling
 from bench.chain import Chain
@@ -46,7 +46,6 @@ from bench.support import database
 from engine.db import make_engine, make_session_factory
 from engine.domain.steps import StepAction
 from engine.migrate import upgrade
-from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.bootstrap import ensure_defaults
 from engine.services.demo import load_demo
 from engine.services.documents import (
@@ -113,24 +112,9 @@ class TimedChain(Chain):
             with self.action():
                 advance_document(uow, document_id=quote, action=action, actor_id=self.clerk)
         for lane, actor_id in (("approval", self.approver), ("numbering", self.numberer)):
-            task_id = self._open_task(quote, lane)
+            task_id = self.open_task(quote, lane)
             with self.action():
                 complete_task(uow, task_id=task_id, actor_id=actor_id, decision="approve")
-
-    def _open_task(self, quote_id: int, lane: str) -> int:
-        with self.uow as uow:
-            instance = uow.session.scalar(
-                select(ProcessInstance.id).where(ProcessInstance.document_id == quote_id)
-            )
-            task_id = uow.session.scalar(
-                select(HumanTask.id).where(
-                    HumanTask.instance_id == instance,
-                    HumanTask.status == "open",
-                    HumanTask.lane == lane,
-                )
-            )
-        assert task_id is not None, (quote_id, lane)
-        return task_id
 
 
 def measure_actions(engine: Engine, instances: int) -> dict[str, float]:

@@ -92,6 +92,11 @@ class Chain:
         self._complete(quote, "numbering", self.numberer)
 
     def _complete(self, quote_id: int, lane: str, actor_id: int) -> None:
+        task_id = self.open_task(quote_id, lane)
+        complete_task(self.uow, task_id=task_id, actor_id=actor_id, decision="approve")
+
+    def open_task(self, quote_id: int, lane: str) -> int:
+        """Return the quote's open task in ``lane`` (what a person finds in the cartable)."""
         with self.uow as uow:
             instance = uow.session.scalar(
                 select(ProcessInstance.id).where(ProcessInstance.document_id == quote_id)
@@ -104,7 +109,7 @@ class Chain:
                 )
             )
         assert task_id is not None, (quote_id, lane)
-        complete_task(uow, task_id=task_id, actor_id=actor_id, decision="approve")
+        return task_id
 
 
 def measure_chain(uow: UnitOfWork, instances: int) -> float:
