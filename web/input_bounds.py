@@ -60,22 +60,36 @@ def _inputs() -> Iterator[tuple[str, str]]:
     for name, value in request.args.items(multi=True):
         yield name, value
     if request.mimetype == "application/json":
-        yield from _strings(request.get_json(silent=True), "")
+        yield from _strings(_json_body(), "")
     elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in request.form.items(multi=True):
             yield name, value
 
 
+def _json_body() -> Any:
+    """Return the parsed JSON body (None if it is not JSON; the schema then says so)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError as exc:  # nested past the interpreter's limit: refuse, not a 500
+        raise ValidationFailed.single("_schema", "the JSON body is nested too deeply") from exc
+
+
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Yield (field path, text) for every string (keys included) in decoded JSON."""
-    if isinstance(value, str):
-        yield path or "_schema", value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            child = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str):
-                yield child, key
-            yield from _strings(item, child)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
+    """Yield (field path, text) for every string (keys included) in decoded JSON.
+
+    Walked with a stack, not recursion: a body nested as deep as the parser allows
+    must not overflow here either.
+    """
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path or "_schema", value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str):
+                    yield child, key
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))

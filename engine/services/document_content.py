@@ -172,6 +172,12 @@ def check_credit(
     )
 
 
+def check_due_date(document: Document) -> None:
+    """Raise ValidationFailed on ``due_date`` when it falls before the issue date."""
+    if document.due_date is not None and document.due_date < document.issue_date:
+        raise ValidationFailed.single("due_date", "must not be before the issue date")
+
+
 def due_date_for(uow: UnitOfWork, document: Document) -> date:
     """Return the due date the contact's payment term gives the document (P2)."""
     contact = uow.contacts.get(document.contact_id)

@@ -27,6 +27,7 @@ from engine.services.document_content import (
     Content,
     ContentPatch,
     check_credit,
+    check_due_date,
     check_source,
     current_content,
     due_date_for,
@@ -108,6 +109,7 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
         check_source(uow, document, doc_type)
         check_credit(uow, document, doc_type, contact)
         document.due_date = cmd.due_date or due_date_for(uow, document)
+        check_due_date(document)
         uow.documents.add(document)
         record_event(uow, document, "created", actor_id=actor.id, total=str(document.total))
         uow.audit.record(
@@ -375,6 +377,7 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
         document.due_date = edit.due_date
     elif computed_due or document.due_date is None:
         document.due_date = due_date_for(uow, document)
+    check_due_date(document)
     check_source(uow, document, document.type)
     check_credit(uow, document, document.type, uow.contacts.get(document.contact_id))
 

@@ -390,3 +390,25 @@ def test_issue10_9_a_taken_username_or_long_name_on_a_page_is_422(app: Flask) ->
     assert admin.post("/admin/users", form).status_code == 422
     form = {**form, "username": "someone", "full_name": "n" * 5000}
     assert admin.post("/admin/users", form).status_code == 422
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_a_json_body_nested_past_any_use_is_4xx_not_500(api: Api, depth: int) -> None:
+    """Bad input gets a clear error: a body nested deeper than the parser allows, or
+    nearly as deep, answers 4xx and writes nothing."""
+    response = _raw(api, "POST", "/api/v1/contacts", "[" * depth + "]" * depth, as_="admin")
+    assert 400 <= response.status_code < 500, response.status_code
+
+
+def test_a_due_date_before_the_issue_date_is_422_naming_due_date(
+    api: Api, ids: dict[str, int], uow: Any
+) -> None:
+    before = counts(uow)
+    body = {**invoice_body(ids), "issue_date": "2026-05-01", "due_date": "2026-04-30"}
+    response = api.post("/api/v1/documents", body, as_="clerk")
+    assert response.status_code == 422 and "due_date" in field_errors(response)
+    assert counts(uow) == before
+
+    document = i7_invoice(api, ids, issue_date="2026-05-01", due_date="2026-05-20")  # by hand
+    later = api.patch(f"/api/v1/documents/{document['id']}", {"issue_date": "2026-06-15"})
+    assert later.status_code == 422 and "due_date" in field_errors(later)

@@ -72,7 +72,7 @@ def sendgrid_events() -> ResponseReturnValue:
         return _forbidden()
     try:
         events = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
         return jsonify(error_body(400, "the body is not JSON")), 400
     if not isinstance(events, list):
         return jsonify(error_body(400, "expected a JSON list of events")), 400
