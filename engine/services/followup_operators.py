@@ -35,12 +35,11 @@ from engine.services.followup_batch import PROCESS_ID, FollowupBatch, PendingMes
 from engine.services.followup_messages import build_message, recipient_for
 from engine.services.followup_schedule import MIN_DELAY, plan_customer, start_of
 from engine.services.processes import restore_run, save_run, start_instance
+from engine.services.run_effects import RunContext, StartFollowUp
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import OperatorCall, WorkflowRun
 
 logger = logging.getLogger(__name__)
-
-OperatorFn = Callable[[OperatorCall], Mapping[str, object] | None]
 
 
 @dataclass(frozen=True)
@@ -100,30 +99,25 @@ def may_act(state: CustomerFollowup, rule: LevelRule, on: date, *, force: bool) 
     return state.mode == "automatic" and rule.automatic
 
 
+def followup_context(run: RunContext) -> FollowupContext:
+    """Return the run's follow-up context, made (with its batch) on first use."""
+    if run.followup is None:
+        run.followup = FollowupContext()
+    if run.followup.batch is None:
+        run.followup.batch = FollowupBatch(run.uow, sent=run.followup.sent)
+    return run.followup
+
+
 class FollowupOperators:
-    """The follow-up operators for one command."""
+    """The follow-up operators, seen by one run (its context holds the batch)."""
 
-    def __init__(
-        self, uow: UnitOfWork, *, actor_id: int | None, context: FollowupContext | None = None
-    ) -> None:
-        self.uow = uow
-        self.actor_id = actor_id
-        self.context = context or FollowupContext()
-        if self.context.batch is None:
-            self.context.batch = FollowupBatch(uow, sent=self.context.sent)
+    def __init__(self, run: RunContext) -> None:
+        self.run = run
+        self.uow = run.uow
+        self.actor_id = run.actor_id
+        self.context = followup_context(run)
+        assert self.context.batch is not None  # followup_context made it
         self.cache: FollowupBatch = self.context.batch
-
-    def as_mapping(self) -> dict[str, OperatorFn]:
-        """Return operator name -> function, as the workflow adapter calls them."""
-        return {
-            "plan_followup": self.plan_followup,
-            "check_followup": self.check_followup,
-            "send_email": self.send_email,
-            "send_sms": self.send_sms,
-            "send_letter": self.send_letter,
-            "schedule_activity": self.schedule_activity,
-            "record_followup": self.record_followup,
-        }
 
     # helpers ---------------------------------------------------------------
     @property
@@ -282,13 +276,43 @@ class FollowupOperators:
         state.level_id, state.last_processed_on = level_id, self.on
         state.status, state.next_date_manual = "waiting", False
         self._event(contact.id, "level", level_id=level_id, document_ids=sorted(reached))
-        if self.cache.deferred:  # continue as new, written with the batch
-            run = WorkflowRun.start(
-                self.cache.current_spec(), {"contact_id": contact.id}, self.as_mapping()
-            )
-            self.cache.start_later(state, run)
-        else:
-            start_customer_instance(self.uow, state, self.as_mapping())
+        # Continue as new: the next instance starts after this run is saved (issue 11 §3).
+        self.run.effects.append(StartFollowUp(contact.id))
+
+
+FOLLOWUP_OPERATOR_NAMES = (
+    "plan_followup",
+    "check_followup",
+    "send_email",
+    "send_sms",
+    "send_letter",
+    "schedule_activity",
+    "record_followup",
+)
+
+
+def _followup_operator(name: str) -> Callable[[RunContext, OperatorCall], Any]:
+    def operator(run: RunContext, call: OperatorCall) -> Any:
+        return getattr(FollowupOperators(run), name)(call)  # looked up per call (tests patch)
+
+    operator.__name__ = name
+    return operator
+
+
+# Name -> function taking the run's context; part of engine.services.operators.OPERATORS.
+FOLLOWUP_OPERATORS = {name: _followup_operator(name) for name in FOLLOWUP_OPERATOR_NAMES}
+
+
+def start_follow_up(run: RunContext, effect: StartFollowUp) -> None:
+    """Apply StartFollowUp: start the customer's next instance (with a deferred batch)."""
+    batch = followup_context(run).batch
+    assert batch is not None
+    state = batch.state(effect.contact_id)
+    if batch.deferred:  # written with the batch
+        data = {"contact_id": effect.contact_id}
+        batch.start_later(state, WorkflowRun.start(batch.current_spec(), data, run.operators))
+    else:
+        start_customer_instance(run.uow, state, run.operators)
 
 
 def start_customer_instance(
@@ -307,6 +331,8 @@ def start_customer_instance(
 
 def follow_invoice(uow: UnitOfWork, document: Document, operators: Mapping[str, Any]) -> None:
     """Put a just-posted invoice with a due date under follow-up (C1, P2).
+
+    Applies the FollowInvoice effect, after the posting run was saved (issue 11 §3).
 
     Starts the customer's instance if none runs; otherwise, if the new invoice needs
     an earlier step than the one waited for, moves the waiting timer.
