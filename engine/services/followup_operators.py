@@ -5,7 +5,8 @@ One process instance per customer waits on a timer for the customer's next level
 check_followup re-reads the open invoices (F2), the send_* tasks write outbox rows
 with an idempotency key per customer, level, channel and date, schedule_activity
 feeds the activity user task, and record_followup stores how far each invoice got and
-starts the customer's next instance (continue-as-new keeps each stored state small).
+records StartFollowUp: the customer's next instance (continue-as-new keeps each stored
+state small) starts after the run is saved (issue 11 §3, engine.services.run_effects).
 Everything joins the transaction of the command that woke the instance.
 """
 
