@@ -21,13 +21,9 @@ from engine.domain.followups import due_action
 from engine.domain.permissions import Perm
 from engine.services.access import load_actor, require
 from engine.services.followup_batch import PROCESS_ID, FollowupBatch
+from engine.services.followup_effects import start_customer_instance
 from engine.services.followup_messages import recipient_for
-from engine.services.followup_operators import (
-    FollowupContext,
-    FollowupMessage,
-    may_act,
-    start_customer_instance,
-)
+from engine.services.followup_operators import FollowupContext, FollowupMessage, may_act
 from engine.services.operators import apply_effects, operator_run
 from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork

@@ -18,12 +18,8 @@ from engine.domain.errors import InvalidState
 from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.document_content import Content, LineCommand, due_date_for, fill_document
-from engine.services.followup_operators import (
-    FOLLOWUP_OPERATORS,
-    FollowupContext,
-    follow_invoice,
-    start_follow_up,
-)
+from engine.services.followup_effects import follow_invoice, start_follow_up
+from engine.services.followup_operators import FOLLOWUP_OPERATORS, FollowupContext
 from engine.services.posting import assign_number, record_event
 from engine.services.posting import post_document as post
 from engine.services.run_effects import FollowInvoice, RunContext, StartFollowUp
