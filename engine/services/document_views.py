@@ -13,10 +13,10 @@ from engine.domain.states import OPEN, DocumentState
 from engine.models.documents import Document
 from engine.models.workflow import ProcessInstance
 from engine.services.access import can_view, load_actor, viewer_of
-from engine.services.operators import Operators
 from engine.services.posting import open_amount
 from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import NO_OPERATORS
 
 # The state names a list may filter on (engine.domain.states, in display order).
 STATES = tuple(state.value for state in DocumentState)
@@ -164,7 +164,7 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
     with uow:
         instance = uow.processes.get(instance_id)
         version = uow.processes.version(instance.version_id)
-        run = restore_run(uow, instance, Operators(uow, actor_id=None).as_mapping())
+        run = restore_run(uow, instance, NO_OPERATORS)  # a view runs no service task
         tasks: list[dict[str, object]] = [
             {
                 "id": t.id,

@@ -33,7 +33,7 @@ from engine.services.document_content import (
     due_date_for,
     fill_document,
 )
-from engine.services.operators import Operators
+from engine.services.operators import operator_run
 from engine.services.posting import record_event, release_reservation, reverse_postings
 from engine.services.processes import (
     cancel_instance,
@@ -44,6 +44,7 @@ from engine.services.processes import (
 )
 from engine.services.steps import complete_open_step
 from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import NO_OPERATORS
 
 logger = logging.getLogger(__name__)
 
@@ -197,17 +198,18 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
         check_source(uow, document, doc_type)
         check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
         record_event(uow, document, "submitted", actor_id=actor.id)
-        operators = Operators(uow, actor_id=actor.id).as_mapping()
         revise = STEPS.for_action(StepAction.SUBMIT)  # a rejected draft's open step
         form = {"decision": revise.action_decision}
-        if not complete_open_step(uow, document, revise.element_id, actor, form, operators):
-            start_instance(
-                uow,
-                process_id=doc_type.process_id,
-                document_id=document.id,
-                data=_start_data(document, doc_type),
-                operators=operators,
-            )
+        with operator_run(uow, actor_id=actor.id) as run:
+            operators = run.operators
+            if not complete_open_step(uow, document, revise.element_id, actor, form, operators):
+                start_instance(
+                    uow,
+                    process_id=doc_type.process_id,
+                    document_id=document.id,
+                    data=_start_data(document, doc_type),
+                    operators=operators,
+                )
         uow.audit.record(
             actor_id=actor.id, action="document.submit", entity="document", entity_id=document.id
         )
@@ -250,13 +252,13 @@ def advance_document(
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
-        operators = Operators(uow, actor_id=actor.id).as_mapping()
         form = {"decision": step.action_decision}
-        if not complete_open_step(uow, document, step.element_id, actor, form, operators):
-            raise InvalidState(
-                f"document {document.id} is not waiting for {step.element_id!r}"
-                f" (state {document.state})"
-            )
+        with operator_run(uow, actor_id=actor.id) as run:
+            if not complete_open_step(uow, document, step.element_id, actor, form, run.operators):
+                raise InvalidState(
+                    f"document {document.id} is not waiting for {step.element_id!r}"
+                    f" (state {document.state})"
+                )
         uow.commit()
         return document.state
 
@@ -347,11 +349,11 @@ def _restart_approval(uow: UnitOfWork, document: Document, actor: User) -> None:
     if not steps:
         raise InvalidState(f"a {document.state} document waits in no cartable; it cannot change")
     record_event(uow, document, "returned_to_approval", actor_id=actor.id)
-    operators = Operators(uow, actor_id=actor.id).as_mapping()
     instance = uow.processes.get_for_update(steps[0].instance_id)
-    run = restore_run(uow, instance, operators)
-    run.restart_process_of(steps[0].task_guid)
-    save_run(uow, instance, run)
+    with operator_run(uow, actor_id=actor.id) as context:
+        run = restore_run(uow, instance, context.operators)
+        run.restart_process_of(steps[0].task_guid)
+        save_run(uow, instance, run)
     logger.info("document returned to approval", extra={"document_id": document.id})
 
 
@@ -385,14 +387,18 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
 def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None:
     reverse_postings(uow, document, actor_id=actor.id, reason="edited after approval")
     doc_type = document.type
-    operators = Operators(uow, actor_id=actor.id).as_mapping()
     data = _start_data(document, doc_type)
     if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
         data.update(requires_approval=False, requires_numbering=False)
     transition(document, DocumentState.DRAFT)
-    start_instance(
-        uow, process_id="document_approval", document_id=document.id, data=data, operators=operators
-    )
+    with operator_run(uow, actor_id=actor.id) as run:
+        start_instance(
+            uow,
+            process_id="document_approval",
+            document_id=document.id,
+            data=data,
+            operators=run.operators,
+        )
 
 
 def _check_cancellable(uow: UnitOfWork, document: Document) -> None:
@@ -407,7 +413,6 @@ def _check_cancellable(uow: UnitOfWork, document: Document) -> None:
 
 
 def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
-    operators = Operators(uow, actor_id=actor_id).as_mapping()
     instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
     running = uow.processes.running_for_document(document.id)
     if running is not None:
@@ -415,4 +420,4 @@ def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
     for instance_id in sorted(instance_ids):
         instance = uow.processes.get_for_update(instance_id)
         if instance.status == "running":
-            cancel_instance(uow, instance, operators)
+            cancel_instance(uow, instance, NO_OPERATORS)  # cancelling runs no service task

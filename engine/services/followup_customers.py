@@ -29,11 +29,12 @@ from engine.services.followup_messages import (
     recipient_for,
     template_errors,
 )
-from engine.services.followup_operators import FollowupMessage, FollowupOperators
+from engine.services.followup_operators import FollowupMessage
 from engine.services.followup_schedule import MIN_DELAY, start_of
 from engine.services.outbox import enqueue_message
 from engine.services.processes import restore_run, save_run
 from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import NO_OPERATORS
 
 EDITABLE = ("mode", "next_date", "responsible_id")
 SEND_CHANNELS = (*CHANNELS, "print")
@@ -290,8 +291,7 @@ def _move_timer(uow: UnitOfWork, state: CustomerFollowup) -> None:
     instance = uow.processes.get_for_update(state.instance_id)
     if instance.status != "running":
         return
-    operators = FollowupOperators(uow, actor_id=None).as_mapping()
-    run = restore_run(uow, instance, operators)
+    run = restore_run(uow, instance, NO_OPERATORS)  # moving a timer runs no service task
     run.move_timers(max(start_of(state.next_date), clock.now() + MIN_DELAY))
     save_run(uow, instance, run)
 

@@ -5,7 +5,8 @@ One process instance per customer waits on a timer for the customer's next level
 check_followup re-reads the open invoices (F2), the send_* tasks write outbox rows
 with an idempotency key per customer, level, channel and date, schedule_activity
 feeds the activity user task, and record_followup stores how far each invoice got and
-starts the customer's next instance (continue-as-new keeps each stored state small).
+records StartFollowUp: the customer's next instance (continue-as-new keeps each stored
+state small) starts after the run is saved (issue 11 §3, engine.services.run_effects).
 Everything joins the transaction of the command that woke the instance.
 """
 
@@ -25,22 +26,16 @@ from engine.domain.followups import (
     OpenInvoice,
     due_action,
     idempotency_key,
-    next_date,
 )
 from engine.models.contacts import Contact
-from engine.models.documents import Document
 from engine.models.followups import CustomerFollowup, FollowupLevel, InvoiceFollowup
-from engine.repositories.followups import FOLLOWED_KIND
-from engine.services.followup_batch import PROCESS_ID, FollowupBatch, PendingMessage
+from engine.services.followup_batch import FollowupBatch, PendingMessage
 from engine.services.followup_messages import build_message, recipient_for
-from engine.services.followup_schedule import MIN_DELAY, plan_customer, start_of
-from engine.services.processes import restore_run, save_run, start_instance
-from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import OperatorCall, WorkflowRun
+from engine.services.followup_schedule import plan_customer
+from engine.services.run_effects import RunContext, StartFollowUp
+from engine.workflow import OperatorCall
 
 logger = logging.getLogger(__name__)
-
-OperatorFn = Callable[[OperatorCall], Mapping[str, object] | None]
 
 
 @dataclass(frozen=True)
@@ -100,30 +95,25 @@ def may_act(state: CustomerFollowup, rule: LevelRule, on: date, *, force: bool) 
     return state.mode == "automatic" and rule.automatic
 
 
+def followup_context(run: RunContext) -> FollowupContext:
+    """Return the run's follow-up context, made (with its batch) on first use."""
+    if run.followup is None:
+        run.followup = FollowupContext()
+    if run.followup.batch is None:
+        run.followup.batch = FollowupBatch(run.uow, sent=run.followup.sent)
+    return run.followup
+
+
 class FollowupOperators:
-    """The follow-up operators for one command."""
+    """The follow-up operators, seen by one run (its context holds the batch)."""
 
-    def __init__(
-        self, uow: UnitOfWork, *, actor_id: int | None, context: FollowupContext | None = None
-    ) -> None:
-        self.uow = uow
-        self.actor_id = actor_id
-        self.context = context or FollowupContext()
-        if self.context.batch is None:
-            self.context.batch = FollowupBatch(uow, sent=self.context.sent)
+    def __init__(self, run: RunContext) -> None:
+        self.run = run
+        self.uow = run.uow
+        self.actor_id = run.actor_id
+        self.context = followup_context(run)
+        assert self.context.batch is not None  # followup_context made it
         self.cache: FollowupBatch = self.context.batch
-
-    def as_mapping(self) -> dict[str, OperatorFn]:
-        """Return operator name -> function, as the workflow adapter calls them."""
-        return {
-            "plan_followup": self.plan_followup,
-            "check_followup": self.check_followup,
-            "send_email": self.send_email,
-            "send_sms": self.send_sms,
-            "send_letter": self.send_letter,
-            "schedule_activity": self.schedule_activity,
-            "record_followup": self.record_followup,
-        }
 
     # helpers ---------------------------------------------------------------
     @property
@@ -282,56 +272,31 @@ class FollowupOperators:
         state.level_id, state.last_processed_on = level_id, self.on
         state.status, state.next_date_manual = "waiting", False
         self._event(contact.id, "level", level_id=level_id, document_ids=sorted(reached))
-        if self.cache.deferred:  # continue as new, written with the batch
-            run = WorkflowRun.start(
-                self.cache.current_spec(), {"contact_id": contact.id}, self.as_mapping()
-            )
-            self.cache.start_later(state, run)
-        else:
-            start_customer_instance(self.uow, state, self.as_mapping())
+        # Continue as new: the next instance starts after this run is saved (issue 11 §3).
+        self.run.effects.append(StartFollowUp(contact.id))
 
 
-def start_customer_instance(
-    uow: UnitOfWork, state: CustomerFollowup, operators: Mapping[str, Any]
-) -> None:
-    """Start a follow-up instance for the customer and remember it on its row."""
-    instance = start_instance(
-        uow,
-        process_id=PROCESS_ID,
-        document_id=None,
-        data={"contact_id": state.contact_id},
-        operators=operators,
-    )
-    state.instance_id = instance.id
+FOLLOWUP_OPERATOR_NAMES = (
+    "plan_followup",
+    "check_followup",
+    "send_email",
+    "send_sms",
+    "send_letter",
+    "schedule_activity",
+    "record_followup",
+)
 
 
-def follow_invoice(uow: UnitOfWork, document: Document, operators: Mapping[str, Any]) -> None:
-    """Put a just-posted invoice with a due date under follow-up (C1, P2).
+def _followup_operator(name: str) -> Callable[[RunContext, OperatorCall], Any]:
+    def operator(run: RunContext, call: OperatorCall) -> Any:
+        return getattr(FollowupOperators(run), name)(call)  # looked up per call (tests patch)
 
-    Starts the customer's instance if none runs; otherwise, if the new invoice needs
-    an earlier step than the one waited for, moves the waiting timer.
-    """
-    if document.type.kind != FOLLOWED_KIND or document.due_date is None:
-        return
-    state = uow.followups.ensure(uow.contacts.get(document.contact_id))
-    instance = uow.processes.find(state.instance_id) if state.instance_id else None
-    if instance is not None and instance.status == "incident":
-        return  # its retry reads the open invoices then (issue 11 §3); no second instance
-    if instance is None or instance.status != "running":
-        start_customer_instance(uow, state, operators)
-        return
-    invoice = OpenInvoice(
-        document.id, document.number or "", document.due_date, document.total, None
-    )
-    earlier = next_date(uow.followups.rules(), invoice)
-    if earlier is None or state.next_date_manual or state.status != "waiting":
-        return
-    if state.next_date is None or earlier < state.next_date:
-        state.next_date = earlier
-        run = restore_run(uow, uow.processes.get_for_update(instance.id), operators)
-        run.move_timers(max(start_of(earlier), clock.now() + MIN_DELAY))
-        save_run(uow, instance, run)
-        logger.info("follow-up moved earlier", extra={"contact_id": state.contact_id})
+    operator.__name__ = name
+    return operator
+
+
+# Name -> function taking the run's context; part of engine.services.operators.OPERATORS.
+FOLLOWUP_OPERATORS = {name: _followup_operator(name) for name in FOLLOWUP_OPERATOR_NAMES}
 
 
 def _action_data(action: DueAction, on: date) -> dict[str, object]:

@@ -21,15 +21,10 @@ from engine.domain.followups import due_action
 from engine.domain.permissions import Perm
 from engine.services.access import load_actor, require
 from engine.services.followup_batch import PROCESS_ID, FollowupBatch
+from engine.services.followup_effects import start_customer_instance
 from engine.services.followup_messages import recipient_for
-from engine.services.followup_operators import (
-    FollowupContext,
-    FollowupMessage,
-    FollowupOperators,
-    may_act,
-    start_customer_instance,
-)
-from engine.services.operators import Operators
+from engine.services.followup_operators import FollowupContext, FollowupMessage, may_act
+from engine.services.operators import apply_effects, operator_run
 from engine.services.processes import restore_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import WorkflowRun
@@ -131,19 +126,18 @@ def follow_customers(uow: UnitOfWork, *, contact_ids: Sequence[int], batch: int 
         with uow:
             group = FollowupBatch(uow, sent=[], deferred=True)
             group.prefetch(ids)
-            operators = FollowupOperators(
-                uow, actor_id=None, context=FollowupContext(batch=group)
-            ).as_mapping()
-            with uow.session.no_autoflush:
-                for contact_id in ids:
-                    state = group.state(contact_id)
-                    if state.instance_id and group.instance(state.instance_id).status == "running":
-                        continue
-                    spec = group.current_spec()
-                    group.start_later(
-                        state, WorkflowRun.start(spec, {"contact_id": contact_id}, operators)
-                    )
-                    started += 1
+            context = FollowupContext(batch=group)
+            with operator_run(uow, actor_id=None, followup=context) as run:
+                with uow.session.no_autoflush:
+                    for contact_id in ids:
+                        state = group.state(contact_id)
+                        instance_id = state.instance_id
+                        if instance_id and group.instance(instance_id).status == "running":
+                            continue
+                        spec = group.current_spec()
+                        data = {"contact_id": contact_id}
+                        group.start_later(state, WorkflowRun.start(spec, data, run.operators))
+                        started += 1
             group.write()
             uow.commit()
     return started
@@ -216,16 +210,14 @@ def _run_batch(
     batch = context.batch = FollowupBatch(uow, sent=sent, deferred=True)
     batch.prefetch(ids)
     batch.hold(uow.processes.versions(PROCESS_ID))  # restore_run reads the version per run
-    operators = {
-        **Operators(uow, actor_id=actor_id).as_mapping(),
-        **FollowupOperators(uow, actor_id=actor_id, context=context).as_mapping(),
-    }
-    with uow.session.no_autoflush:
+    with operator_run(uow, actor_id=actor_id, followup=context) as run, uow.session.no_autoflush:
         for contact_id in ids:
             mark = batch.mark()
             try:
-                _wake(uow, batch, contact_id, operators)
+                _wake(uow, batch, contact_id, run.operators)
+                apply_effects(run)  # its next instance (continue-as-new), buffered too
             except Exception:
+                run.effects.clear()
                 if each_in_savepoint:
                     raise
                 batch.rollback_to(mark, contact_id)

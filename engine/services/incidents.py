@@ -28,7 +28,7 @@ from engine.services.document_views import (
     get_instance,
     incident_of,
 )
-from engine.services.operators import Operators
+from engine.services.operators import operator_run
 from engine.services.processes import restore_run, save_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import WorkflowRun
@@ -67,9 +67,10 @@ def step_in_savepoint(uow: UnitOfWork, instance: ProcessInstance) -> None:
     run: WorkflowRun | None = None
     try:
         with uow.session.begin_nested():
-            run = restore_run(uow, instance, Operators(uow, actor_id=None).as_mapping())
-            run.refresh_timers()
-            save_run(uow, instance, run)
+            with operator_run(uow, actor_id=None) as context:  # effects run in the savepoint
+                run = restore_run(uow, instance, context.operators)
+                run.refresh_timers()
+                save_run(uow, instance, run)
             uow.flush()  # every write of the step fails here, inside the savepoint
     except Exception as exc:
         raise StepFailed(_failure(exc, run)) from exc

@@ -1,12 +1,16 @@
-"""The named operations BPMN service tasks run, bound to one unit of work and actor.
+"""The named operations BPMN service tasks run: one registry, built once (issue 11 §3).
 
 The BPMN decides *when* (C1); these say *what*, inside the same transaction as the
-user action that advanced the workflow.
+user action that advanced the workflow. Each is a function of the run's context
+(engine.services.run_effects.RunContext: unit of work, actor, effects) and the call.
+An operator never starts or advances another instance: it records an effect, which
+``operator_run`` applies after the engine step and the save of the first run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 
 from engine import clock
@@ -14,110 +18,140 @@ from engine.domain.errors import InvalidState
 from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.document_content import Content, LineCommand, due_date_for, fill_document
-from engine.services.followup_operators import FollowupOperators, follow_invoice
-from engine.services.posting import assign_number, post_document, record_event
+from engine.services.followup_effects import follow_invoice, start_follow_up
+from engine.services.followup_operators import FOLLOWUP_OPERATORS, FollowupContext
+from engine.services.posting import assign_number, record_event
+from engine.services.posting import post_document as post
+from engine.services.run_effects import FollowInvoice, RunContext, StartFollowUp
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import OperatorCall
-
-OperatorFn = Callable[[OperatorCall], Mapping[str, object] | None]
+from engine.workflow import OperatorCall, OperatorRegistry
 
 
-class Operators:
-    """Operators for one command; ``as_mapping()`` is what the workflow adapter calls."""
+@contextmanager
+def operator_run(
+    uow: UnitOfWork, *, actor_id: int | None, followup: FollowupContext | None = None
+) -> Iterator[RunContext]:
+    """Give one command's runs their context; apply its effects when the block ends.
 
-    def __init__(self, uow: UnitOfWork, *, actor_id: int | None) -> None:
-        self.uow = uow
-        self.actor_id = actor_id
+    The block starts or advances the command's instance and saves it; on a normal exit
+    the effects its service tasks recorded run then, in the same transaction.
+    """
+    run = RunContext(uow, actor_id, followup)
+    run.operators = OPERATORS.bind(run)
+    yield run
+    apply_effects(run)
 
-    def as_mapping(self) -> dict[str, OperatorFn]:
-        """Return operator name -> function."""
-        return {
-            "mark_awaiting_approval": self.mark_awaiting_approval,
-            "return_to_draft": self.return_to_draft,
-            "mark_awaiting_numbering": self.mark_awaiting_numbering,
-            "take_number": self.take_number,
-            "post_document": self.post_document,
-            "confirm_order": self.confirm_order,
-            "deliver_order": self.deliver_order,
-            "create_invoice": self.create_invoice,
-            **FollowupOperators(self.uow, actor_id=self.actor_id).as_mapping(),
-        }
 
-    def _document(self, call: OperatorCall) -> Document:
-        document_id = call.data.get("document_id")
-        if not isinstance(document_id, int):
-            raise InvalidState(f"service task {call.element_id} has no document_id in its data")
-        return self.uow.documents.get(document_id)
+def apply_effects(run: RunContext) -> None:
+    """Run the recorded effects in order, and those they record in turn."""
+    while run.effects:
+        effect = run.effects.pop(0)
+        if isinstance(effect, FollowInvoice):
+            document = run.uow.documents.get(effect.document_id)
+            follow_invoice(run.uow, document, run.operators)
+        elif isinstance(effect, StartFollowUp):
+            start_follow_up(run, effect)
 
-    def mark_awaiting_approval(self, call: OperatorCall) -> None:
-        transition(self._document(call), DocumentState.AWAITING_APPROVAL)
 
-    def return_to_draft(self, call: OperatorCall) -> None:
-        transition(self._document(call), DocumentState.DRAFT)
+def _document(run: RunContext, call: OperatorCall) -> Document:
+    document_id = call.data.get("document_id")
+    if not isinstance(document_id, int):
+        raise InvalidState(f"service task {call.element_id} has no document_id in its data")
+    return run.uow.documents.get(document_id)
 
-    def mark_awaiting_numbering(self, call: OperatorCall) -> None:
-        document = self._document(call)
-        transition(document, DocumentState.AWAITING_NUMBERING)
-        document.approved_at = document.approved_at or clock.now()
 
-    def take_number(self, call: OperatorCall) -> None:
-        assign_number(self.uow, self._document(call), actor_id=self.actor_id)
+def mark_awaiting_approval(run: RunContext, call: OperatorCall) -> None:
+    transition(_document(run, call), DocumentState.AWAITING_APPROVAL)
 
-    def post_document(self, call: OperatorCall) -> None:
-        document = self._document(call)
-        post_document(self.uow, document, actor_id=self.actor_id)
-        follow_invoice(self.uow, document, self.as_mapping())  # F1, P2: overdue follow-up
 
-    def confirm_order(self, call: OperatorCall) -> None:
-        document = self._document(call)
-        transition(document, DocumentState.CONFIRMED)  # the quote is now a sales order (Q3)
-        record_event(self.uow, document, "confirmed", actor_id=self.actor_id)
+def return_to_draft(run: RunContext, call: OperatorCall) -> None:
+    transition(_document(run, call), DocumentState.DRAFT)
 
-    def deliver_order(self, call: OperatorCall) -> None:
-        document = self._document(call)
-        transition(document, DocumentState.DELIVERED)
-        record_event(self.uow, document, "delivered", actor_id=self.actor_id)
 
-    def create_invoice(self, call: OperatorCall) -> Mapping[str, object]:
-        """Make the draft invoice of a delivered order (I4) and point the flow at it."""
-        order = self._document(call)
-        invoice_type = self.uow.types.by_code("sales_invoice")
-        invoice = Document(
-            type_id=invoice_type.id,
-            type=invoice_type,
-            contact_id=order.contact_id,
-            state=DocumentState.DRAFT.value,
-            issue_date=clock.business_today(),
-            due_date=None,
-            source_id=order.id,
-            warehouse_id=order.warehouse_id,
-            currency=order.currency,
-            notes=order.notes,
-            created_by=order.created_by,
-            paid=Decimal(0),
-        )
-        content = Content(
-            lines=[
-                LineCommand(
-                    line.product_id,
-                    line.quantity,
-                    line.unit_price,
-                    line.discount_percent,
-                    line.discount_amount,
-                    line.description,
-                )
-                for line in order.lines
-            ]
-        )
-        fill_document(self.uow, invoice, invoice_type, content)
-        invoice.due_date = due_date_for(self.uow, invoice)
-        self.uow.documents.add(invoice)
-        transition(order, DocumentState.INVOICED)
-        record_event(self.uow, order, "invoiced", actor_id=self.actor_id, invoice_id=invoice.id)
-        record_event(self.uow, invoice, "created", actor_id=self.actor_id, source_id=order.id)
-        return {
-            "quote_id": order.id,
-            "document_id": invoice.id,
-            "requires_approval": invoice_type.requires_approval,
-            "requires_numbering": invoice_type.requires_numbering,
-        }
+def mark_awaiting_numbering(run: RunContext, call: OperatorCall) -> None:
+    document = _document(run, call)
+    transition(document, DocumentState.AWAITING_NUMBERING)
+    document.approved_at = document.approved_at or clock.now()
+
+
+def take_number(run: RunContext, call: OperatorCall) -> None:
+    assign_number(run.uow, _document(run, call), actor_id=run.actor_id)
+
+
+def post_document(run: RunContext, call: OperatorCall) -> None:
+    document = _document(run, call)
+    post(run.uow, document, actor_id=run.actor_id)
+    run.effects.append(FollowInvoice(document.id))  # F1, P2: overdue follow-up, after the run
+
+
+def confirm_order(run: RunContext, call: OperatorCall) -> None:
+    document = _document(run, call)
+    transition(document, DocumentState.CONFIRMED)  # the quote is now a sales order (Q3)
+    record_event(run.uow, document, "confirmed", actor_id=run.actor_id)
+
+
+def deliver_order(run: RunContext, call: OperatorCall) -> None:
+    document = _document(run, call)
+    transition(document, DocumentState.DELIVERED)
+    record_event(run.uow, document, "delivered", actor_id=run.actor_id)
+
+
+def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
+    """Make the draft invoice of a delivered order (I4) and point the flow at it."""
+    order = _document(run, call)
+    invoice_type = run.uow.types.by_code("sales_invoice")
+    invoice = Document(
+        type_id=invoice_type.id,
+        type=invoice_type,
+        contact_id=order.contact_id,
+        state=DocumentState.DRAFT.value,
+        issue_date=clock.business_today(),
+        due_date=None,
+        source_id=order.id,
+        warehouse_id=order.warehouse_id,
+        currency=order.currency,
+        notes=order.notes,
+        created_by=order.created_by,
+        paid=Decimal(0),
+    )
+    content = Content(
+        lines=[
+            LineCommand(
+                line.product_id,
+                line.quantity,
+                line.unit_price,
+                line.discount_percent,
+                line.discount_amount,
+                line.description,
+            )
+            for line in order.lines
+        ]
+    )
+    fill_document(run.uow, invoice, invoice_type, content)
+    invoice.due_date = due_date_for(run.uow, invoice)
+    run.uow.documents.add(invoice)
+    transition(order, DocumentState.INVOICED)
+    record_event(run.uow, order, "invoiced", actor_id=run.actor_id, invoice_id=invoice.id)
+    record_event(run.uow, invoice, "created", actor_id=run.actor_id, source_id=order.id)
+    return {
+        "quote_id": order.id,
+        "document_id": invoice.id,
+        "requires_approval": invoice_type.requires_approval,
+        "requires_numbering": invoice_type.requires_numbering,
+    }
+
+
+# The one registry, built at import (issue 11 §3): name -> function of (context, call).
+OPERATORS: OperatorRegistry[RunContext] = OperatorRegistry(
+    {
+        "mark_awaiting_approval": mark_awaiting_approval,
+        "return_to_draft": return_to_draft,
+        "mark_awaiting_numbering": mark_awaiting_numbering,
+        "take_number": take_number,
+        "post_document": post_document,
+        "confirm_order": confirm_order,
+        "deliver_order": deliver_order,
+        "create_invoice": create_invoice,
+        **FOLLOWUP_OPERATORS,
+    }
+)

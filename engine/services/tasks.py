@@ -14,7 +14,7 @@ from engine.domain.steps import STEPS
 from engine.models.workflow import HumanTask
 from engine.repositories.workflow import TaskQuery
 from engine.services.access import load_actor
-from engine.services.operators import Operators
+from engine.services.operators import operator_run
 from engine.services.steps import check_may_work, complete_task_row
 from engine.services.unit_of_work import UnitOfWork
 
@@ -199,8 +199,9 @@ def complete_task(
     with uow:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get_for_update(task_id)
-        operators = Operators(uow, actor_id=actor.id).as_mapping()
-        complete_task_row(uow, task, actor, {"decision": decision, "comment": comment}, operators)
+        form = {"decision": decision, "comment": comment}
+        with operator_run(uow, actor_id=actor.id) as run:
+            complete_task_row(uow, task, actor, form, run.operators)
         uow.audit.record(
             actor_id=actor.id,
             action="task.complete",

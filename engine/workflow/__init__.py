@@ -6,12 +6,21 @@ It knows nothing of storage: it returns JSON-able dicts (``ProcessBundle.spec_js
 
 from __future__ import annotations
 
-from engine.workflow.operators import Operator, OperatorCall
+from engine.workflow.operators import (
+    NO_OPERATORS,
+    BoundOperators,
+    Operator,
+    OperatorCall,
+    OperatorRegistry,
+)
 from engine.workflow.parsing import ProcessBundle, parse_process
 from engine.workflow.runner import ReadyTask, WorkflowRun
 from engine.workflow.serialization import LoadedSpec, load_bundle
 
 __all__ = [
+    "NO_OPERATORS",
+    "BoundOperators",
+    "OperatorRegistry",
     "LoadedSpec",
     "Operator",
     "OperatorCall",

@@ -12,6 +12,11 @@ How service tasks are wired (decided after reading SpiffWorkflow 3.2's source):
   the invoice's ``document_id`` (SPEC C1).
 * The operators themselves live on the run's script engine (``call_service``), so the
   same parsed spec serves every run and every registry.
+* The service layer builds one ``OperatorRegistry`` of named functions at import time;
+  each run gets ``registry.bind(context)``, a read-only view that hands the per-run
+  context (unit of work, actor, effects) to the function called. Views restore with
+  ``NO_OPERATORS``: a service task reached there raises instead of running
+  (issue 11 §3).
 
 SpiffWorkflow 3.2 indexes every element with an ``id`` attribute, extension elements
 included, so an operator named like its task would hide the task from the parser;
@@ -21,10 +26,10 @@ included, so an operator named like its task would hide the task from the parser
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
@@ -42,6 +47,55 @@ class OperatorCall:
 
 
 Operator: TypeAlias = Callable[[OperatorCall], Mapping[str, object] | None]
+
+C = TypeVar("C")
+ContextOperator: TypeAlias = Callable[[C, OperatorCall], Mapping[str, object] | None]
+
+# What a read-only restore gets: no operator at all, so a view never runs a service task.
+NO_OPERATORS: Mapping[str, Operator] = MappingProxyType({})
+
+
+class OperatorRegistry(Mapping[str, "ContextOperator[C]"], Generic[C]):
+    """The named operator functions, built once; ``bind`` gives one run its context."""
+
+    def __init__(self, functions: Mapping[str, ContextOperator[C]]) -> None:
+        self._functions = MappingProxyType(dict(functions))
+
+    def __getitem__(self, name: str) -> ContextOperator[C]:
+        return self._functions[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._functions)
+
+    def __len__(self) -> int:
+        return len(self._functions)
+
+    def bind(self, context: C) -> BoundOperators[C]:
+        """Return the operators of one run: each is called with ``context``."""
+        return BoundOperators(self, context)
+
+
+class BoundOperators(Mapping[str, Operator], Generic[C]):
+    """A registry seen by one run: name -> operator taking only the call."""
+
+    def __init__(self, registry: OperatorRegistry[C], context: C) -> None:
+        self.registry = registry
+        self.context = context
+
+    def __getitem__(self, name: str) -> Operator:
+        function = self.registry[name]
+        context = self.context
+
+        def operator(call: OperatorCall) -> Mapping[str, object] | None:
+            return function(context, call)
+
+        return operator
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.registry)
+
+    def __len__(self) -> int:
+        return len(self.registry)
 
 
 def call_operator(
