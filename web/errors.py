@@ -103,6 +103,11 @@ def too_large_message() -> str:
     return f"a form field is over {field_limit} bytes or the form over {parts} parts"
 
 
+def status_of(error: CartableError) -> int:
+    """Return the HTTP status of a domain error: the one table for the API and the pages."""
+    return next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
+
+
 def retry_after_header(error: CartableError) -> dict[str, str]:
     """Return {"Retry-After": seconds} for TooManyAttempts, else nothing."""
     return {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else {}
@@ -113,7 +118,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CartableError)
     def _domain_error(error: CartableError) -> ResponseReturnValue:
-        code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
+        code = status_of(error)
         fields = error.fields if isinstance(error, ValidationFailed) else None
         headers = retry_after_header(error)
         return jsonify(error_body(code, error.message, fields)), code, headers

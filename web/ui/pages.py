@@ -22,19 +22,10 @@ from engine.domain.errors import (
     InvalidState,
     NotFound,
     PermissionDenied,
-    TooManyAttempts,
     ValidationFailed,
 )
+from web.errors import status_of
 from web.ui.labels import field_label
-
-STATUS: dict[type[CartableError], int] = {
-    ValidationFailed: 422,
-    NotFound: 404,
-    PermissionDenied: 403,
-    InvalidState: 409,
-    Conflict: 409,
-    TooManyAttempts: 429,
-}
 
 
 def ui_blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
@@ -105,7 +96,7 @@ def _render_error(
 
 
 def _domain_error(error: CartableError) -> ResponseReturnValue:
-    code = next((c for cls, c in STATUS.items() if isinstance(error, cls)), 400)
+    code = status_of(error)
     fields = (
         list(dict.fromkeys(field_label(k) for k in error.fields))
         if isinstance(error, ValidationFailed)
