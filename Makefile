@@ -24,11 +24,14 @@ services:
 
 test: $(STAMP) services browser lint test-sqlite test-postgres
 
+# The database suites run on two processes (pytest-xdist; every test has its own
+# database); the browser and system tests start servers and run one at a time.
 test-sqlite: $(STAMP) $(MO_FILES)
-	$(BIN)/pytest -q -p no:cacheprovider tests
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/unit tests/integration tests/notifications
+	$(BIN)/pytest -q -p no:cacheprovider tests/browser tests/system
 
 test-postgres: $(STAMP) $(MO_FILES) services
-	CARTABLE_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider tests/integration
+	CARTABLE_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider -n 2 tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
