@@ -21,7 +21,6 @@ from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
 from engine.services.unique_fields import as_validation_error
 
-
 _KEPT = "unit_of_work_rows"
 
 
