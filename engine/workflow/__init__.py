@@ -9,7 +9,7 @@ from __future__ import annotations
 from engine.workflow.operators import Operator, OperatorCall
 from engine.workflow.parsing import ProcessBundle, parse_process
 from engine.workflow.runner import ReadyTask, WorkflowRun
-from engine.workflow.serialization import LoadedSpec, load_bundle
+from engine.workflow.serialization import LoadedSpec, cached_bundle, load_bundle
 
 __all__ = [
     "LoadedSpec",
@@ -18,6 +18,7 @@ __all__ = [
     "ProcessBundle",
     "ReadyTask",
     "WorkflowRun",
+    "cached_bundle",
     "load_bundle",
     "parse_process",
 ]
