@@ -65,7 +65,8 @@ def start_instance(
     )
     uow.processes.add(instance)
     run = WorkflowRun.start(version_spec(version), data, operators)
-    save_run(uow, instance, run)
+    store_run(instance, run)
+    sync_tasks(uow, instance, run.ready_user_tasks(), open_rows=[])  # a new run has none yet
     return instance
 
 
