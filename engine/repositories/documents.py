@@ -72,20 +72,17 @@ class DocumentTypeRepository(Repository[DocumentType]):
         The UPDATE holds the sequence row's lock until commit, so parallel approvals of
         one type queue here and each gets the next value; a rollback gives it back.
         """
-        exists = self.session.execute(
-            select(NumberSequence.id).where(
-                NumberSequence.type_id == type_id, NumberSequence.period_key == period_key
-            )
-        ).first()
-        if exists is None:
-            self._create_sequence(type_id, period_key)
         stmt = (
             update(NumberSequence)
             .where(NumberSequence.type_id == type_id, NumberSequence.period_key == period_key)
             .values(last_value=NumberSequence.last_value + 1)
             .returning(NumberSequence.last_value)
         )
-        return int(self.session.execute(stmt).scalar_one())
+        taken = self.session.execute(stmt).scalar_one_or_none()
+        if taken is None:  # the period's first number: create its counter, then take it
+            self._create_sequence(type_id, period_key)
+            taken = self.session.execute(stmt).scalar_one()
+        return int(taken)
 
     def _create_sequence(self, type_id: int, period_key: str) -> None:
         # A nested transaction, so losing the race to create the row costs only the

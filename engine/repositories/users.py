@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from engine.models.audit import AuditEntry
 from engine.models.users import ApiToken, LoginFailure, Role, User, user_roles
@@ -20,6 +21,10 @@ REMOTE_ADDR: ContextVar[str | None] = ContextVar("cartable_remote_addr", default
 class UserRepository(Repository[User]):
     model = User
     label = "user"
+
+    def with_roles(self, user_id: int) -> User | None:
+        """Return the user and its roles in one query (issue 11 §4), or None."""
+        return self.session.get(User, user_id, options=(joinedload(User.roles),))
 
     def by_username(self, username: str) -> User | None:
         """Return the user with this login name, or None."""

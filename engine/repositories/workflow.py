@@ -14,6 +14,9 @@ from engine.domain.errors import NotFound
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 from engine.repositories.base import Repository
 
+# The large JSON columns of a version, loaded on first access (issue 11 §4).
+_WITHOUT_FILES = (defer(ProcessVersion.bpmn_files), defer(ProcessVersion.spec_json))
+
 
 class ProcessRepository(Repository[ProcessInstance]):
     model = ProcessInstance
@@ -37,6 +40,7 @@ class ProcessRepository(Repository[ProcessInstance]):
             select(ProcessVersion)
             .join(Process, Process.current_version_id == ProcessVersion.id)
             .where(Process.process_id == process_id)
+            .options(*_WITHOUT_FILES)
         )
         found = self.session.scalars(stmt).first()
         if found is None:
@@ -102,8 +106,12 @@ class ProcessRepository(Repository[ProcessInstance]):
         return self.session.scalars(stmt.order_by(ProcessVersion.version)).first()
 
     def version(self, version_id: int) -> ProcessVersion:
-        """Return one version; raise NotFound."""
-        found = self.session.get(ProcessVersion, version_id)
+        """Return one version; raise NotFound.
+
+        Its files and spec JSON load on first access only: restoring a run needs just
+        the checksum when the parsed spec is cached (issue 11 §4).
+        """
+        found = self.session.get(ProcessVersion, version_id, options=_WITHOUT_FILES)
         if found is None:
             raise NotFound(f"process version {version_id} not found")
         return found

@@ -17,7 +17,7 @@ ACCOUNT_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
 def load_actor(uow: UnitOfWork, actor_id: int) -> User:
     """Return the acting user; raise PermissionDenied for an unknown or disabled one."""
-    user = uow.users.find(actor_id)
+    user = uow.users.with_roles(actor_id)
     if user is None or not user.is_active:
         raise PermissionDenied("unknown or disabled user")
     return user

@@ -36,9 +36,9 @@ from engine.models.followups import (
 from engine.models.workflow import ProcessInstance, ProcessVersion
 from engine.services.followers import add_followers
 from engine.services.outbox import enqueue_messages
-from engine.services.processes import store_run, sync_tasks
+from engine.services.processes import store_run, sync_tasks, version_spec
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import LoadedSpec, WorkflowRun, load_bundle
+from engine.workflow import LoadedSpec, WorkflowRun
 
 PROCESS_ID = "overdue_followup"
 FOLLOWUP_EVENT: Table = FollowupEvent.__table__  # type: ignore[assignment]
@@ -149,7 +149,7 @@ class FollowupBatch:
     def current_spec(self) -> LoadedSpec:
         """Return the current overdue_followup version's parsed spec (cached per batch)."""
         if self._spec is None:
-            self._spec = load_bundle(self.current_version().spec_json)
+            self._spec = version_spec(self.current_version())
         return self._spec
 
     def level(self, level_id: int) -> FollowupLevel | None:

@@ -12,7 +12,7 @@ from typing import Any
 from engine import clock
 from engine.domain.steps import STEPS, Assignment
 from engine.models.documents import Document
-from engine.models.workflow import HumanTask, ProcessInstance
+from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 from engine.services.deployment import (
     BPMN_DIR,
     SHIPPED,
@@ -21,7 +21,7 @@ from engine.services.deployment import (
     deploy_shipped_processes,
 )
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import ReadyTask, WorkflowRun, load_bundle
+from engine.workflow import LoadedSpec, ReadyTask, WorkflowRun, cached_bundle, load_bundle
 
 __all__ = [
     "BPMN_DIR",
@@ -36,6 +36,7 @@ __all__ = [
     "start_instance",
     "store_run",
     "sync_tasks",
+    "version_spec",
 ]
 
 logger = logging.getLogger(__name__)
@@ -63,8 +64,9 @@ def start_instance(
         state={},
     )
     uow.processes.add(instance)
-    run = WorkflowRun.start(load_bundle(version.spec_json), data, operators)
-    save_run(uow, instance, run)
+    run = WorkflowRun.start(version_spec(version), data, operators)
+    store_run(instance, run)
+    sync_tasks(uow, instance, run.ready_user_tasks(), open_rows=[])  # a new run has none yet
     return instance
 
 
@@ -73,7 +75,13 @@ def restore_run(
 ) -> WorkflowRun:
     """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
     version = uow.processes.version(instance.version_id)
-    return WorkflowRun.restore(load_bundle(version.spec_json), instance.state, operators)
+    return WorkflowRun.restore(version_spec(version), instance.state, operators)
+
+
+def version_spec(version: ProcessVersion) -> LoadedSpec:
+    """Return the version's parsed spec; its spec JSON is read only when not cached."""
+    cached = cached_bundle(version.process_id, version.checksum)
+    return cached if cached is not None else load_bundle(version.spec_json)
 
 
 def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:

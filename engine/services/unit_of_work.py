@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +21,22 @@ from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
 from engine.services.unique_fields import as_validation_error
 
+_KEPT = "unit_of_work_rows"
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+@event.listens_for(Session, "pending_to_persistent")
+def _keep_row(session: Session, instance: object) -> None:
+    """Hold every row a unit of work loads or writes until it ends (issue 11 §4).
+
+    The session's identity map holds clean rows weakly: a document a service let go
+    of was selected again (with its lines) by the next ``get`` of the same action.
+    Kept here, a second ``get`` of the same row in one user action costs no query.
+    """
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        kept.append(instance)
+
 
 class UnitOfWork:
     """Open with ``with uow:``; nothing is kept unless :meth:`commit` is called."""
@@ -32,6 +49,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._session_factory()
         s = self.session
+        s.info[_KEPT] = []
         self.users = UserRepository(s)
         self.audit = AuditRepository(s)
         self.contacts = ContactRepository(s)
@@ -55,6 +73,7 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        self.session.info.pop(_KEPT, None)
         if isinstance(exc, IntegrityError):  # a flush inside the block hit a unique value
             mapped = as_validation_error(exc)
             if mapped is not None:

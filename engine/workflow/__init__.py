@@ -15,7 +15,7 @@ from engine.workflow.operators import (
 )
 from engine.workflow.parsing import ProcessBundle, parse_process
 from engine.workflow.runner import ReadyTask, WorkflowRun
-from engine.workflow.serialization import LoadedSpec, load_bundle
+from engine.workflow.serialization import LoadedSpec, cached_bundle, load_bundle
 
 __all__ = [
     "NO_OPERATORS",
@@ -27,6 +27,7 @@ __all__ = [
     "ProcessBundle",
     "ReadyTask",
     "WorkflowRun",
+    "cached_bundle",
     "load_bundle",
     "parse_process",
 ]

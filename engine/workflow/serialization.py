@@ -109,6 +109,18 @@ _cache: OrderedDict[str, LoadedSpec] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def cached_bundle(process_id: str, checksum: str) -> LoadedSpec | None:
+    """Return the specs already deserialized for this process and checksum, or None.
+
+    Lets a caller that knows a version's checksum skip loading its ``spec_json``.
+    """
+    with _cache_lock:
+        loaded = _cache.get(f"{process_id}:{checksum}")
+        if loaded is not None:
+            _cache.move_to_end(f"{process_id}:{checksum}")
+        return loaded
+
+
 def load_bundle(spec_json: Mapping[str, Any]) -> LoadedSpec:
     """Return the specs of ``spec_json``, deserialized once per checksum and process.
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import InvalidState
-from engine.workflow import WorkflowRun
+from engine.workflow import WorkflowRun, cached_bundle
 from tests.unit.test_workflow_support import APPROVE, Recorder, complete_step, only_ready, shipped
 
 APPROVAL_DATA = {
@@ -100,3 +100,15 @@ def test_state_from_another_serializer_version_is_refused() -> None:
 
     with pytest.raises(InvalidState):
         WorkflowRun.restore(shipped("document_approval"), state, {})
+
+
+def test_cached_bundle_finds_a_loaded_spec_by_checksum_only() -> None:
+    """Issue 11 §4: a restore that knows the version's checksum skips its spec JSON.
+
+    ``cached_bundle`` returns the very specs ``load_bundle`` parsed, and None for a
+    checksum never loaded (the caller then reads the spec JSON).
+    """
+    loaded = shipped("document_approval")
+    assert cached_bundle("document_approval", loaded.checksum) is loaded
+    assert cached_bundle("document_approval", "0" * 64) is None
+    assert cached_bundle("quote_to_invoice", loaded.checksum) is None
