@@ -205,25 +205,30 @@ def _server(url: str, data_dir: str, port: int) -> Iterator[str]:
         "CARTABLE_SECRET_KEY": "bench-only",
     }
     command = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up and stalls every
+    # request once the server has logged 64 KB.
+    log_path = os.path.join(data_dir, "serve.log")
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        _wait_until_up(base, server)
+        _wait_until_up(base, server, log_path)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], log_path: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"cartable serve exited: {server.stderr.read()!r}")  # type: ignore[union-attr]
+            with open(log_path, encoding="utf-8", errors="replace") as log:
+                raise RuntimeError(f"cartable serve exited: {log.read()[-2000:]}")
         try:
             urllib.request.urlopen(base.rsplit("/", 2)[0] + "/api/openapi.json", timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise RuntimeError("cartable serve did not answer within 60 s")
 
