@@ -21,15 +21,20 @@ def _row(page: str, task_id: int) -> str:
     return page[start : page.index("</tr>", start)]
 
 
+def _waiting_for_approval(clerk: Any, approver: Any, ids: dict[str, int]) -> tuple[int, str]:
+    """Submit the I7 invoice as the clerk; return its id and the approver's cartable page."""
+    document_id = created_id(clerk.post("/documents", i7_form(ids), status=302))
+    clerk.post(f"/documents/{document_id}/submit", status=302)
+    return document_id, approver.get("/cartable?cartable=approval").get_data(as_text=True)
+
+
 def test_approval_row_offers_the_registrys_decisions(
     ui: Any,  # noqa: F811
     ids: dict[str, int],
 ) -> None:
     """Issue 11 §1 (C2): one button per registry decision; the comment-needing one is danger."""
     clerk, approver = ui("clerk"), ui("approver")
-    document_id = created_id(clerk.post("/documents", i7_form(ids), status=302))
-    clerk.post(f"/documents/{document_id}/submit", status=302)
-    page = approver.get("/cartable?cartable=approval").get_data(as_text=True)
+    document_id, page = _waiting_for_approval(clerk, approver, ids)
     row = _row(page, task_row(page, document_id))
     step = STEPS.step("approve_document")
     assert step is not None
@@ -68,9 +73,7 @@ def test_the_authors_own_task_offers_no_release(
 ) -> None:
     """Issue 11 §1 (C2): the author lane's task is the creator's; it shows no Release."""
     clerk, approver = ui("clerk"), ui("approver")
-    document_id = created_id(clerk.post("/documents", i7_form(ids), status=302))
-    clerk.post(f"/documents/{document_id}/submit", status=302)
-    page = approver.get("/cartable?cartable=approval").get_data(as_text=True)
+    document_id, page = _waiting_for_approval(clerk, approver, ids)
     task_id = task_row(page, document_id)
     approver.post(f"/tasks/{task_id}/complete", {"decision": "reject", "comment": "x"}, status=302)
     page = clerk.get("/cartable").get_data(as_text=True)
