@@ -20,12 +20,8 @@ from engine.services.access import can_view, load_actor
 from engine.services.document_content import Content, fill_document
 
 # The rule checks of the commands themselves, so the offer never drifts from the rule.
-from engine.services.documents import (
-    DEFAULT_CURRENCY,
-    _check_cancellable,
-    _check_may_edit,
-    _check_window,
-)
+from engine.services.document_rules import check_cancellable, check_may_edit, check_window
+from engine.services.documents import DEFAULT_CURRENCY
 from engine.services.steps import check_may_work
 from engine.services.unit_of_work import UnitOfWork
 
@@ -48,7 +44,7 @@ def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> froz
         if not can_view(uow, actor, document):
             raise NotFound(f"document {document_id} not found")
         allowed: set[str] = set()
-        if _passes(lambda: _check_may_edit(uow, actor, document)):
+        if _passes(lambda: check_may_edit(uow, actor, document)):
             allowed.add("edit")
         if _may_delete(actor, document):
             allowed.add("delete")
@@ -104,7 +100,7 @@ def _may_delete(actor: User, document: Document) -> bool:
     if Perm.DELETE in actor.permissions:
         return True
     hours = document.type.deletable_hours
-    return _passes(lambda: _check_window(actor, document, hours, "delete"))
+    return _passes(lambda: check_window(actor, document, hours, "delete"))
 
 
 def _may_cancel(uow: UnitOfWork, actor: User, document: Document) -> bool:
@@ -112,5 +108,5 @@ def _may_cancel(uow: UnitOfWork, actor: User, document: Document) -> bool:
     if document.state == DocumentState.CANCELLED:
         return False
     if document.state in CANCELLABLE_WITH_PERMISSION:
-        return Perm.CANCEL in perms and _passes(lambda: _check_cancellable(uow, document))
+        return Perm.CANCEL in perms and _passes(lambda: check_cancellable(uow, document))
     return actor.id == document.created_by or Perm.CANCEL in perms

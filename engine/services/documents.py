@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from engine import clock
 from engine.domain.bounds import check_document_header
-from engine.domain.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
+from engine.domain.errors import Conflict, InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.states import (
     CANCELLABLE_WITH_PERMISSION,
-    EDITABLE_BEFORE_POSTING,
     IN_APPROVAL,
     POSTED,
     DocumentState,
     transition,
 )
 from engine.domain.steps import STEPS, StepAction
-from engine.models.documents import Document, DocumentType
+from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.access import load_actor, require
 from engine.services.document_content import (
@@ -32,6 +31,12 @@ from engine.services.document_content import (
     current_content,
     due_date_for,
     fill_document,
+)
+from engine.services.document_rules import (
+    check_cancellable,
+    check_may_edit,
+    check_window,
+    start_data,
 )
 from engine.services.operators import operator_run
 from engine.services.posting import record_event, release_reservation, reverse_postings
@@ -142,7 +147,7 @@ def update_document(
         if edit.lock_version is not None and edit.lock_version != document.lock_version:
             raise Conflict("the document was changed by someone else; reload it")
         was_posted = document.state in POSTED
-        _check_may_edit(uow, actor, document)
+        check_may_edit(uow, actor, document)
         submitted_content = _approved_content(document)
         _apply_edit(uow, document, edit)
         document.updated_at = clock.now()
@@ -167,7 +172,7 @@ def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None
         if document.state != DocumentState.DRAFT or document.number:
             raise InvalidState("only an unnumbered draft can be deleted; cancel it instead")
         if Perm.DELETE not in actor.permissions:
-            _check_window(actor, document, document.type.deletable_hours, "delete")
+            check_window(actor, document, document.type.deletable_hours, "delete")
         _cancel_flows(uow, document, actor.id)
         uow.audit.record(
             actor_id=actor.id,
@@ -207,7 +212,7 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
                     uow,
                     process_id=doc_type.process_id,
                     document_id=document.id,
-                    data=_start_data(document, doc_type),
+                    data=start_data(document, doc_type),
                     operators=operators,
                 )
         uow.audit.record(
@@ -226,7 +231,7 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
             raise InvalidState("the document is already cancelled")
         if document.state in CANCELLABLE_WITH_PERMISSION:
             require(actor, Perm.CANCEL)
-            _check_cancellable(uow, document)
+            check_cancellable(uow, document)
         elif actor.id != document.created_by:
             require(actor, Perm.CANCEL)
         _cancel_flows(uow, document, actor.id)
@@ -261,51 +266,6 @@ def advance_document(
                 )
         uow.commit()
         return document.state
-
-
-def _start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
-    return {
-        "document_id": document.id,
-        "author_id": document.created_by,
-        "requires_approval": doc_type.requires_approval,
-        "requires_numbering": doc_type.requires_numbering,
-    }
-
-
-def _check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
-    doc_type = document.type
-    if document.state in POSTED:
-        require(actor, Perm.EDIT_AFTER_APPROVAL)
-        if document.paid > 0:
-            raise InvalidState(
-                "a document with payments cannot be edited; cancel the payments first"
-            )
-        return
-    if document.state not in EDITABLE_BEFORE_POSTING:
-        raise InvalidState(f"a {document.state} document cannot be edited")
-    if doc_type.restrict_edit_to_workflow and document.state != DocumentState.DRAFT:
-        _check_holds_step(uow, actor, document)  # T3.10: not even the creator or editors
-        return
-    if Perm.EDIT in actor.permissions:
-        return
-    if actor.id != document.created_by:
-        raise PermissionDenied("only the creator or a user with the edit permission may edit this")
-    _check_window(actor, document, doc_type.editable_hours, "edit")
-
-
-def _check_holds_step(uow: UnitOfWork, actor: User, document: Document) -> None:
-    lanes = set(STEPS.lanes_for(actor.permissions))
-    for task in uow.tasks.open_of_document(document.id):
-        if task.assignee_id == actor.id or (task.assignee_id is None and task.lane in lanes):
-            return
-    raise PermissionDenied("only the user holding the current cartable step may edit this document")
-
-
-def _check_window(actor: User, document: Document, hours: int | None, verb: str) -> None:
-    if actor.id != document.created_by:
-        raise PermissionDenied(f"only the creator may {verb} this document")
-    if hours is not None and clock.now() > document.created_at + timedelta(hours=hours):
-        raise PermissionDenied(f"the creator may {verb} this document only within {hours} hours")
 
 
 def _approved_content(document: Document) -> tuple[object, ...]:
@@ -387,7 +347,7 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
 def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None:
     reverse_postings(uow, document, actor_id=actor.id, reason="edited after approval")
     doc_type = document.type
-    data = _start_data(document, doc_type)
+    data = start_data(document, doc_type)
     if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
         data.update(requires_approval=False, requires_numbering=False)
     transition(document, DocumentState.DRAFT)
@@ -399,17 +359,6 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
             data=data,
             operators=run.operators,
         )
-
-
-def _check_cancellable(uow: UnitOfWork, document: Document) -> None:
-    if uow.payments.allocations_to(document.id):
-        raise InvalidState("the document has payments allocated; bounce or reallocate them first")
-    live_children = [
-        c for c in uow.documents.children(document.id) if c.state != DocumentState.CANCELLED
-    ]
-    if live_children:
-        labels = ", ".join(c.number or f"#{c.id}" for c in live_children)
-        raise InvalidState(f"cancel the documents made from it first: {labels}")
 
 
 def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
