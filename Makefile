@@ -62,7 +62,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile -f -d web/translations
 
 browser:
-	./scripts/ensure-chromium.sh
+	./scripts/system-packages.sh
 
 screenshots: $(STAMP) $(MO_FILES) browser
 	$(BIN)/python -m tests.browser.screenshots docs/screenshots

@@ -46,15 +46,15 @@ from bench.support import database
 from engine.db import make_engine, make_session_factory
 from engine.domain.steps import StepAction
 from engine.migrate import upgrade
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
-from engine.services.documents import (
+from engine.services.cartable.tasks import complete_task
+from engine.services.documents.commands import (
     NewDocument,
     advance_document,
     create_document,
     submit_document,
 )
-from engine.services.tasks import complete_task
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 
 ACTIONS_PER_CHAIN = 6

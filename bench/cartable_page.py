@@ -27,8 +27,8 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models.workflow import HumanTask, ProcessInstance
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 from web import create_app
 

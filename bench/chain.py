@@ -11,7 +11,7 @@ What it measures, in one run, on the configured database:
 2. ``ceiling_per_s``: the same BPMN stepped by SpiffWorkflow in memory with no
    database (bench.workflow_ceiling), and ``ratio`` = chain / ceiling.
 3. ``cartable_p50_ms`` / ``cartable_p95_ms``: one approver's cartable
-   (engine.services.tasks.list_cartable, first page) with ``--tasks`` open tasks in the
+   (engine.services.cartable.tasks.list_cartable, first page) with ``--tasks`` open tasks in the
    table, timed around the service call (session, user load, query, mapping).
 
 The database: ``--database-url`` or CARTABLE_BENCH_DATABASE_URL; by default a
@@ -43,19 +43,19 @@ from engine.domain.steps import StepAction
 from engine.migrate import upgrade
 from engine.models.users import User
 from engine.models.workflow import HumanTask, ProcessInstance
-from engine.services.bootstrap import ensure_defaults
-from engine.services.contacts import NewContact, create_contact
-from engine.services.demo import load_demo
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import (
+from engine.services.cartable.tasks import complete_task, list_cartable
+from engine.services.contacts.records import NewContact, create_contact
+from engine.services.documents.commands import (
     NewDocument,
     advance_document,
     create_document,
     submit_document,
 )
-from engine.services.tasks import complete_task, list_cartable
+from engine.services.documents.content import Content, LineCommand
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 
 LANES = ("approval", "numbering", "sales", "warehouse")
 

@@ -43,9 +43,9 @@ from engine.models.documents import Document
 from engine.models.followups import CustomerFollowup
 from engine.models.outbox import OutboxMessage
 from engine.models.workflow import ProcessInstance
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
-from engine.services.followups import follow_customers, process_followups
+from engine.services.followups.passes import follow_customers, process_followups
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 
 LANGUAGES = ("fa", "fa", "ar", "en")

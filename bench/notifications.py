@@ -34,8 +34,8 @@ from bench.support import database
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models.outbox import OutboxMessage
-from engine.services.bootstrap import ensure_defaults
-from engine.services.outbox import enqueue_message
+from engine.services.messaging.outbox import enqueue_message
+from engine.services.setup.bootstrap import ensure_defaults
 from engine.services.unit_of_work import UnitOfWork
 from notifications.celery_app import app as celery_app
 from tests.fakes.sendgrid import FakeSendGrid

@@ -36,10 +36,10 @@ from engine.migrate import upgrade
 from engine.models.contacts import Contact
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment
-from engine.services import reports
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
-from engine.services.statements import customer_statements, followup_report
+from engine.services.accounts.statements import customer_statements, followup_report
+from engine.services.reporting import reports
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 
 BATCH = 5000

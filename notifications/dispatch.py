@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
-from engine.services.outbox import PENDING_MARK
+from engine.services.messaging import PENDING_MARK
 from engine.services.unit_of_work import UnitOfWork
 from notifications.celery_app import app as celery_app
 from notifications.channels import channels_for

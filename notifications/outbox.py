@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from engine import clock
 from engine.config import Settings
-from engine.services.message_status import record_outcome, sent_recorder
+from engine.services.messaging import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
     Channel,
@@ -94,7 +94,7 @@ def deliver(
 ) -> str:
     """Send one prepared message and record the outcome; return what happened.
 
-    ``record_sent`` (engine.services.message_status.sent_recorder) records a plain send cheaply.
+    ``record_sent`` (engine.services.messaging.status.sent_recorder) records a plain send cheaply.
     """
     rendered = job.rendered
     if rendered is None:

@@ -2,7 +2,7 @@
 
 The letter page is HTML rendered by the sandboxed environment (its text may come from a
 level a user edited); the invoices are the pages the customer would download
-(engine.services.message_files). engine.pdf.pages_to_pdf joins them, Vazirmatn
+(engine.services.messaging.files). engine.pdf.pages_to_pdf joins them, Vazirmatn
 embedded, RTL for Persian and Arabic.
 """
 
@@ -16,7 +16,7 @@ from engine.domain.errors import NotFound
 from engine.domain.localize import format_date
 from engine.models.outbox import OutboxMessage
 from engine.pdf import pages_to_pdf
-from engine.services.message_files import build_files, invoice_pages
+from engine.services.messaging import build_files, invoice_pages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import Attachment
 from notifications.rendering import MessageText, RenderError, direction, html_env

@@ -6,9 +6,8 @@ import logging
 import time
 
 from engine import clock
-from engine.services.followups import process_followups as run_followups
-from engine.services.followups import restart_unfollowed
-from engine.services.timers import run_due_timers
+from engine.services.followups import process_followups as run_followups, restart_unfollowed
+from engine.services.processes import run_due_timers
 from notifications.celery_app import FOLLOWUP_SHARDS, app
 from notifications.outbox import send_due
 from notifications.runtime import runtime

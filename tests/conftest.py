@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 
 PG_ADMIN = os.environ.get("CARTABLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")

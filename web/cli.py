@@ -18,10 +18,9 @@ from engine.db import make_engine, make_session_factory
 from engine.domain import bounds
 from engine.domain.errors import CartableError
 from engine.migrate import upgrade
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import DEMO_USERS, load_demo
 from engine.services.followups import process_followups
-from engine.services.timers import run_due_timers
+from engine.services.processes import run_due_timers
+from engine.services.setup import DEMO_USERS, ensure_defaults, load_demo
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users import create_user, set_password
 from notifications.celery_app import app as celery_app

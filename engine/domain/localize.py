@@ -1,7 +1,7 @@
 """How values read to people in fa, ar and en: the one home of display formatting (E1).
 
 Web pages (``web.ui.formatting``), printed pages and PDFs (``engine.printing``),
-message texts (``engine.services.followup_messages``, ``report_mail``,
+message texts (``engine.services.followups._messages``, ``report_mail``,
 ``notifications.papers``) and the text cells of spreadsheets all call these functions,
 so a date or an amount reads the same everywhere. Pure: the language and, for times,
 the business's time zone are passed in (``engine.clock.business_zone()``).

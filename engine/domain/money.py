@@ -14,9 +14,9 @@ from engine.domain.digits import (
     ARABIC_DECIMAL,
     ARABIC_THOUSANDS,
     clean_typed,
+    normalize_digits as normalize_digits,  # for older callers
     write_digits,
 )
-from engine.domain.digits import normalize_digits as normalize_digits  # for older callers
 from engine.domain.errors import ValidationFailed
 
 MINOR_UNITS: dict[str, int] = {"IRR": 0, "IRT": 0, "USD": 2, "EUR": 2, "AED": 2, "SAR": 2}

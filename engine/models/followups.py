@@ -94,7 +94,7 @@ class FollowupEvent(Base):
     on_date: Mapped[date]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # message | activity | level | skipped | edited | manual | due | reply (a customer's
-    # emailed answer, engine.services.replies)
+    # emailed answer, engine.services.messaging.replies)
     kind: Mapped[str] = mapped_column(String(16))
     level_id: Mapped[int | None] = mapped_column(ForeignKey("followup_level.id"))
     channel: Mapped[str | None] = mapped_column(String(10))

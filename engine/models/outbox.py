@@ -39,7 +39,7 @@ class OutboxMessage(Base):
     attach_documents: Mapped[bool] = mapped_column(default=False)
     # Files built when the message is sent, each a spec such as {"kind": "statement",
     # "contact_id": 7, "from": null, "to": "2026-11-23", "format": "pdf"}
-    # (engine.services.message_files); the bytes are never stored.
+    # (engine.services.messaging.files); the bytes are never stored.
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     origin: Mapped[str] = mapped_column(String(100), default="")

@@ -17,9 +17,9 @@ from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
+from engine.repositories.unique_fields import as_validation_error
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
-from engine.services.unique_fields import as_validation_error
 
 _KEPT = "unit_of_work_rows"
 

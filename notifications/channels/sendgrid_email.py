@@ -11,8 +11,6 @@ from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import (
     Attachment as SgAttachment,
-)
-from sendgrid.helpers.mail import (
     CustomArg,
     Disposition,
     FileContent,

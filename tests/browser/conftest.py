@@ -1,5 +1,5 @@
 """Browser fixtures: the app served on 127.0.0.1 (port 0) over a fresh database copy, and
-Debian's chromium driven by Playwright (no browser download; scripts/ensure-chromium.sh)."""
+Debian's chromium driven by Playwright (no browser download; scripts/system-packages.sh)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def base_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     """Return Debian's chromium under Playwright, shared by the session's tests."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (make browser)")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-packages.sh (make browser)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -15,10 +15,10 @@ from playwright.sync_api import Page, sync_playwright
 
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
-from engine.services.bootstrap import ensure_defaults
-from engine.services.demo import load_demo
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, create_document, submit_document
+from engine.services.documents.commands import NewDocument, create_document, submit_document
+from engine.services.documents.content import Content, LineCommand
+from engine.services.setup.bootstrap import ensure_defaults
+from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine.config import Settings
 from engine.models.users import User
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import issue_token
+from engine.services.users.accounts import issue_token
 from web import create_app
 
 

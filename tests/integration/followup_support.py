@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from engine.models import Base
 from engine.models.outbox import OutboxMessage
-from engine.services.contacts import NewContact, create_contact
-from engine.services.document_content import Content, LineCommand
-from engine.services.document_types import update_type
-from engine.services.documents import NewDocument, create_document, submit_document
-from engine.services.payments import Allocation, NewPayment, record_payment
+from engine.services.accounts.payments import Allocation, NewPayment, record_payment
+from engine.services.contacts.records import NewContact, create_contact
+from engine.services.documents.commands import NewDocument, create_document, submit_document
+from engine.services.documents.content import Content, LineCommand
+from engine.services.documents.types import update_type
 from engine.services.unit_of_work import UnitOfWork
 
 TEHRAN = ZoneInfo("Asia/Tehran")

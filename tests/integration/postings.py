@@ -10,11 +10,21 @@ from decimal import Decimal
 
 import time_machine
 
-from engine.services.contacts import NewContact, create_contact
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, cancel_document, create_document, submit_document
-from engine.services.payments import Allocation, NewPayment, record_payment, set_cheque_state
-from engine.services.tasks import complete_task
+from engine.services.accounts.payments import (
+    Allocation,
+    NewPayment,
+    record_payment,
+    set_cheque_state,
+)
+from engine.services.cartable.tasks import complete_task
+from engine.services.contacts.records import NewContact, create_contact
+from engine.services.documents.commands import (
+    NewDocument,
+    cancel_document,
+    create_document,
+    submit_document,
+)
+from engine.services.documents.content import Content, LineCommand
 from engine.services.unit_of_work import UnitOfWork
 
 LANE_USER = {"approval": "approver", "numbering": "numberer"}

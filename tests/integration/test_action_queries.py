@@ -11,9 +11,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
 
-from engine.services.access import load_actor
-from engine.services.processes import version_spec
+from engine.services.processes._runs import version_spec
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.users.access import load_actor
 
 
 @contextmanager

@@ -19,10 +19,10 @@ from engine.db import make_session_factory
 from engine.domain.replies import ReplyAddresses
 from engine.models.documents import DocumentEvent
 from engine.models.followers import DocumentFollower
-from engine.services.followers import add_followers, post_to_thread
-from engine.services.followup_batch import FollowupBatch
-from engine.services.followup_customers import ManualSend, manual_send
-from engine.services.followups import process_followups
+from engine.services.followups._batch import FollowupBatch
+from engine.services.followups.customers import ManualSend, manual_send
+from engine.services.followups.followers import add_followers, post_to_thread
+from engine.services.followups.passes import process_followups
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import send_due

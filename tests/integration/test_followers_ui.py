@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from engine.services.followers import add_followers, post_to_thread
-from engine.services.replies import InboundReply, record_reply
+from engine.services.followups.followers import add_followers, post_to_thread
+from engine.services.messaging.replies import InboundReply, record_reply
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.followup_support import customer, messages
 from tests.integration.postings import posted_invoice

@@ -9,16 +9,21 @@ from datetime import date, timedelta
 
 import time_machine
 
-from engine.services.followup_customers import (
+from engine.services.accounts.payments import (
+    Allocation,
+    NewPayment,
+    record_payment,
+    set_cheque_state,
+)
+from engine.services.cartable.tasks import complete_task, list_cartable
+from engine.services.followups.customers import (
     customer_history,
     list_needing_action,
     update_customer_followup,
 )
-from engine.services.followup_levels import update_level
-from engine.services.followups import process_customers, process_followups
-from engine.services.payments import Allocation, NewPayment, record_payment, set_cheque_state
-from engine.services.tasks import complete_task, list_cartable
-from engine.services.timers import run_due_timers
+from engine.services.followups.levels import update_level
+from engine.services.followups.passes import process_customers, process_followups
+from engine.services.processes.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.followup_support import (
     at,

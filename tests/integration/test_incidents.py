@@ -17,12 +17,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models.audit import AuditEntry
-from engine.services.deployment import deploy_process
-from engine.services.followup_operators import FollowupOperators
-from engine.services.followups import process_followups
-from engine.services.incidents import Failure, open_incident
-from engine.services.processes import start_instance
-from engine.services.timers import run_due_timers
+from engine.services.followups._operators import FollowupOperators
+from engine.services.followups.passes import process_followups
+from engine.services.processes._runs import start_instance
+from engine.services.processes.deployment import deploy_process
+from engine.services.processes.incidents import Failure, open_incident
+from engine.services.processes.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow.operators import OperatorCall
 from tests.integration.conftest import Api
@@ -95,7 +95,7 @@ def test_a_failing_instance_becomes_an_incident_and_the_pass_goes_on(
     """Issue 11 §3: status, error, time and element are kept; the next instance still
     fires; the error is logged once; a second pass does not pick the incident again."""
     broken, healthy, _gateway = setup
-    caplog.set_level(logging.INFO, logger="engine.services.timers")
+    caplog.set_level(logging.INFO, logger="engine.services.processes.timers")
     instance = _incident(uow, setup)
 
     assert instance["status"] == "incident"

@@ -8,9 +8,9 @@ from datetime import timedelta
 import time_machine
 
 from engine import clock
-from engine.services.processes import BPMN_DIR
+from engine.services.processes._runs import BPMN_DIR
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from tests.integration.conftest import Api
 from tests.integration.flows import approve_and_number, field_errors, i7_invoice, task_of
 

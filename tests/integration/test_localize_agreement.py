@@ -19,7 +19,7 @@ from engine.domain.followups import OpenInvoice
 from engine.models.contacts import Contact
 from engine.models.followups import FollowupLevel
 from engine.printing import environment
-from engine.services.followup_messages import message_context
+from engine.services.followups._messages import message_context
 
 DUE = date(2026, 3, 21)
 AMOUNT = Decimal("-98100000")

@@ -20,7 +20,7 @@ from engine.config import Settings
 from engine.db import make_session_factory
 from engine.models.audit import AuditEntry
 from engine.models.documents import DocumentEvent
-from engine.services.outbox import list_messages
+from engine.services.messaging.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import claim_due, render_claim, send_due

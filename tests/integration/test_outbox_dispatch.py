@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from engine.config import Settings
 from engine.db import make_session_factory
-from engine.services.outbox import list_messages
+from engine.services.messaging.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.dispatch import start_dispatch
 from tests.fakes.recording import FakeProvider

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, func, select
 from engine.db import make_session_factory
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.models.outbox import OutboxMessage
-from engine.services.outbox import enqueue_messages, list_messages
+from engine.services.messaging.outbox import enqueue_messages, list_messages
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from tests.notifications.support import draft_invoice, stage
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from engine import clock
 from engine.config import Settings
 from engine.models.outbox import OutboxMessage
-from engine.services.outbox import list_messages
+from engine.services.messaging.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications import preparation
 from notifications.channels import channels_for

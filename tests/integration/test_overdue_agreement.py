@@ -18,8 +18,9 @@ import pytest
 import time_machine
 
 from engine.domain.overdue import is_overdue
-from engine.services import reports, statements
-from engine.services.document_views import get_document, list_documents
+from engine.services.accounts import statements
+from engine.services.documents.views import get_document, list_documents
+from engine.services.reporting import reports
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.postings import cancel, customer, pay, posted_invoice
 

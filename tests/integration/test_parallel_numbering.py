@@ -17,11 +17,11 @@ from engine.db import make_session_factory
 from engine.domain.errors import Conflict
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, create_document, submit_document
-from engine.services.tasks import complete_task
+from engine.services.cartable.tasks import complete_task
+from engine.services.documents.commands import NewDocument, create_document, submit_document
+from engine.services.documents.content import Content, LineCommand
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 
 WORKERS = 8
 DOCUMENTS = 50

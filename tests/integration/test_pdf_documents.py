@@ -7,7 +7,7 @@ import io
 
 from pypdf import PdfReader
 
-from engine.services.document_print import document_print_html
+from engine.services.documents.printing import document_print_html
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.conftest import Api
 

@@ -17,10 +17,10 @@ from engine.db import make_engine, make_session_factory
 from engine.domain.errors import Conflict
 from engine.models.audit import AuditEntry
 from engine.models.workflow import ProcessVersion
-from engine.services import deployment
-from engine.services.deployment import BPMN_DIR, deploy_process, deploy_shipped_processes
+from engine.services.processes import deployment
+from engine.services.processes.deployment import BPMN_DIR, deploy_process, deploy_shipped_processes
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import issue_token
+from engine.services.users.accounts import issue_token
 from tests.integration.conftest import Api
 from tests.integration.flows import i7_invoice
 from tests.integration.test_ui_flow import UiClient

@@ -22,10 +22,10 @@ from werkzeug.test import encode_multipart
 from engine.config import Settings
 from engine.domain.replies import ReplyAddresses
 from engine.models.followups import FollowupEvent
-from engine.services.followers import add_followers, post_to_thread
-from engine.services.followup_customers import update_customer_followup
+from engine.services.followups.customers import update_customer_followup
+from engine.services.followups.followers import add_followers, post_to_thread
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from tests.integration.followup_support import (
     at,
     customer,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import PermissionDenied, ValidationFailed
-from engine.services import reports
+from engine.services.reporting import reports
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.postings import ageing_book, cancel
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import time_machine
 
-from engine.services import followups
-from engine.services import operators as operators_module
-from engine.services.document_views import get_instance
-from engine.services.operators import OPERATORS
-from engine.services.run_effects import FollowInvoice, StartFollowUp
-from engine.services.timers import run_due_timers
+from engine.services.documents.views import get_instance
+from engine.services.followups import passes as followups
+from engine.services.processes import _operators as operators_module
+from engine.services.processes._effects import FollowInvoice, StartFollowUp
+from engine.services.processes._operators import OPERATORS
+from engine.services.processes.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import NO_OPERATORS, WorkflowRun
 from engine.workflow.script_engine import CartableScriptEngine
@@ -147,7 +147,7 @@ def test_a_view_restores_without_operators_and_runs_nothing(
     with uow:
         state_before = uow.processes.get(instance_id).state
 
-    from engine.services import document_views
+    from engine.services.documents import views as document_views
 
     given: list[object] = []
     restore = document_views.restore_run

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Engine
 
 from engine.config import Settings
-from engine.services.outbox import list_messages
+from engine.services.messaging.outbox import list_messages
 from engine.services.unit_of_work import UnitOfWork
 from tests.fakes.recording import FakeProvider
 from tests.notifications.support import queue

@@ -17,7 +17,7 @@ import time_machine
 
 from engine import clock
 from engine.config import Settings
-from engine.services.outbox import MessageView, list_messages
+from engine.services.messaging.outbox import MessageView, list_messages
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.channels.smtp import SmtpChannel

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from tests.integration.conftest import Api
 from tests.integration.postings import customer, on_day, pay, posted_invoice
 

@@ -12,7 +12,7 @@ from flask import Flask
 
 from engine.config import Settings
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from notifications.channels import channels_for
 from notifications.outbox import send_due
 from tests.fakes.fixtures import fake_smtp  # noqa: F401

@@ -20,20 +20,20 @@ from sqlalchemy import select
 
 from engine.domain.steps import StepAction
 from engine.models.users import User
-from engine.services.document_content import Content, LineCommand
-from engine.services.document_types import get_type
-from engine.services.documents import (
+from engine.services.cartable.saved_filters import save_filter
+from engine.services.cartable.tasks import claim_task, list_cartable
+from engine.services.documents.commands import (
     NewDocument,
     advance_document,
     create_document,
     submit_document,
 )
-from engine.services.followers import add_followers
-from engine.services.incidents import Failure, open_incident
-from engine.services.saved_filters import save_filter
-from engine.services.tasks import claim_task, list_cartable
+from engine.services.documents.content import Content, LineCommand
+from engine.services.documents.types import get_type
+from engine.services.followups.followers import add_followers
+from engine.services.processes.incidents import Failure, open_incident
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
 from tests.integration.postings import posted_invoice
 from tests.integration.test_ui_flow import UiClient
 

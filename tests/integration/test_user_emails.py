@@ -8,8 +8,8 @@ from flask import Flask
 
 from engine.domain.errors import ValidationFailed
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.user_admin import list_users, update_user
-from engine.services.users import create_user, get_user
+from engine.services.users.accounts import create_user, get_user
+from engine.services.users.admin import list_users, update_user
 from tests.integration.conftest import Api
 from tests.integration.test_ui_flow import UiClient
 

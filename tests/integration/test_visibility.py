@@ -19,11 +19,11 @@ from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from engine.services.message_files import build_files
-from engine.services.outbox import enqueue_message
+from engine.services.messaging.files import build_files
+from engine.services.messaging.outbox import enqueue_message
 from engine.services.unit_of_work import UnitOfWork
-from engine.services.user_admin import save_role
-from engine.services.users import create_user
+from engine.services.users.accounts import create_user
+from engine.services.users.admin import save_role
 from tests.integration.conftest import Api
 from tests.integration.flows import i7_invoice, task_of
 from tests.integration.postings import customer, on_day, pay, posted_invoice

@@ -21,8 +21,8 @@ from twilio.request_validator import RequestValidator
 from engine import clock
 from engine.config import Settings
 from engine.models.documents import DocumentEvent
-from engine.services.message_status import record_outcome
-from engine.services.outbox import list_messages
+from engine.services.messaging.outbox import list_messages
+from engine.services.messaging.status import record_outcome
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import claim_due, send_due

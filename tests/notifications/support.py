@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from engine.services.document_content import Content, LineCommand
-from engine.services.documents import NewDocument, create_document
-from engine.services.outbox import enqueue_message
+from engine.services.documents.commands import NewDocument, create_document
+from engine.services.documents.content import Content, LineCommand
+from engine.services.messaging.outbox import enqueue_message
 from engine.services.unit_of_work import UnitOfWork
 
 CONTEXT: dict[str, Any] = {

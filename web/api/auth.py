@@ -8,8 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.services.logins import authenticate
-from engine.services.users import get_user, issue_token
+from engine.services.users import authenticate, get_user, issue_token
 from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, cartable, new_uow, require_token
 

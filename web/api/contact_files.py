@@ -13,14 +13,22 @@ from marshmallow import Schema, fields, validate
 from engine.domain.errors import ValidationFailed
 from engine.models.outbox import LOCALES
 from engine.printing import LANGUAGES
-from engine.services.contact_account import contact_account, pay_amount_due
-from engine.services.contact_io import FORMATS, export_contacts, import_contacts
-from engine.services.message_files import FORMATS as FILE_FORMATS
-from engine.services.payments import METHODS, get_payment
-from engine.services.report_files import XLSX_MIME, statements_pdf, statements_xlsx
-from engine.services.report_mail import email_statements
-from engine.services.reports import Period
-from engine.services.statements import customer_statements
+from engine.services.accounts import (
+    METHODS,
+    contact_account,
+    customer_statements,
+    get_payment,
+    pay_amount_due,
+)
+from engine.services.contacts import FORMATS, export_contacts, import_contacts
+from engine.services.messaging import FORMATS as FILE_FORMATS
+from engine.services.reporting import (
+    XLSX_MIME,
+    Period,
+    email_statements,
+    statements_pdf,
+    statements_xlsx,
+)
 from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Text
 from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response

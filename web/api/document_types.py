@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.document_types import PREVIEWS, SORTS, get_type, list_types, update_type
+from engine.services.documents import PREVIEWS, SORTS, get_type, list_types, update_type
 from web.api.fields import DecimalString, LocalInteger, Text
 from web.context import actor_id, new_uow, require_token
 

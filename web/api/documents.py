@@ -9,20 +9,21 @@ from marshmallow import Schema, fields, validate
 
 from engine.domain.pricing import Overrides
 from engine.domain.steps import StepAction
-from engine.services.document_content import (
+from engine.services.documents import (
+    STATES,
     AdditionCommand,
     Content,
     ContentPatch,
-    LineCommand,
-)
-from engine.services.document_views import STATES, document_history, get_document, list_documents
-from engine.services.documents import (
     DocumentEdit,
+    LineCommand,
     NewDocument,
     advance_document,
     cancel_document,
     create_document,
     delete_document,
+    document_history,
+    get_document,
+    list_documents,
     submit_document,
     update_document,
 )

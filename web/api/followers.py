@@ -1,7 +1,7 @@
 """/api/v1/documents/{id}/followers and /thread: who follows an invoice, and writing to them.
 
 SPEC F1 (the customer as a follower of replies), F7 (the thread's history), C4 (the
-emails go through the outbox). Permissions are checked in engine.services.followers.
+emails go through the outbox). Permissions are checked in engine.services.followups.followers.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.followers import (
+from engine.services.followups import (
     BODY_LIMIT,
     SUBJECT_LIMIT,
     follow_document,

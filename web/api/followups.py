@@ -12,23 +12,21 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.domain.followups import ACTIVITY_TYPES, CHANNELS, MAX_DAYS, MIN_DAYS, MODES
-from engine.services.followup_customers import (
+from engine.services.followups import (
     SEND_CHANNELS,
+    LevelInput,
     ManualSend,
+    create_level,
     customer_history,
+    delete_level,
     get_customer_followup,
+    list_levels,
     list_needing_action,
     manual_send,
+    process_customers,
     update_customer_followup,
-)
-from engine.services.followup_levels import (
-    LevelInput,
-    create_level,
-    delete_level,
-    list_levels,
     update_level,
 )
-from engine.services.followups import process_customers
 from web.api.fields import DecimalString, Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
 

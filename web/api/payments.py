@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.payments import (
+from engine.services.accounts import (
     METHODS,
     Allocation,
     NewPayment,

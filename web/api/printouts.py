@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, validate
 
 from engine.printing import LANGUAGES
-from engine.services.document_print import document_pdf
+from engine.services.documents import document_pdf
 from web.api.fields import Text
 from web.context import actor_id, new_uow, require_token
 

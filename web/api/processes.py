@@ -9,10 +9,15 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.domain.errors import ValidationFailed
-from engine.services.deployment import deploy_process
-from engine.services.document_views import view_instance
-from engine.services.incidents import STATUSES, list_instances, retry_instance
-from engine.services.process_views import list_processes, list_versions
+from engine.services.documents import view_instance
+from engine.services.processes import (
+    STATUSES,
+    deploy_process,
+    list_instances,
+    list_processes,
+    list_versions,
+    retry_instance,
+)
 from engine.workflow.limits import DiagramLimits
 from web.api.fields import Id, LocalInteger, Offset, Text
 from web.context import actor_id, cartable, new_uow, require_token

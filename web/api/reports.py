@@ -14,11 +14,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.models.outbox import LOCALES
 from engine.printing import LANGUAGES
-from engine.services import reports as svc
-from engine.services.message_files import FORMATS as FILE_FORMATS
-from engine.services.report_files import XLSX_MIME, followup_pdf, followup_xlsx, report_xlsx
-from engine.services.report_mail import email_followup_report
-from engine.services.statements import followup_report
+from engine.services import reporting as svc
+from engine.services.accounts import followup_report
+from engine.services.messaging import FORMATS as FILE_FORMATS
+from engine.services.reporting import (
+    XLSX_MIME,
+    email_followup_report,
+    followup_pdf,
+    followup_xlsx,
+    report_xlsx,
+)
 from web.api.fields import LocalDate, LocalInteger, Text
 from web.api.messages import MessageOut
 from web.api.printouts import PDF_RESPONSE, file_response

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.tasks import (
+from engine.services.cartable import (
     CARTABLES,
     assign_task,
     claim_task,

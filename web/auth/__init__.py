@@ -15,8 +15,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_required
 
 from engine.domain.errors import PermissionDenied
 from engine.domain.permissions import Perm
-from engine.services.logins import session_user
-from engine.services.users import UserView
+from engine.services.users import UserView, session_user
 from web.context import new_uow
 
 __all__ = ["SessionUser", "can", "init_login", "login_required", "permission_required"]

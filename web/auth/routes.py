@@ -8,9 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.domain.errors import PermissionDenied, TooManyAttempts
-from engine.services.logins import authenticate, end_sessions, start_session
-from engine.services.user_admin import set_locale
-from engine.services.users import change_password, get_user
+from engine.services.users import (
+    authenticate,
+    change_password,
+    end_sessions,
+    get_user,
+    set_locale,
+    start_session,
+)
 from web.auth import SessionUser
 from web.context import new_uow
 from web.ui.i18n import LANGUAGES

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
-from engine.services.document_types import (
+from engine.services.documents import (
     EDITABLE,
     PREVIEWS,
     SORTS,
@@ -24,14 +24,14 @@ from engine.services.document_types import (
     list_types,
     update_type,
 )
-from engine.services.user_admin import (
+from engine.services.users import (
+    create_user,
     list_roles,
     list_users,
     save_role,
     search_audit,
     update_user,
 )
-from engine.services.users import create_user
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import flag, optional_date, optional_decimal, optional_int, page_number

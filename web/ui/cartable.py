@@ -16,24 +16,21 @@ from flask_login import current_user, login_required
 
 from engine.domain.errors import CartableError, PermissionDenied, ValidationFailed
 from engine.repositories.workflow import TaskQuery
-from engine.services.document_types import list_types
-from engine.services.document_views import document_history, get_document
-from engine.services.saved_filters import (
-    FILTER_KEYS,
-    delete_filter,
-    list_filters,
-    save_filter,
-)
-from engine.services.tasks import (
+from engine.services.cartable import (
     CARTABLES,
+    FILTER_KEYS,
     assign_task,
     claim_task,
     complete_task,
+    delete_filter,
     get_task,
+    list_filters,
+    save_filter,
     search_cartable,
     unclaim_task,
 )
-from engine.services.user_admin import colleagues
+from engine.services.documents import document_history, get_document, list_types
+from engine.services.users import colleagues
 from web.context import new_uow
 from web.ui.forms import flag, optional_decimal, optional_int
 from web.ui.pages import back_to, error_message, is_htmx, safe_next, ui_blueprint

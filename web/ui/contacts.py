@@ -8,20 +8,26 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
-from engine.services.contact_account import contact_account, contact_rows, pay_amount_due
-from engine.services.contact_io import export_contacts, import_contacts
-from engine.services.contacts import KINDS
-from engine.services.payments import METHODS
-from engine.services.report_files import XLSX_MIME, statements_pdf, statements_xlsx
-from engine.services.report_mail import email_statements
-from engine.services.reports import Period
-from engine.services.statements import customer_statements
+from engine.services.accounts import (
+    METHODS,
+    contact_account,
+    contact_rows,
+    customer_statements,
+    pay_amount_due,
+)
+from engine.services.contacts import KINDS, export_contacts, import_contacts
+from engine.services.reporting import (
+    XLSX_MIME,
+    Period,
+    email_statements,
+    statements_pdf,
+    statements_xlsx,
+)
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.formatting import local_digits

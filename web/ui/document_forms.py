@@ -9,8 +9,7 @@ from typing import Any
 from engine.domain.errors import ValidationFailed
 from engine.domain.localize import plain_number
 from engine.domain.pricing import Overrides
-from engine.services.document_content import AdditionCommand, Content, LineCommand
-from engine.services.document_views import DocumentView
+from engine.services.documents import AdditionCommand, Content, DocumentView, LineCommand
 from web.ui.forms import optional_date, optional_decimal, optional_int
 
 LINE_FIELDS = ("product_id", "quantity", "unit_price", "discount_percent")

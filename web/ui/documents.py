@@ -18,20 +18,25 @@ from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.steps import StepAction
 from engine.services.contacts import list_contacts, list_products
-from engine.services.document_actions import allowed_actions, preview_totals
-from engine.services.document_types import get_type, list_types
-from engine.services.document_views import STATES, document_history, get_document, list_documents
 from engine.services.documents import (
+    STATES,
     DocumentEdit,
     NewDocument,
     advance_document,
+    allowed_actions,
     cancel_document,
     create_document,
     delete_document,
+    document_history,
+    get_document,
+    get_type,
+    list_documents,
+    list_types,
+    preview_totals,
     submit_document,
     update_document,
 )
-from engine.services.user_admin import colleagues
+from engine.services.users import colleagues
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.document_forms import (

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import ValidationFailed
-from engine.services.followers import (
+from engine.services.followups import (
     FollowersPanel,
     follow_document,
     followers_panel,

@@ -17,24 +17,22 @@ from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.followups import ACTIVITY_TYPES, CHANNELS, LOCALES, MODES
 from engine.domain.permissions import Perm
-from engine.services.followup_customers import (
+from engine.services.followups import (
     SEND_CHANNELS,
+    LevelInput,
     ManualSend,
+    create_level,
     customer_history,
+    delete_level,
     get_customer_followup,
+    list_levels,
     list_needing_action,
     manual_send,
+    process_customers,
     update_customer_followup,
-)
-from engine.services.followup_levels import (
-    LevelInput,
-    create_level,
-    delete_level,
-    list_levels,
     update_level,
 )
-from engine.services.followups import process_customers
-from engine.services.user_admin import colleagues
+from engine.services.users import colleagues
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import flag, optional_date, optional_int

@@ -6,8 +6,7 @@ The engine keeps stable English codes; pages show these labels in the page's lan
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 
 from engine.domain.steps import STEPS as STEP_REGISTRY
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from engine.domain.errors import PermissionDenied
-from engine.services.outbox import MessageView, list_messages
+from engine.services.messaging import MessageView, list_messages
 from web.context import new_uow
 
 SHOWN = 50

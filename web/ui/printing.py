@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, request, url_for
 from flask_login import current_user, login_required
 
-from engine.services.document_print import document_pdf, document_print_html
+from engine.services.documents import document_pdf, document_print_html
 from web.context import new_uow
 from web.ui.pages import ui_blueprint
 

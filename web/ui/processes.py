@@ -9,8 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.domain.errors import InvalidState
-from engine.services.incidents import INCIDENT, RETRY_PERMISSION, list_instances, retry_instance
-from engine.services.process_views import instance_diagram
+from engine.services.processes import (
+    INCIDENT,
+    RETRY_PERMISSION,
+    instance_diagram,
+    list_instances,
+    retry_instance,
+)
 from web.context import new_uow
 from web.ui.pages import ui_blueprint
 

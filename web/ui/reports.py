@@ -8,16 +8,20 @@ from typing import Any
 
 from flask import Response, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from engine import clock
 from engine.domain.permissions import Perm
-from engine.services import reports as svc
-from engine.services.report_files import XLSX_MIME, followup_pdf, followup_xlsx, report_xlsx
-from engine.services.report_mail import email_followup_report
-from engine.services.statements import followup_report
+from engine.services import reporting as svc
+from engine.services.accounts import followup_report
+from engine.services.reporting import (
+    XLSX_MIME,
+    email_followup_report,
+    followup_pdf,
+    followup_xlsx,
+    report_xlsx,
+)
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import optional_date

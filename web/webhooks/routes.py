@@ -15,8 +15,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from engine import clock
-from engine.services.message_status import record_delivery_status
-from engine.services.replies import InboundReply, record_reply
+from engine.services.messaging import InboundReply, record_delivery_status, record_reply
 from web.context import cartable, new_uow
 from web.errors import error_body
 from web.webhooks.signatures import sendgrid_valid, twilio_valid

@@ -1,0 +1,249 @@
+"""Cartables: the user's inbox of open steps, claiming and completing them (C2, §6)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from engine import clock
+from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
+from engine.domain.permissions import Perm
+from engine.domain.steps import STEPS
+from engine.models.workflow import HumanTask
+from engine.repositories.workflow import TaskQuery
+from engine.services.cartable._steps import check_may_work, complete_task_row
+from engine.services.processes._operators import operator_run
+from engine.services.unit_of_work import UnitOfWork
+from engine.services.users.access import load_actor
+
+logger = logging.getLogger(__name__)
+
+CARTABLES = STEPS.cartables  # one per lane of the step registry
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    cartable: str
+    element_id: str
+    name: str
+    status: str
+    document_id: int | None
+    document_type: str
+    document_label: str
+    contact_name: str
+    amount: Decimal | None
+    assignee_id: int | None
+    claimed_at: datetime | None
+    created_at: datetime
+    due_at: datetime | None
+    priority: int
+    instance_id: int
+    # From the step registry, so pages offer what the services accept:
+    decisions: tuple[str, ...] = ()  # the decisions the cartable's decide form offers
+    comment_required: tuple[str, ...] = ()  # those of them that need a comment
+    bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
+    releasable: bool = True  # may be released or handed over (not the author's own task)
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    task_id: int
+    document_id: int | None
+    decision: str
+    document_state: str | None
+
+
+def list_cartable(
+    uow: UnitOfWork, *, actor_id: int, cartable: str | None = None, limit: int = 50, offset: int = 0
+) -> list[TaskView]:
+    """Return the open tasks of the actor's lanes and those assigned to the actor."""
+    if cartable is not None and cartable not in CARTABLES:
+        raise ValidationFailed.single("cartable", f"must be one of: {', '.join(CARTABLES)}")
+    with uow:
+        actor = load_actor(uow, actor_id)
+        rows = uow.tasks.cartable(
+            user_id=actor.id,
+            lanes=STEPS.lanes_for(actor.permissions),
+            only_lanes=None if cartable is None else [cartable],
+            limit=min(limit, 500),
+            offset=offset,
+        )
+        return [task_view(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CartablePage:
+    tasks: list[TaskView]
+    total: int
+
+
+SORTS = ("created", "due", "priority", "amount")
+
+
+def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> CartablePage:
+    """Return one filtered, sorted page of the actor's cartable and how many tasks match.
+
+    Only the task index is read, never a serialized workflow (ARCHITECTURE §5).
+    """
+    errors: dict[str, str] = {}
+    if query.cartable is not None and query.cartable not in CARTABLES:
+        errors["cartable"] = f"must be one of: {', '.join(CARTABLES)}"
+    if query.sort not in SORTS:
+        errors["sort"] = f"must be one of: {', '.join(SORTS)}"
+    if (
+        query.amount_min is not None
+        and query.amount_max is not None
+        and query.amount_min > query.amount_max
+    ):
+        errors["amount_max"] = "must not be below the minimum"
+    if not 1 <= query.limit <= 500 or query.offset < 0:
+        errors["limit"] = "must be from 1 to 500 (offset 0 or more)"
+    if errors:
+        raise ValidationFailed(errors)
+    with uow:
+        actor = load_actor(uow, actor_id)
+        rows, total = uow.tasks.search(
+            user_id=actor.id, lanes=STEPS.lanes_for(actor.permissions), query=query, now=clock.now()
+        )
+        return CartablePage([task_view(row) for row in rows], total)
+
+
+def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Return one task the actor may see."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get(task_id)
+        if (
+            task.lane not in STEPS.lanes_for(actor.permissions)
+            and task.assignee_id != actor.id
+            and task.completed_by != actor.id
+        ):
+            raise PermissionDenied("this task is not in your cartable")
+        return task_view(task)
+
+
+def claim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Take an unclaimed task of one's lane; a task held by someone else is a 409."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id is not None and task.assignee_id != actor.id:
+            raise Conflict("another user already holds this task")
+        check_may_work(actor, task)
+        task.assignee_id, task.claimed_at = actor.id, clock.now()
+        uow.audit.record(actor_id=actor.id, action="task.claim", entity="task", entity_id=task.id)
+        uow.commit()
+        return task_view(task)
+
+
+def unclaim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+    """Give a held task back to its lane (the holder, or a user who may assign tasks)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
+            raise PermissionDenied("only the holder may release this task")
+        lane = STEPS.lane(task.lane)
+        if lane is not None and not lane.releasable:
+            raise Conflict("the author's task cannot be released")
+        task.assignee_id, task.claimed_at = None, None
+        uow.audit.record(actor_id=actor.id, action="task.unclaim", entity="task", entity_id=task.id)
+        uow.commit()
+        return task_view(task)
+
+
+def assign_task(uow: UnitOfWork, *, task_id: int, assignee_id: int, actor_id: int) -> TaskView:
+    """Hand a task to a colleague who may work its lane (the holder, or an assigner)."""
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        _check_open(task)
+        if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
+            raise PermissionDenied("only the holder or a user who may assign tasks can do this")
+        assignee = uow.users.find(assignee_id)
+        if assignee is None or not assignee.is_active:
+            raise ValidationFailed.single("assignee_id", f"unknown user {assignee_id}")
+        previous = task.assignee_id
+        task.assignee_id = None
+        try:
+            check_may_work(assignee, task)
+        except PermissionDenied as error:
+            raise ValidationFailed.single(
+                "assignee_id", "that user cannot work this cartable"
+            ) from error
+        task.assignee_id, task.claimed_at = assignee.id, clock.now()
+        uow.audit.record(
+            actor_id=actor.id,
+            action="task.assign",
+            entity="task",
+            entity_id=task.id,
+            details={"from": previous, "to": assignee.id},
+        )
+        uow.commit()
+        return task_view(task)
+
+
+def complete_task(
+    uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str, comment: str | None = None
+) -> CompletionResult:
+    """Complete a task with a decision and run the process to its next wait.
+
+    Raises PermissionDenied (not the holder, not in the lane), Conflict (already
+    completed), ValidationFailed (unknown decision, rejection without a comment).
+    """
+    with uow:
+        actor = load_actor(uow, actor_id)
+        task = uow.tasks.get_for_update(task_id)
+        form = {"decision": decision, "comment": comment}
+        with operator_run(uow, actor_id=actor.id) as run:
+            complete_task_row(uow, task, actor, form, run.operators)
+        uow.audit.record(
+            actor_id=actor.id,
+            action="task.complete",
+            entity="task",
+            entity_id=task.id,
+            details={"decision": decision, "document_id": task.document_id},
+        )
+        state = uow.documents.get(task.document_id).state if task.document_id else None
+        uow.commit()
+        logger.info("task completed", extra={"task_id": task.id, "decision": decision})
+        return CompletionResult(task.id, task.document_id, decision, state)
+
+
+def _check_open(task: HumanTask) -> None:
+    if task.status != "open":
+        raise Conflict(f"task {task.id} is already {task.status}")
+
+
+def task_view(row: HumanTask) -> TaskView:
+    """Return the plain view of a task row, with what its step and lane allow."""
+    step = STEPS.step(row.element_id)
+    lane = STEPS.lane(row.lane)
+    offered = step.cartable_decisions if step else ()
+    return TaskView(
+        id=row.id,
+        cartable=row.lane,
+        element_id=row.element_id,
+        name=row.name,
+        status=row.status,
+        document_id=row.document_id,
+        document_type=row.document_type,
+        document_label=row.document_label,
+        contact_name=row.contact_name,
+        amount=row.amount,
+        assignee_id=row.assignee_id,
+        claimed_at=row.claimed_at,
+        created_at=row.created_at,
+        due_at=row.due_at,
+        priority=row.priority,
+        instance_id=row.instance_id,
+        decisions=tuple(d.value for d in offered),
+        comment_required=tuple(d.value for d in offered if d.needs_comment),
+        bulk_decision=step.bulk_decision if step else None,
+        releasable=lane.releasable if lane else True,
+    )

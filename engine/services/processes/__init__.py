@@ -1,0 +1,33 @@
+"""Processes: deployment, instances, timers and incidents.
+
+The use cases ``web/`` and ``notifications/`` may call are the names below, the only
+way in (``make lint``: engine.layers_check; loading: engine.services.public_names).
+Modules named with a leading underscore hold in-transaction helpers: they work on a
+unit of work their caller opened.
+"""
+
+from typing import TYPE_CHECKING
+
+from engine.services.public_names import lazy_exports
+
+if TYPE_CHECKING:
+    from engine.services.processes.deployment import (
+        deploy_process as deploy_process,
+    )
+    from engine.services.processes.incidents import (
+        INCIDENT as INCIDENT,
+        RETRY_PERMISSION as RETRY_PERMISSION,
+        STATUSES as STATUSES,
+        list_instances as list_instances,
+        retry_instance as retry_instance,
+    )
+    from engine.services.processes.timers import (
+        run_due_timers as run_due_timers,
+    )
+    from engine.services.processes.views import (
+        instance_diagram as instance_diagram,
+        list_processes as list_processes,
+        list_versions as list_versions,
+    )
+
+__all__, __getattr__ = lazy_exports(__name__, __file__)

@@ -1,0 +1,188 @@
+"""Start and advance instances, keep the task index in step (C1, C3).
+
+Deployment lives in :mod:`engine.services.processes.deployment`; its names are re-exported here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from engine import clock
+from engine.domain.steps import STEPS, Assignment
+from engine.models.documents import Document
+from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.services.processes.deployment import (
+    BPMN_DIR,
+    SHIPPED,
+    VersionInfo,
+    deploy_process,
+    deploy_shipped_processes,
+)
+from engine.services.unit_of_work import UnitOfWork
+from engine.workflow import LoadedSpec, ReadyTask, WorkflowRun, cached_bundle, load_bundle
+
+__all__ = [
+    "BPMN_DIR",
+    "SHIPPED",
+    "VersionInfo",
+    "cancel_instance",
+    "refresh_task_summaries",
+    "deploy_process",
+    "deploy_shipped_processes",
+    "restore_run",
+    "save_run",
+    "start_instance",
+    "store_run",
+    "sync_tasks",
+    "version_spec",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def start_instance(
+    uow: UnitOfWork,
+    *,
+    process_id: str,
+    document_id: int | None,
+    data: Mapping[str, object],
+    operators: Mapping[str, Any],
+) -> ProcessInstance:
+    """Start the current version of a process for a document and run it to its first wait.
+
+    The current version is the one last deployed or rolled back to (issue 10 #6), not
+    necessarily the newest.
+    """
+    version = uow.processes.current_version(process_id)
+    instance = ProcessInstance(
+        version_id=version.id,
+        process_id=process_id,
+        document_id=document_id,
+        status="running",
+        state={},
+    )
+    uow.processes.add(instance)
+    run = WorkflowRun.start(version_spec(version), data, operators)
+    store_run(instance, run)
+    sync_tasks(uow, instance, run.ready_user_tasks(), open_rows=[])  # a new run has none yet
+    return instance
+
+
+def restore_run(
+    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+) -> WorkflowRun:
+    """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
+    version = uow.processes.version(instance.version_id)
+    return WorkflowRun.restore(version_spec(version), instance.state, operators)
+
+
+def version_spec(version: ProcessVersion) -> LoadedSpec:
+    """Return the version's parsed spec; its spec JSON is read only when not cached."""
+    cached = cached_bundle(version.process_id, version.checksum)
+    return cached if cached is not None else load_bundle(version.spec_json)
+
+
+def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
+    """Store the run's state on the instance and rewrite its open task rows."""
+    store_run(instance, run)
+    sync_tasks(uow, instance, run.ready_user_tasks())
+
+
+def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
+    """Put the run's state, status and next timer on the instance row (not the task rows).
+
+    Batch callers (the follow-up pass) use it to write many instances in one flush and
+    call :func:`sync_tasks` only for the runs whose user tasks changed.
+    """
+    instance.state = run.dump()
+    instance.status = "completed" if run.is_completed else "running"
+    instance.next_timer_at = run.next_timer_at()
+    instance.updated_at = clock.now()
+    # A step that succeeded ends an open incident (issue 11 §3): a retry, or a user
+    # action that moved the instance on.
+    if instance.incident_at is not None:
+        instance.incident_error = instance.incident_at = instance.incident_element_id = None
+
+
+def cancel_instance(
+    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+) -> None:
+    """Cancel a running instance and close its open tasks."""
+    run = restore_run(uow, instance, operators)
+    run.cancel()
+    instance.state = run.dump()
+    instance.status = "cancelled"
+    instance.next_timer_at = None
+    for row in uow.tasks.open_of_instance(instance.id):
+        row.status = "cancelled"
+
+
+def sync_tasks(
+    uow: UnitOfWork,
+    instance: ProcessInstance,
+    ready: list[ReadyTask],
+    *,
+    open_rows: list[HumanTask] | None = None,
+    flush: bool = True,
+) -> None:
+    """Make the instance's open human_task rows equal its READY user tasks.
+
+    A batch that already knows the instance's open rows passes ``open_rows`` (no query)
+    and ``flush=False`` (its own flush then inserts every batch's rows at once).
+    """
+    if open_rows is None:
+        open_rows = uow.tasks.open_of_instance(instance.id)
+    by_guid = {row.task_guid: row for row in open_rows}
+    ready_ids = {task.id for task in ready}
+    for guid, row in by_guid.items():
+        if guid not in ready_ids:
+            row.status = "cancelled"
+    for task in ready:
+        if task.id not in by_guid:
+            uow.session.add(_task_row(uow, instance, task))
+    if flush:
+        uow.flush()
+
+
+def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
+    document_id = task.data.get("document_id") or instance.document_id
+    lane = STEPS.lane(task.lane or "")
+    assignment = lane.assignment if lane else None
+    row = HumanTask(
+        instance_id=instance.id,
+        task_guid=task.id,
+        element_id=task.element_id,
+        name=task.name or task.element_id,
+        lane=task.lane or "",
+        created_at=clock.now(),
+    )
+    if isinstance(document_id, int):
+        document = uow.documents.get(document_id)
+        row.document_id = document.id
+        row.document_type = document.type.code
+        _summarize(uow, row, document)
+        if assignment is Assignment.CREATOR:  # the author's own task: back to the creator
+            row.assignee_id = document.created_by
+    if assignment is Assignment.RESPONSIBLE:  # F1: in the responsible user's cartable
+        responsible = task.data.get("responsible_id")
+        row.assignee_id = responsible if isinstance(responsible, int) else None
+        row.contact_name = str(task.data.get("contact_name") or "")[:200]
+        row.name = str(task.data.get("activity_summary") or row.name)[:200]
+    return row
+
+
+def refresh_task_summaries(uow: UnitOfWork, document: Document) -> None:
+    """Make the document's open cartable rows show it as it is now (after an edit)."""
+    for row in uow.tasks.open_of_document(document.id):
+        _summarize(uow, row, document)
+
+
+def _summarize(uow: UnitOfWork, row: HumanTask, document: Document) -> None:
+    """Copy what a cartable lists and sorts by from the document onto its task row."""
+    row.document_label = document.number or f"#{document.id}"
+    row.contact_name = uow.contacts.get(document.contact_id).name
+    row.amount = document.total
+    # The document's due date is what an approver sorts and filters by (issue 4).
+    row.due_at = clock.end_of_business_day(document.due_date) if document.due_date else None

@@ -1,0 +1,39 @@
+"""Users, roles, sign-in sessions, API tokens and who may do what.
+
+The use cases ``web/`` and ``notifications/`` may call are the names below, the only
+way in (``make lint``: engine.layers_check; loading: engine.services.public_names).
+Modules named with a leading underscore hold in-transaction helpers: they work on a
+unit of work their caller opened.
+"""
+
+from typing import TYPE_CHECKING
+
+from engine.services.public_names import lazy_exports
+
+if TYPE_CHECKING:
+    from engine.services.users.accounts import (
+        UserView as UserView,
+        change_password as change_password,
+        create_user as create_user,
+        get_user as get_user,
+        issue_token as issue_token,
+        set_password as set_password,
+        user_for_token as user_for_token,
+    )
+    from engine.services.users.admin import (
+        colleagues as colleagues,
+        list_roles as list_roles,
+        list_users as list_users,
+        save_role as save_role,
+        search_audit as search_audit,
+        set_locale as set_locale,
+        update_user as update_user,
+    )
+    from engine.services.users.logins import (
+        authenticate as authenticate,
+        end_sessions as end_sessions,
+        session_user as session_user,
+        start_session as start_session,
+    )
+
+__all__, __getattr__ = lazy_exports(__name__, __file__)
