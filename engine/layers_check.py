@@ -48,11 +48,12 @@ def deep_imports() -> Iterator[tuple[str, int, str]]:
     """Yield each import of a module inside a service package from web or notifications."""
     for path in _sources(*SERVICE_CLIENTS):
         for node in ast.walk(_parse(path)):
-            modules: list[str] = []
             if isinstance(node, ast.ImportFrom) and node.module:
                 modules = [node.module]
             elif isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
+            else:
+                continue
             for module in modules:
                 parts = module.split(".")
                 if parts[:2] == ["engine", "services"] and len(parts) > 3:
