@@ -1,4 +1,4 @@
-"""XLSX workbooks from plain tables (XlsxWriter): reports, statements, contact exports.
+"""XLSX workbooks from plain tables (XlsxWriter), and the bounded reading of uploaded ones.
 
 Amounts stay exact: a whole Decimal is written as an integer cell (Rial amounts are
 whole), anything with a fraction as a number only when it round-trips exactly through
@@ -9,16 +9,22 @@ spreadsheet would run as a formula gets a leading apostrophe (engine/domain/spre
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
+from openpyxl import load_workbook
 
 from engine.domain.spreadsheets import neutralize_formula
 
 _MAX_EXACT = Decimal(2) ** 53
+# An upload is a zip whose members inflate: a few megabytes can unpack to gigabytes of
+# sheet XML. Reading stops at this many unpacked bytes, rows and columns.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_READ_COLUMNS = 64
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -107,3 +113,35 @@ def _title(title: str, used: set[str]) -> str:
         name = f"{base[:25]} ({n})"
     used.add(name.lower())
     return name
+
+
+class UnreadableWorkbook(ValueError):
+    """The upload is not a workbook this reader takes, or it is past a bound."""
+
+
+def read_first_sheet(content: bytes, *, max_rows: int) -> list[Sequence[object]]:
+    """Return the first sheet's rows as values, refusing a workbook past the bounds.
+
+    The zip's declared sizes are checked before anything is unpacked; a sheet longer
+    than ``max_rows`` rows (blank ones count) is refused when its next row is read, and
+    columns past :data:`MAX_READ_COLUMNS` are never read.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise UnreadableWorkbook(f"not an xlsx workbook: {error}") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+        raise UnreadableWorkbook(f"the workbook unpacks to more than {limit} MB")
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0].iter_rows(values_only=True, max_col=MAX_READ_COLUMNS)
+        rows: list[Sequence[object]] = [
+            list(row) for _, row in zip(range(max_rows + 1), sheet, strict=False)
+        ]
+    finally:
+        book.close()
+    if len(rows) > max_rows:
+        raise UnreadableWorkbook(f"the sheet has more than {max_rows} rows (blank ones count)")
+    return rows

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 
 from engine.services.unit_of_work import UnitOfWork
+from engine.xlsx import MAX_UNPACKED_BYTES
 from tests.integration.conftest import Api
 
 HEADER = "name,kind,email,mobile,language,payment_term_days,credit_limit,opening_balance\n"
@@ -89,6 +91,47 @@ def test_xlsx_import_and_unknown_columns(api: Api) -> None:
     assert _upload(api, b"x", "c.pdf").status_code == 422
     garbage = _upload(api, b"not a zip", "c.xlsx")
     assert garbage.status_code == 422 and "file" in garbage.get_json()["errors"]
+
+
+def _workbook(*rows: list[object]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_that_unpacks_past_the_bound_is_refused_unread(api: Api, uow: UnitOfWork) -> None:
+    """A zip bomb: a small upload whose members inflate past MAX_UNPACKED_BYTES."""
+    before = _count(uow)
+    buffer = io.BytesIO(_workbook(["name"], ["کم‌حجم"]))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", bytes(MAX_UNPACKED_BYTES + 1))
+    upload = buffer.getvalue()
+    assert len(upload) < MAX_UNPACKED_BYTES // 100  # the upload itself is small
+
+    response = _upload(api, upload, "bomb.xlsx")
+
+    assert response.status_code == 422
+    assert "unpacks to more than" in response.get_json()["errors"]["file"][0]
+    assert _count(uow) == before
+
+
+def test_xlsx_with_a_million_blank_rows_is_refused_not_walked(api: Api, uow: UnitOfWork) -> None:
+    before = _count(uow)
+    book = Workbook()
+    book.active.append(["name"])
+    book.active.append(["مشتری"])
+    book.active.cell(row=1_000_000, column=1, value="دور")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    response = _upload(api, buffer.getvalue(), "long.xlsx")
+
+    assert response.status_code == 422
+    assert "more than" in response.get_json()["errors"]["file"][0]
+    assert _count(uow) == before
 
 
 def test_import_needs_manage_contacts(api: Api) -> None:
