@@ -62,6 +62,7 @@ def _register_blueprints(api: CartableApi) -> None:
     # blueprints (STYLE: avoid import cycles through the app module).
     from web.api import (
         auth,
+        calendar,
         contact_files,
         contacts,
         document_types,
@@ -86,6 +87,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(followers.blp)  # a document's followers and thread (F1, F7)
     api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
     api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
+    api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
 
 
 def _register_webhooks(app: Flask) -> None:

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     FOLLOW_UP = "follow_up"  # work customers' follow-ups: process, send, edit status (F4-F8)
     MANAGE_FOLLOWUP_LEVELS = "manage_followup_levels"  # F1
+    MANAGE_CALENDAR = "manage_calendar"  # the working week and holidays (issue 12 §6)
 
 
 DEFAULT_ROLES: dict[str, frozenset[Perm]] = {

@@ -2,6 +2,7 @@
 
 from engine.models.audit import AuditEntry
 from engine.models.base import Base
+from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact, CustomerGroup
 from engine.models.documents import (
     Document,
@@ -39,6 +40,7 @@ __all__ = [
     "DocumentType",
     "FollowupEvent",
     "FollowupLevel",
+    "Holiday",
     "HumanTask",
     "InvoiceFollowup",
     "LedgerEntry",
@@ -57,4 +59,5 @@ __all__ = [
     "StockMove",
     "User",
     "Warehouse",
+    "WorkDay",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.domain.errors import Conflict
+from engine.repositories.calendar import CalendarRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
 from engine.repositories.followers import FollowerRepository
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.followups = FollowupRepository(s)
         self.outbox = OutboxRepository(s)
         self.followers = FollowerRepository(s)
+        self.calendar = CalendarRepository(s)
         return self
 
     def __exit__(

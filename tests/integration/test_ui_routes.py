@@ -31,6 +31,7 @@ from engine.services.documents.commands import (
 from engine.services.documents.content import Content, LineCommand
 from engine.services.documents.types import get_type
 from engine.services.followups.followers import add_followers
+from engine.services.processes.calendar import add_holiday
 from engine.services.processes.incidents import Failure, open_incident
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
@@ -103,6 +104,20 @@ class Case:
     allowed: frozenset[str]
     # (world, role) -> (url values, form data)
     setup: Callable[[World, str], tuple[dict[str, Any], dict[str, Any]]] = lambda w, r: ({}, {})
+
+
+def _week_form() -> dict[str, Any]:
+    days = ["saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"]
+    form: dict[str, Any] = {"day": days}
+    for day in days[:-1]:
+        form |= {f"{day}.works": "1", f"{day}.opens": "08:00", f"{day}.closes": "16:00"}
+    return form
+
+
+def _holiday(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    day = date(2027, 4, ROLES.index(r) + 1)
+    add_holiday(w.uow, actor_id=w.ids["admin"], day=day, name=r)
+    return {"day": day.isoformat()}, {}
 
 
 def _doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -329,6 +344,13 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("admin.type_form", "GET"): Case(ADMIN, lambda w, r: ({"code": "sales_invoice"}, {})),
     ("admin.save_type", "POST"): Case(ADMIN, _type_form),
     ("admin.audit", "GET"): Case(ADMIN),
+    # The working calendar: manage_calendar (issue 12 §6)
+    ("calendar_pages.index", "GET"): Case(ADMIN),
+    ("calendar_pages.save_week", "POST"): Case(ADMIN, lambda w, r: ({}, _week_form())),
+    ("calendar_pages.add", "POST"): Case(
+        ADMIN, lambda w, r: ({}, {"date": f"1406/01/{ROLES.index(r) + 1:02d}", "name": "نوروز"})
+    ),
+    ("calendar_pages.delete", "POST"): Case(ADMIN, _holiday),
     ("print_pages.show", "GET"): Case(ALL, _doc),
     ("print_pages.pdf", "GET"): Case(ALL, _doc),
     ("report_pages.index", "GET"): Case(VIEW_ALL),

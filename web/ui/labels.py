@@ -30,6 +30,15 @@ TYPES = {
     "purchase_invoice": _l("Purchase invoice"),
     "purchase_return": _l("Purchase return"),
 }
+WEEKDAYS = {
+    "saturday": _l("Saturday"),
+    "sunday": _l("Sunday"),
+    "monday": _l("Monday"),
+    "tuesday": _l("Tuesday"),
+    "wednesday": _l("Wednesday"),
+    "thursday": _l("Thursday"),
+    "friday": _l("Friday"),
+}
 CARTABLES = {
     "approval": _l("Approval"),
     "numbering": _l("Numbering"),
@@ -77,6 +86,7 @@ PERMISSIONS = {
     "view_audit": _l("View the audit log"),
     "follow_up": _l("Follow up overdue invoices"),
     "manage_followup_levels": _l("Manage follow-up levels"),
+    "manage_calendar": _l("Manage the working calendar"),
 }
 SORTS = {
     "created_desc": _l("Newest first"),
@@ -213,4 +223,5 @@ def register_labels(app: Flask) -> None:
         preview_label=lambda c: _label(PREVIEWS, c),
         channel_label=lambda c: _label(CHANNELS, c),
         message_status_label=lambda c: _label(MESSAGE_STATUSES, c),
+        weekday_label=lambda c: _label(WEEKDAYS, c),
     )

@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 from engine.services.public_names import lazy_exports
 
 if TYPE_CHECKING:
+    from engine.services.processes.calendar import (
+        add_holiday as add_holiday,
+        get_calendar as get_calendar,
+        remove_holiday as remove_holiday,
+        set_week as set_week,
+    )
     from engine.services.processes.deployment import (
         deploy_process as deploy_process,
     )
