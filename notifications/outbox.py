@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from engine import clock
 from engine.config import Settings
+from engine.domain.messages import MessageStatus, SendOutcome
 from engine.services.messaging import record_outcome, sent_recorder
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels.base import (
@@ -79,7 +80,7 @@ def claim_due(uow: UnitOfWork, *, limit: int, lease_seconds: int) -> list[Claim]
         due: dict[int, str] = dict(uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked))
         taken = uow.outbox.take_leases(list(due), now=now, lease_until=lease_until, token=token)
         uow.commit()
-    return [Claim(i, token, due[i] == "sending", now) for i in sorted(taken)]
+    return [Claim(i, token, due[i] == MessageStatus.SENDING, now) for i in sorted(taken)]
 
 
 RecordSent = Callable[[int, str, str | None], bool]
@@ -98,28 +99,31 @@ def deliver(
     """
     rendered = job.rendered
     if rendered is None:
-        return _record(uow, job, "failed", detail=job.error or "cannot render", settings=settings)
+        return _record(
+            uow, job, SendOutcome.FAILED, detail=job.error or "cannot render", settings=settings
+        )
     channel = channels[rendered.channel]
     if job.claim.recovering:
         try:
             found = channel.find_sent(rendered)
         except LookupUnavailable as error:
             detail = f"outcome unknown: the worker stopped during the send ({error})"
-            return _record(uow, job, "failed", detail=detail, settings=settings)
+            return _record(uow, job, SendOutcome.FAILED, detail=detail, settings=settings)
         if found is not None:
-            return _record(uow, job, "recovered", provider_id=found, settings=settings)
+            return _record(uow, job, SendOutcome.RECOVERED, provider_id=found, settings=settings)
         if job.attempts > settings.outbox_max_attempts:  # each try died mid-send (#4)
             detail = f"gave up after {job.attempts - 1} attempts: the worker stopped each time"
-            return _record(uow, job, "failed", detail=detail, settings=settings)
+            return _record(uow, job, SendOutcome.FAILED, detail=detail, settings=settings)
     try:
         provider_id = channel.send(rendered)
     except PermanentSendError as error:
-        return _record(uow, job, "failed", detail=error.detail, settings=settings)
+        return _record(uow, job, SendOutcome.FAILED, detail=error.detail, settings=settings)
     except TransientSendError as error:
-        return _record(uow, job, "retry", detail=error.detail, settings=settings)
+        return _record(uow, job, SendOutcome.RETRY, detail=error.detail, settings=settings)
     if record_sent is not None and not job.document_ids:
-        return "sent" if record_sent(job.claim.message_id, job.claim.token, provider_id) else "lost"
-    return _record(uow, job, "sent", provider_id=provider_id, settings=settings)
+        sent = record_sent(job.claim.message_id, job.claim.token, provider_id)
+        return SendOutcome.SENT if sent else SendOutcome.LOST
+    return _record(uow, job, SendOutcome.SENT, provider_id=provider_id, settings=settings)
 
 
 def _record(
@@ -135,7 +139,7 @@ def _record(
         uow,
         message_id=job.claim.message_id,
         token=job.claim.token,
-        outcome="sent" if outcome == "recovered" else outcome,
+        outcome=SendOutcome.SENT if outcome == SendOutcome.RECOVERED else outcome,
         provider_id=provider_id,
         detail=detail,
         max_attempts=settings.outbox_max_attempts,
@@ -145,8 +149,8 @@ def _record(
         attempts=job.attempts,
         document_ids=job.document_ids,
     )
-    if result == "sent" and outcome == "recovered":
-        return "recovered"
+    if result == SendOutcome.SENT and outcome == SendOutcome.RECOVERED:
+        return SendOutcome.RECOVERED
     return result
 
 
@@ -186,7 +190,7 @@ def _deliver_safely(
     try:
         return deliver(uow, job, channels, settings, record_sent)
     except SendError as error:  # a channel raised outside its contract: retry later
-        return _record(uow, job, "retry", detail=error.detail, settings=settings)
+        return _record(uow, job, SendOutcome.RETRY, detail=error.detail, settings=settings)
     except Exception as error:
         # One broken message must not stop the batch; its lease runs out and recovery
         # asks the channel before any second send, unless its attempts are spent: then
@@ -195,16 +199,21 @@ def _deliver_safely(
         logger.exception("message delivery crashed", extra={"message_id": message_id})
         report.errors.append(f"{message_id}: {type(error).__name__}")
         if job.attempts < settings.outbox_max_attempts:
-            return "skipped"
+            return SendOutcome.SKIPPED
         detail = f"gave up after {job.attempts} attempts: {type(error).__name__}: {error}"
         try:
-            return _record(uow, job, "failed", detail=detail, settings=settings)
+            return _record(uow, job, SendOutcome.FAILED, detail=detail, settings=settings)
         except Exception:
             logger.exception("cannot record the failure", extra={"message_id": message_id})
-            return "skipped"
+            return SendOutcome.SKIPPED
 
 
-_TALLY = {"sent": "sent", "recovered": "recovered", "retry": "retried", "failed": "failed"}
+_TALLY: dict[str, str] = {
+    SendOutcome.SENT: "sent",
+    SendOutcome.RECOVERED: "recovered",
+    SendOutcome.RETRY: "retried",
+    SendOutcome.FAILED: "failed",
+}
 
 
 def _count(report: DeliveryReport, outcome: str) -> None:

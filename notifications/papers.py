@@ -14,6 +14,7 @@ from datetime import date
 from engine import clock
 from engine.domain.errors import NotFound
 from engine.domain.localize import format_date
+from engine.domain.messages import Channel
 from engine.models.outbox import OutboxMessage
 from engine.pdf import pages_to_pdf
 from engine.services.messaging import build_files, invoice_pages
@@ -57,7 +58,7 @@ def attachments_for(
     """Return the files a message carries: a letter is one PDF to print (its page, then
     the invoices'); an email carries its invoices and spec'd files (message_files)."""
     invoices = message.document_ids if message.attach_documents else []
-    if message.channel == "letter":
+    if message.channel == Channel.LETTER:
         context: Mapping[str, object] = message.context
         letter = letter_pdf(
             text,
@@ -68,7 +69,7 @@ def attachments_for(
             enclosures=invoice_pages(uow, invoices, message.locale),
         )
         return (letter,)
-    if message.channel != "email":
+    if message.channel != Channel.EMAIL:
         return ()
     try:
         files = build_files(

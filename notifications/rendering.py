@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from engine.domain import localize
+from engine.domain.messages import Channel
 from engine.text_limits import BODY_LIMIT, SMS_LIMIT, SUBJECT_LIMIT
 from engine.text_sandbox import BoundedSandbox, compile_source, describe, render_bounded
 
@@ -109,7 +110,7 @@ def render_text(
     """
     if template is not None:
         subject = _part(locale, template, "subject") or _source("")
-        body = (channel == "sms" and _part(locale, template, "sms")) or _part(
+        body = (channel == Channel.SMS and _part(locale, template, "sms")) or _part(
             locale, template, "body"
         )
         if body is None:
@@ -117,8 +118,8 @@ def render_text(
     else:
         subject, body = _source(subject_source or ""), _source(body_source or "")
     subject_text = " ".join(_render(subject, context, SUBJECT_LIMIT).split())  # one line
-    text = _render(body, context, SMS_LIMIT if channel == "sms" else BODY_LIMIT)
-    html = email_html(subject_text, text, locale) if channel == "email" else ""
+    text = _render(body, context, SMS_LIMIT if channel == Channel.SMS else BODY_LIMIT)
+    html = email_html(subject_text, text, locale) if channel == Channel.EMAIL else ""
     return MessageText(subject=subject_text, text=text, html=html)
 
 

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.messages import BODY_CHANNELS, CHANNELS, Channel
 
-CHANNELS = ("email", "sms", "letter")
 LOCALES = ("fa", "ar", "en")
 ACTIVITY_TYPES = ("call", "meeting", "email", "todo")
 TEMPLATE_PARTS = ("subject", "body", "sms")
@@ -162,7 +162,7 @@ def _template_errors(
         for part in parts:
             if part not in TEMPLATE_PARTS:
                 errors[f"templates.{locale}.{part}"] = f"use {', '.join(TEMPLATE_PARTS)}"
-    needs = {"body": {"email", "letter"}, "subject": {"email"}, "sms": {"sms"}}
+    needs = {"body": BODY_CHANNELS, "subject": {Channel.EMAIL}, "sms": {Channel.SMS}}
     for part, users in needs.items():
         if users & set(channels) and not any((t or {}).get(part) for t in templates.values()):
             errors[f"templates.{part}"] = f"needed by channel(s) {', '.join(sorted(users))}"

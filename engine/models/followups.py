@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.domain.messages import Channel
 from engine.models.base import Base, JSONType, utcnow
 from engine.models.types import UTCDateTime
 from engine.models.workflow import ProcessInstance
@@ -40,7 +41,11 @@ class FollowupLevel(Base):
     @property
     def channels(self) -> tuple[str, ...]:
         """Return the level's channels in a fixed order."""
-        flags = (("email", self.send_email), ("sms", self.send_sms), ("letter", self.send_letter))
+        flags = (
+            (Channel.EMAIL, self.send_email),
+            (Channel.SMS, self.send_sms),
+            (Channel.LETTER, self.send_letter),
+        )
         return tuple(name for name, on in flags if on)
 
 

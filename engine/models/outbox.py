@@ -8,15 +8,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.domain.messages import MessageStatus
 from engine.models.base import Base, JSONType, utcnow
 from engine.models.types import UTCDateTime
 
-CHANNELS = ("email", "sms", "letter")
 LOCALES = ("fa", "ar", "en")
-# queued: waiting (first try or a retry at next_attempt_at); sending: claimed by a worker
-# until lease_until; sent: the provider accepted it; delivered: the provider says it
-# arrived; failed: permanent (4xx, attempts exhausted, or the provider reported failure).
-STATUSES = ("queued", "sending", "sent", "delivered", "failed")
 
 
 class OutboxMessage(Base):
@@ -26,7 +22,7 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(10))  # engine.domain.messages.Channel
     recipient: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5))
     # Either a named template (notifications/templates/<locale>/<name>.*) or sources
@@ -43,10 +39,11 @@ class OutboxMessage(Base):
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     origin: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    # engine.domain.messages.MessageStatus: its values and the moves between them
+    status: Mapped[str] = mapped_column(String(10), default=MessageStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # A claim is a lease: a worker that dies mid-send leaves the row "sending" until
+    # A claim is a lease: a worker that dies mid-send leaves the row sending until
     # lease_until, after which recovery asks the channel whether it went out.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claim_token: Mapped[str | None] = mapped_column(String(36))

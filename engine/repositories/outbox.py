@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from engine.domain.messages import WAITING, MessageStatus
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.types import UTCDateTime
 from engine.repositories.base import Repository
@@ -153,7 +154,7 @@ class OutboxRepository(Repository[OutboxMessage]):
     def take_leases(
         self, ids: builtins.list[int], *, now: datetime, lease_until: datetime, token: str
     ) -> builtins.list[int]:
-        """Mark due messages "sending" under one claim token; return the ids taken.
+        """Mark due messages as sending under one claim token; return the ids taken.
 
         The WHERE repeats the due condition, so a row another claim took in between
         (possible only without row locks) is left alone rather than taken twice.
@@ -165,7 +166,7 @@ class OutboxRepository(Repository[OutboxMessage]):
             .where(OutboxMessage.id.in_(ids))
             .where(_due(now))
             .values(
-                status="sending",
+                status=MessageStatus.SENDING,
                 lease_until=lease_until,
                 claim_token=token,
                 attempts=OutboxMessage.attempts + 1,
@@ -216,7 +217,7 @@ class OutboxRepository(Repository[OutboxMessage]):
             .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
             .where(OutboxMessage.attempts < max_attempts)
             .values(
-                status="queued",
+                status=MessageStatus.QUEUED,
                 last_error=detail,
                 next_attempt_at=next_attempt_at,
                 lease_until=None,
@@ -256,8 +257,8 @@ class OutboxRepository(Repository[OutboxMessage]):
 def _due(now: datetime) -> ColumnElement[bool]:
     """Queued and due, or claimed by a worker whose lease ran out (it died mid-send)."""
     return or_(
-        (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until <= now),
+        (OutboxMessage.status == MessageStatus.QUEUED) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.lease_until <= now),
     )
 
 
@@ -268,9 +269,9 @@ MARK_SENT: Update = (
     .where(OutboxMessage.id == bindparam("message_id"))
     .where(OutboxMessage.claim_token == bindparam("token"))
     .values(
-        # A status a webhook already moved past "sent" (delivered, failed) is kept.
+        # A status a webhook already moved past sent (delivered, failed) is kept.
         status=case(
-            (OutboxMessage.status.in_(("queued", "sending")), "sent"),
+            (OutboxMessage.status.in_(sorted(WAITING)), MessageStatus.SENT.value),
             else_=OutboxMessage.status,
         ),
         provider_message_id=func.coalesce(

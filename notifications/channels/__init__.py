@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.config import Settings
+from engine.domain import messages
 from notifications.channels.base import Channel
 from notifications.channels.files import FileEmailChannel, FileSmsChannel
 from notifications.channels.letters import LetterChannel
@@ -67,7 +68,7 @@ def sms_channel(settings: Settings) -> Channel:
 def channels_for(settings: Settings) -> dict[str, Channel]:
     """Return {channel name: channel} for email, sms and letter."""
     return {
-        "email": email_channel(settings),
-        "sms": sms_channel(settings),
-        "letter": LetterChannel(settings.data_dir / "letters" / "queue"),
+        messages.Channel.EMAIL: email_channel(settings),
+        messages.Channel.SMS: sms_channel(settings),
+        messages.Channel.LETTER: LetterChannel(settings.data_dir / "letters" / "queue"),
     }

@@ -13,6 +13,7 @@ import os
 from email.message import EmailMessage
 from pathlib import Path
 
+from engine.domain import messages
 from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import Channel, Rendered, TransientSendError
 
@@ -68,7 +69,7 @@ def email_message(
 class FileEmailChannel(Channel):
     """Writes each email as an .eml file under <data_dir>/outbox/email."""
 
-    name = "email"
+    name = messages.Channel.EMAIL
 
     def __init__(self, directory: Path, sender: str, replies: ReplyAddresses | None = None) -> None:
         self.directory = directory
@@ -91,7 +92,7 @@ class FileEmailChannel(Channel):
 class FileSmsChannel(Channel):
     """Writes each SMS as a JSON file under <data_dir>/outbox/sms."""
 
-    name = "sms"
+    name = messages.Channel.SMS
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.domain import messages
 from notifications.channels.base import Channel, Rendered
 from notifications.channels.files import key_name, write_once
 
@@ -15,7 +16,7 @@ from notifications.channels.files import key_name, write_once
 class LetterChannel(Channel):
     """Queues letters as PDF files in <data_dir>/letters/queue for printing."""
 
-    name = "letter"
+    name = messages.Channel.LETTER
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

@@ -21,6 +21,7 @@ from sendgrid.helpers.mail import (
     ReplyTo,
 )
 
+from engine.domain import messages
 from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import (
     Channel,
@@ -44,7 +45,7 @@ MESSAGE_ID_ARG = "cartable_message_id"
 class SendGridChannel(Channel):
     """Sends with SendGridAPIClient; the key travels as a custom arg and a mail header."""
 
-    name = "email"
+    name = messages.Channel.EMAIL
 
     def __init__(
         self,

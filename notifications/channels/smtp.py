@@ -7,6 +7,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
+from engine.domain import messages
 from engine.domain.replies import ReplyAddresses
 from notifications.channels.base import (
     Channel,
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 class SmtpChannel(Channel):
     """Sends through an SMTP server; 5xx replies are permanent, 4xx and network errors retry."""
 
-    name = "email"
+    name = messages.Channel.EMAIL
 
     def __init__(
         self,

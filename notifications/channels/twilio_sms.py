@@ -11,6 +11,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from engine.domain import messages
 from notifications.channels.base import (
     Channel,
     LookupUnavailable,
@@ -28,7 +29,7 @@ class TwilioChannel(Channel):
     recording the SID) and a look-up after a crash matches recipient, sender and body.
     """
 
-    name = "sms"
+    name = messages.Channel.SMS
 
     def __init__(
         self,

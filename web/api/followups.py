@@ -11,7 +11,8 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.domain.followups import ACTIVITY_TYPES, CHANNELS, MAX_DAYS, MIN_DAYS, MODES
+from engine.domain.followups import ACTIVITY_TYPES, MAX_DAYS, MIN_DAYS, MODES
+from engine.domain.messages import CHANNELS
 from engine.services.followups import (
     SEND_CHANNELS,
     LevelInput,

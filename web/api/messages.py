@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.models.outbox import CHANNELS, STATUSES
+from engine.domain.messages import CHANNELS, STATUSES
 from engine.services.messaging import list_messages
 from web.api.fields import Id, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token

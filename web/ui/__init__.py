@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
+from engine.domain.messages import Channel, MessageStatus
 from engine.domain.permissions import Perm
 from engine.repositories.users import REMOTE_ADDR
 from web.auth import can, init_login
@@ -121,5 +122,7 @@ def _template_globals() -> dict[str, Any]:
         "languages": LANGUAGES,
         "can": can,
         "Perm": Perm,
+        "Channel": Channel,
+        "MessageStatus": MessageStatus,
         "nav_items": visible_nav,
     }

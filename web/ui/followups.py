@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
-from engine.domain.followups import ACTIVITY_TYPES, CHANNELS, LOCALES, MODES
+from engine.domain.followups import ACTIVITY_TYPES, LOCALES, MODES
+from engine.domain.messages import CHANNELS
 from engine.domain.permissions import Perm
 from engine.services.followups import (
     SEND_CHANNELS,

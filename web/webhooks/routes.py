@@ -15,6 +15,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from engine import clock
+from engine.domain.messages import SENDGRID_EVENTS, TWILIO_STATUSES
 from engine.services.messaging import InboundReply, record_delivery_status, record_reply
 from web.context import cartable, new_uow
 from web.errors import error_body
@@ -27,30 +28,6 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
 TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
 INBOUND_MAX_BYTES = 30 * 1024 * 1024  # SendGrid Inbound Parse's largest message
-
-# SendGrid event -> our status; events not listed (deferred, spamreport, ...) change nothing.
-SENDGRID_STATUS = {
-    "processed": "sent",
-    "delivered": "delivered",
-    "open": "delivered",
-    "click": "delivered",
-    "bounce": "failed",
-    "dropped": "failed",
-    "blocked": "failed",
-}
-# Twilio MessageStatus -> our status.
-TWILIO_STATUS = {
-    "accepted": "queued",
-    "scheduled": "queued",
-    "queued": "queued",
-    "sending": "sent",
-    "sent": "sent",
-    "delivered": "delivered",
-    "read": "delivered",
-    "undelivered": "failed",
-    "failed": "failed",
-    "canceled": "failed",
-}
 
 
 def _forbidden() -> ResponseReturnValue:
@@ -80,7 +57,7 @@ def sendgrid_events() -> ResponseReturnValue:
 
 
 def _sendgrid_event(event: dict[str, Any]) -> bool:
-    status = SENDGRID_STATUS.get(str(event.get("event")))
+    status = SENDGRID_EVENTS.get(str(event.get("event")))
     if status is None:
         return False
     sg_id = str(event.get("sg_message_id") or "").split(".", 1)[0] or None
@@ -110,7 +87,7 @@ def twilio_status() -> ResponseReturnValue:
         signature=request.headers.get("X-Twilio-Signature", ""),
     ):
         return _forbidden()
-    status = TWILIO_STATUS.get(form.get("MessageStatus", ""))
+    status = TWILIO_STATUSES.get(form.get("MessageStatus", ""))
     if status is None:
         return jsonify({"updated": 0})
     error = form.get("ErrorCode")

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.domain.followups import OpenInvoice, pick_locale
 from engine.domain.localize import format_date, format_money, isolate
+from engine.domain.messages import Channel
 from engine.models.contacts import Contact
 from engine.models.followups import FollowupLevel
 from engine.text_limits import BODY_LIMIT, PART_LIMITS
@@ -35,9 +36,9 @@ def recipient_for(contact: Contact, channel: str, override: str | None = None) -
     """Return where a channel reaches the customer: email, mobile, or postal address (F6)."""
     if override and override.strip():
         return override.strip()
-    if channel == "email":
+    if channel == Channel.EMAIL:
         return (contact.email or "").strip()
-    if channel == "sms":
+    if channel == Channel.SMS:
         return (contact.mobile or "").strip()
     address = (contact.invoice_address or contact.delivery_address or "").strip()
     return f"{contact.name}\n{address}"[:254] if address else ""
@@ -62,10 +63,10 @@ def build_message(
         texts_by_locale.setdefault(loc, {}).update({k: v for k, v in parts.items() if v})
     locale = pick_locale(texts_by_locale, contact.language)
     texts = texts_by_locale.get(locale) or {}
-    body = texts.get("sms") if channel == "sms" else texts.get("body")
+    body = texts.get("sms") if channel == Channel.SMS else texts.get("body")
     if not body:
         return None
-    subject = None if channel == "sms" else (texts.get("subject") or level.description)
+    subject = None if channel == Channel.SMS else (texts.get("subject") or level.description)
     return MessageText(locale, subject, body, message_context(contact, level, invoices, locale))
 
 

@@ -27,6 +27,7 @@ from engine.domain.followups import (
     due_action,
     idempotency_key,
 )
+from engine.domain.messages import Channel
 from engine.models.contacts import Contact
 from engine.models.followups import CustomerFollowup, FollowupLevel, InvoiceFollowup
 from engine.services.followups._batch import FollowupBatch, PendingMessage
@@ -187,13 +188,13 @@ class FollowupOperators:
         return _action_data(action, self.on)
 
     def send_email(self, call: OperatorCall) -> None:
-        self._send(call, "email")
+        self._send(call, Channel.EMAIL)
 
     def send_sms(self, call: OperatorCall) -> None:
-        self._send(call, "sms")
+        self._send(call, Channel.SMS)
 
     def send_letter(self, call: OperatorCall) -> None:
-        self._send(call, "letter")
+        self._send(call, Channel.LETTER)
 
     def _send(self, call: OperatorCall, channel: str) -> None:
         """Queue one message for the level, if the invoices are still open (F2, F6)."""

@@ -17,7 +17,8 @@ from typing import Any
 
 from engine import clock
 from engine.domain.errors import NotFound, ValidationFailed
-from engine.domain.followups import CHANNELS, LOCALES, MODES, TEMPLATE_PARTS
+from engine.domain.followups import LOCALES, MODES, TEMPLATE_PARTS
+from engine.domain.messages import CHANNELS, Channel
 from engine.domain.permissions import Perm
 from engine.models.followups import CustomerFollowup, FollowupEvent
 from engine.repositories.visibility import Viewer
@@ -243,7 +244,7 @@ def _queue_manual(
 
 def _check_text(message: MessageText, channel: str) -> None:
     """Refuse a text that fails to render for this customer: nothing is queued (#3)."""
-    parts = {"sms": message.body} if channel == "sms" else {"body": message.body}
+    parts = {"sms": message.body} if channel == Channel.SMS else {"body": message.body}
     if message.subject is not None:
         parts["subject"] = message.subject
     errors = template_errors({message.locale: parts}, context=message.context)
@@ -267,7 +268,7 @@ def _send_channels(cmd: ManualSend) -> list[str]:
     if cmd.and_print:
         wanted.append("print")
     # "print" is a letter queued for printing (ARCHITECTURE §7: letters are PDFs)
-    return list(dict.fromkeys("letter" if c == "print" else c for c in wanted))
+    return list(dict.fromkeys(Channel.LETTER if c == "print" else c for c in wanted))
 
 
 def _level_for(uow: UnitOfWork, cmd: ManualSend, contact_id: int) -> Any:

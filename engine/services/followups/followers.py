@@ -18,6 +18,7 @@ from datetime import datetime
 
 from engine import clock
 from engine.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.domain.messages import Channel, MessageStatus
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.documents import Document
@@ -232,7 +233,7 @@ def _queue(
     recipient = _email(contact)
     message_id = enqueue_message(
         uow,
-        channel="email",
+        channel=Channel.EMAIL,
         recipient=recipient,
         locale=locale,
         context={
@@ -248,7 +249,7 @@ def _queue(
         document_ids=[document.id],
         origin=f"thread:{document.id}",
     )
-    return ThreadMessage(message_id, contact.id, recipient, locale, "queued")
+    return ThreadMessage(message_id, contact.id, recipient, locale, MessageStatus.QUEUED)
 
 
 def _email(contact: Contact) -> str:

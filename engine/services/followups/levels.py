@@ -14,7 +14,8 @@ from typing import Any
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.followup_defaults import DEFAULT_LEVELS
-from engine.domain.followups import CHANNELS, check_level
+from engine.domain.followups import check_level
+from engine.domain.messages import CHANNELS
 from engine.domain.permissions import Perm
 from engine.models.followups import FollowupLevel
 from engine.services.followups._messages import template_errors

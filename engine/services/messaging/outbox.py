@@ -14,10 +14,9 @@ from typing import Any
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
+from engine.domain.messages import CHANNELS, STATUSES, MessageStatus
 from engine.models.outbox import (
-    CHANNELS,
     LOCALES,
-    STATUSES,
     OutboxMessage,
 )
 from engine.services.unit_of_work import UnitOfWork
@@ -147,7 +146,7 @@ def _row(request: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "attachments": [dict(spec) for spec in request.get("attachments") or ()],
         "idempotency_key": request["idempotency_key"],
         "origin": str(request.get("origin") or "")[:100],
-        "status": "queued",
+        "status": MessageStatus.QUEUED,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from engine import clock
+from engine.domain.messages import Channel
 from engine.models.documents import Document
 from engine.models.followups import FollowupEvent
 from engine.models.outbox import LOCALES, OutboxMessage
@@ -134,7 +135,7 @@ def _followup_event(
             on_date=clock.business_today(),
             actor_id=None,
             kind="reply",
-            channel="email",
+            channel=Channel.EMAIL,
             recipient=sender[:254],
             message_id=message.id,
             document_ids=[d.id for d in documents],
@@ -164,7 +165,7 @@ def _forward(
     numbers = comma.join(d.number or f"#{d.id}" for d in documents)
     return enqueue_message(
         uow,
-        channel="email",
+        channel=Channel.EMAIL,
         recipient=address,
         locale=locale,
         context={

@@ -17,16 +17,21 @@ from sqlalchemy import Engine
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
+from engine.domain.messages import (
+    STATUSES,
+    WENT_OUT,
+    MessageStatus,
+    SendOutcome,
+    report_applies,
+    transition,
+)
 from engine.models.documents import Document
-from engine.models.outbox import STATUSES, OutboxMessage
+from engine.models.outbox import OutboxMessage
 from engine.repositories.outbox import MARK_SENT, mark_sent_params
 from engine.services.documents._posting import record_event
 from engine.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-# Status only moves forward; a late "queued" report never undoes "delivered".
-_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "failed": 3}
 
 
 def record_outcome(
@@ -52,19 +57,19 @@ def record_outcome(
     """
     with uow:
         now = clock.now()
-        if outcome == "sent":
+        if outcome == SendOutcome.SENT:
             if not uow.outbox.mark_sent(message_id, token, provider_id=provider_id, now=now):
-                return "lost"
+                return SendOutcome.LOST
             if document_ids is None or document_ids:
                 sent = uow.outbox.get(message_id)
                 _history(uow, sent, "message_sent", provider_id=sent.provider_message_id)
             uow.commit()
-            return "sent"
-        if outcome == "retry":
+            return SendOutcome.SENT
+        if outcome == SendOutcome.RETRY:
             if attempts is None:
                 held = uow.outbox.held(message_id, token)
                 if held is None:
-                    return "lost"
+                    return SendOutcome.LOST
                 attempts = held.attempts
             when = retry_at(attempts) if retry_at else now
             if uow.outbox.mark_retry(
@@ -76,17 +81,17 @@ def record_outcome(
                 now=now,
             ):
                 uow.commit()
-                return "retry"
+                return SendOutcome.RETRY
             detail = f"{detail} (gave up after {attempts} attempts)"
         message = uow.outbox.held(message_id, token)
         if message is None:
-            return "lost"
+            return SendOutcome.LOST
         _mark_failed(uow, message, detail or "failed", now)
         message.lease_until = None
         message.claim_token = None
         message.updated_at = now
         uow.commit()
-        return "failed"
+        return SendOutcome.FAILED
 
 
 def record_delivery_status(
@@ -105,6 +110,7 @@ def record_delivery_status(
     """
     if status not in STATUSES:
         raise ValidationFailed.single("status", f"must be one of {', '.join(STATUSES)}")
+    reported = MessageStatus(status)
     with uow:
         message = None
         if idempotency_key:
@@ -116,34 +122,36 @@ def record_delivery_status(
         now = clock.now()
         if provider_id and not message.provider_message_id:
             message.provider_message_id = provider_id
-        if _RANK[status] > _RANK[message.status] or (
-            status == "failed" and message.status in ("sent", "delivered")
-        ):
-            if message.status == "sending":
+        if report_applies(MessageStatus(message.status), reported):
+            if message.status == MessageStatus.SENDING:
                 message.lease_until = None
                 message.claim_token = None
-            _apply_status(uow, message, status, detail, now)
+            _apply_status(uow, message, reported, detail, now)
         message.updated_at = now
         uow.commit()
         return message.id
 
 
 def _apply_status(
-    uow: UnitOfWork, message: OutboxMessage, status: str, detail: str | None, now: datetime
+    uow: UnitOfWork,
+    message: OutboxMessage,
+    status: MessageStatus,
+    detail: str | None,
+    now: datetime,
 ) -> None:
-    if status == "failed":
+    if status == MessageStatus.FAILED:
         _mark_failed(uow, message, detail or "the provider reported a failure", now)
         return
-    if status in ("sent", "delivered") and message.sent_at is None:
+    if status in WENT_OUT and message.sent_at is None:
         message.sent_at = now
-    message.status = status
-    if status == "delivered":
+    transition(message, status)
+    if status == MessageStatus.DELIVERED:
         message.delivered_at = now
         _history(uow, message, "message_delivered")
 
 
 def _mark_failed(uow: UnitOfWork, message: OutboxMessage, detail: str, now: datetime) -> None:
-    message.status = "failed"
+    transition(message, MessageStatus.FAILED)
     message.failed_at = now
     message.last_error = detail[:2000]
     _history(uow, message, "message_failed", error=message.last_error)
@@ -202,11 +210,11 @@ def sent_recorder(uow: UnitOfWork) -> Iterator[Callable[[int, str, str | None], 
                     uow,
                     message_id=message_id,
                     token=token,
-                    outcome="sent",
+                    outcome=SendOutcome.SENT,
                     provider_id=provider_id,
                     document_ids=(),
                 )
-                == "sent"
+                == SendOutcome.SENT
             )
         )
         return

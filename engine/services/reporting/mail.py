@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, select, type_coerce
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.localize import format_date, format_money
+from engine.domain.messages import Channel
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.ledger import LedgerEntry
@@ -105,7 +106,7 @@ def email_statements(
             spec = statement_spec(contact_id, period, fmt, viewer)
             requests.append(
                 {
-                    "channel": "email",
+                    "channel": Channel.EMAIL,
                     "recipient": address,
                     "locale": locale,
                     "template": "statement",
@@ -198,7 +199,7 @@ def email_followup_report(
         spec = followup_report_spec(as_of, ids, fmt)
         message_id = enqueue_message(
             uow,
-            channel="email",
+            channel=Channel.EMAIL,
             recipient=address,
             locale=locale,
             template="followup_report",
