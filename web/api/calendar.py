@@ -29,7 +29,7 @@ class WorkDayOut(Schema):
 
 
 class HolidayOut(Schema):
-    date = fields.Date()
+    date = LocalDate()
     name = Text()
 
 
