@@ -47,7 +47,7 @@ from engine.services.processes._runs import (
     save_run,
     start_instance,
 )
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import load_actor, require
 from engine.workflow import NO_OPERATORS
 
@@ -79,7 +79,7 @@ class DocumentEdit:
     lock_version: int | None = None  # the version the editor saw; stale -> 409
 
 
-def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
+def create_document(uow: AbstractUnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
     """Create a draft document and return its id (I3: no accounting effect yet).
 
     Raises ValidationFailed naming the bad field (unknown type, contact or product,
@@ -131,7 +131,7 @@ def create_document(uow: UnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
 
 
 def update_document(
-    uow: UnitOfWork, *, document_id: int, edit: DocumentEdit, actor_id: int
+    uow: AbstractUnitOfWork, *, document_id: int, edit: DocumentEdit, actor_id: int
 ) -> None:
     """Edit a document within its type's rules (T3.8, T3.10, T3.17).
 
@@ -164,7 +164,7 @@ def update_document(
         uow.commit()
 
 
-def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None:
+def delete_document(uow: AbstractUnitOfWork, *, document_id: int, actor_id: int) -> None:
     """Delete a draft (T3.9); numbered or posted documents are cancelled instead."""
     with uow:
         actor = load_actor(uow, actor_id)
@@ -183,11 +183,11 @@ def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None
         )
         for instance in uow.processes.for_document(document.id):
             instance.document_id = None
-        uow.session.delete(document)
+        uow.documents.delete(document)
         uow.commit()
 
 
-def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
+def submit_document(uow: AbstractUnitOfWork, *, document_id: int, actor_id: int) -> str:
     """Send a draft into its type's process (approval, numbering, or straight to posted).
 
     A rejected draft goes back to the step that rejected it. Returns the new state.
@@ -222,7 +222,9 @@ def submit_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> str:
         return document.state
 
 
-def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason: str = "") -> None:
+def cancel_document(
+    uow: AbstractUnitOfWork, *, document_id: int, actor_id: int, reason: str = ""
+) -> None:
     """Cancel a document; a posted one gets reversing rows and every balance follows (I10)."""
     with uow:
         actor = load_actor(uow, actor_id)
@@ -247,7 +249,7 @@ def cancel_document(uow: UnitOfWork, *, document_id: int, actor_id: int, reason:
 
 
 def advance_document(
-    uow: UnitOfWork, *, document_id: int, action: StepAction, actor_id: int
+    uow: AbstractUnitOfWork, *, document_id: int, action: StepAction, actor_id: int
 ) -> str:
     """Complete the document's open step that ``action`` completes (confirm, deliver).
 
@@ -299,7 +301,7 @@ def _approved_content(document: Document) -> tuple[object, ...]:
     return (parties, dates, totals, overrides, lines, additions)
 
 
-def _restart_approval(uow: UnitOfWork, document: Document, actor: User) -> None:
+def _restart_approval(uow: AbstractUnitOfWork, document: Document, actor: User) -> None:
     """Send the process holding the document's open step back to its start.
 
     Its diagram then asks again for every approval the changed content needs, and the
@@ -317,7 +319,7 @@ def _restart_approval(uow: UnitOfWork, document: Document, actor: User) -> None:
     logger.info("document returned to approval", extra={"document_id": document.id})
 
 
-def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None:
+def _apply_edit(uow: AbstractUnitOfWork, document: Document, edit: DocumentEdit) -> None:
     check_document_header(issue_date=edit.issue_date, due_date=edit.due_date, notes=edit.notes)
     # A due date the payment term gave follows the new issue date or contact; one set
     # by hand stays unless the edit sets another (a PATCH is partial).
@@ -344,7 +346,7 @@ def _apply_edit(uow: UnitOfWork, document: Document, edit: DocumentEdit) -> None
     check_credit(uow, document, document.type, uow.contacts.get(document.contact_id))
 
 
-def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None:
+def _repost_after_edit(uow: AbstractUnitOfWork, document: Document, actor: User) -> None:
     reverse_postings(uow, document, actor_id=actor.id, reason="edited after approval")
     doc_type = document.type
     data = start_data(document, doc_type)
@@ -361,7 +363,7 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
         )
 
 
-def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
+def _cancel_flows(uow: AbstractUnitOfWork, document: Document, actor_id: int) -> None:
     instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
     running = uow.processes.running_for_document(document.id)
     if running is not None:

@@ -28,7 +28,7 @@ from engine.domain.states import POSTED
 from engine.domain.terms import check_credit_limit, due_date
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def current_content(document: Document) -> Content:
 
 
 def fill_document(
-    uow: UnitOfWork, document: Document, doc_type: DocumentType, content: Content
+    uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType, content: Content
 ) -> None:
     """Check ``content`` against the type's rules and write lines, additions and totals.
 
@@ -139,7 +139,7 @@ def fill_document(
     document.override_levy = content.overrides.levy
 
 
-def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) -> None:
+def check_source(uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType) -> None:
     """Check a return against its source invoice (T1): kind, contact, quantities left."""
     if doc_type.source_kind is None:
         return
@@ -160,7 +160,7 @@ def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) ->
 
 
 def check_credit(
-    uow: UnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
+    uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
 ) -> None:
     """Refuse a sale that would take the contact past its credit limit (P4)."""
     if doc_type.contact_effect != ContactEffect.DEBIT or doc_type.source_kind is not None:
@@ -178,7 +178,7 @@ def check_due_date(document: Document) -> None:
         raise ValidationFailed.single("due_date", "must not be before the issue date")
 
 
-def due_date_for(uow: UnitOfWork, document: Document) -> date:
+def due_date_for(uow: AbstractUnitOfWork, document: Document) -> date:
     """Return the due date the contact's payment term gives the document (P2)."""
     contact = uow.contacts.get(document.contact_id)
     return due_date(
@@ -187,7 +187,7 @@ def due_date_for(uow: UnitOfWork, document: Document) -> date:
 
 
 def _checked_lines(
-    uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]
+    uow: AbstractUnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]
 ) -> list[LineCommand]:
     if not lines:
         raise ValidationFailed.single("lines", "a document needs at least one line")
@@ -290,7 +290,7 @@ def _write_rows(
         setattr(document, name, getattr(totals, name))
 
 
-def _check_return_quantities(uow: UnitOfWork, document: Document, source: Document) -> None:
+def _check_return_quantities(uow: AbstractUnitOfWork, document: Document, source: Document) -> None:
     invoiced: dict[int, Decimal] = {}
     for line in source.lines:
         invoiced[line.product_id] = invoiced.get(line.product_id, Decimal(0)) + line.quantity
