@@ -16,15 +16,14 @@ from engine.models.documents import Document
 from engine.models.ledger import Payment, PaymentAllocation
 from engine.services.documents._rules import check_cancellable, check_may_edit
 from engine.services.documents.commands import (
-    DocumentEdit,
     NewDocument,
     cancel_document,
     create_document,
     delete_document,
     submit_document,
-    update_document,
 )
 from engine.services.documents.content import AdditionCommand, Content, ContentPatch, LineCommand
+from engine.services.documents.editing import DocumentEdit, update_document
 from tests.unit.fakes import FakeUnitOfWork, add_contact, add_product, add_user, seeded_uow
 from tests.unit.no_database import no_database  # noqa: F401  (the fixture below)
 

@@ -33,7 +33,6 @@ from engine.services.followups._batch import FollowupBatch, PendingMessage
 from engine.services.followups._messages import build_message, recipient_for
 from engine.services.followups._schedule import plan_customer
 from engine.services.processes._effects import RunContext, StartFollowUp
-from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import OperatorCall
 
 logger = logging.getLogger(__name__)
@@ -101,12 +100,7 @@ def followup_context(run: RunContext) -> FollowupContext:
     if run.followup is None:
         run.followup = FollowupContext()
     if run.followup.batch is None:
-        uow = run.uow
-        # The batch writes its rows in bulk through the session: follow-ups run on the
-        # SQLAlchemy unit of work only (the unit tests' fake has no follow-up pass).
-        if not isinstance(uow, UnitOfWork):
-            raise TypeError("the follow-up batch needs the SQLAlchemy unit of work")
-        run.followup.batch = FollowupBatch(uow, sent=run.followup.sent)
+        run.followup.batch = FollowupBatch(run.uow, sent=run.followup.sent)
     return run.followup
 
 
