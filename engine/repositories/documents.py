@@ -144,6 +144,10 @@ class DocumentRepository(Repository[Document]):
         stmt = select(DocumentEvent).where(DocumentEvent.document_id == document_id)
         return list(self.session.scalars(stmt.order_by(DocumentEvent.at, DocumentEvent.id)))
 
+    def delete(self, document: Document) -> None:
+        """Stage the deletion of a document (its lines, additions and history go with it)."""
+        self.session.delete(document)
+
     def add_event(self, event: DocumentEvent) -> None:
         """Stage one history line."""
         self.session.add(event)

@@ -196,6 +196,10 @@ class TaskRepository(Repository[HumanTask]):
     model = HumanTask
     label = "task"
 
+    def stage(self, task: HumanTask) -> None:
+        """Stage a new task row; the caller's flush inserts it (with the others of a batch)."""
+        self.session.add(task)
+
     def open_of_instance(self, instance_id: int) -> list[HumanTask]:
         """Return the instance's open task rows."""
         stmt = select(HumanTask).where(

@@ -1,7 +1,14 @@
-"""The unit of work: one session, one transaction, rolled back unless committed."""
+"""The unit of work: one session, one transaction, rolled back unless committed.
+
+:class:`AbstractUnitOfWork` is what the command services are typed against (issue 11
+§2): the repositories they use (as Protocols, engine.repositories.protocols) and the
+transaction's commit, rollback and flush. :class:`UnitOfWork` is the SQLAlchemy one;
+tests/unit/fakes.py holds the in-memory one the unit tests use.
+"""
 
 from __future__ import annotations
 
+import abc
 from types import TracebackType
 from typing import Self
 
@@ -18,6 +25,19 @@ from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
+from engine.repositories.protocols import (
+    Audit,
+    Contacts,
+    Documents,
+    DocumentTypes,
+    Followups,
+    Ledger,
+    Payments,
+    Processes,
+    Products,
+    Tasks,
+    Users,
+)
 from engine.repositories.unique_fields import as_validation_error
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
@@ -39,10 +59,68 @@ def _keep_row(session: Session, instance: object) -> None:
         kept.append(instance)
 
 
-class UnitOfWork:
+class AbstractUnitOfWork(abc.ABC):
+    """One transaction: ``with uow:`` opens it, nothing is kept unless :meth:`commit` runs.
+
+    The repositories are set by ``__enter__``; leaving the block rolls back whatever
+    was not committed (STYLE: the rollback default).
+    """
+
+    users: Users
+    audit: Audit
+    contacts: Contacts
+    products: Products
+    types: DocumentTypes
+    documents: Documents
+    ledger: Ledger
+    payments: Payments
+    processes: Processes
+    tasks: Tasks
+    followups: Followups
+
+    @abc.abstractmethod
+    def __enter__(self) -> Self:
+        """Open the transaction and its repositories."""
+
+    @abc.abstractmethod
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and end the transaction."""
+
+    @abc.abstractmethod
+    def flush(self) -> None:
+        """Send pending changes (ids of new rows are known after it)."""
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Keep everything the block did."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Drop everything not yet committed."""
+
+
+class UnitOfWork(AbstractUnitOfWork):
     """Open with ``with uow:``; nothing is kept unless :meth:`commit` is called."""
 
     session: Session
+    users: UserRepository
+    audit: AuditRepository
+    contacts: ContactRepository
+    products: ProductRepository
+    types: DocumentTypeRepository
+    documents: DocumentRepository
+    ledger: LedgerRepository
+    payments: PaymentRepository
+    processes: ProcessRepository
+    tasks: TaskRepository
+    followups: FollowupRepository
+    outbox: OutboxRepository
+    followers: FollowerRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory

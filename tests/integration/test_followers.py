@@ -20,9 +20,9 @@ from engine.domain.replies import ReplyAddresses
 from engine.models.documents import DocumentEvent
 from engine.models.followers import DocumentFollower
 from engine.services.followups._batch import FollowupBatch
-from engine.services.followups.customers import ManualSend, manual_send
 from engine.services.followups.followers import add_followers, post_to_thread
 from engine.services.followups.passes import process_followups
+from engine.services.followups.reminders import ManualSend, manual_send
 from engine.services.unit_of_work import UnitOfWork
 from notifications.channels import channels_for
 from notifications.outbox import send_due

@@ -15,7 +15,7 @@ from engine.domain.permissions import Perm
 from engine.domain.states import OPEN
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
 from engine.services.documents._posting import open_amount, record_event, refresh_payment_state
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class PaymentView:
     unallocated: Decimal
 
 
-def record_payment(uow: UnitOfWork, cmd: NewPayment, *, actor_id: int) -> int:
+def record_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -> int:
     """Record a receipt, credit the contact and settle the allocated invoices.
 
     Raises ValidationFailed naming ``amount``, ``method``, ``allocations[i].amount`` ...
@@ -111,7 +111,9 @@ def record_payment(uow: UnitOfWork, cmd: NewPayment, *, actor_id: int) -> int:
         return payment.id
 
 
-def set_cheque_state(uow: UnitOfWork, *, payment_id: int, state: str, actor_id: int) -> None:
+def set_cheque_state(
+    uow: AbstractUnitOfWork, *, payment_id: int, state: str, actor_id: int
+) -> None:
     """Move a cheque to deposited, cleared or bounced; a bounce reopens what it paid."""
     with uow:
         require(load_actor(uow, actor_id), Perm.RECORD_PAYMENTS)
@@ -204,7 +206,7 @@ def _check_payment(cmd: NewPayment) -> None:
         raise ValidationFailed(errors)
 
 
-def _allocate(uow: UnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int) -> None:
+def _allocate(uow: AbstractUnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int) -> None:
     errors: dict[str, str] = {}
     for i, allocation in enumerate(cmd.allocations):
         document = uow.documents.find(allocation.document_id)
@@ -239,7 +241,7 @@ def _allocate(uow: UnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int)
         raise ValidationFailed(errors)
 
 
-def _bounce(uow: UnitOfWork, payment: Payment, actor_id: int) -> None:
+def _bounce(uow: AbstractUnitOfWork, payment: Payment, actor_id: int) -> None:
     uow.ledger.stage(
         LedgerEntry(
             contact_id=payment.contact_id,

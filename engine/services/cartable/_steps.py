@@ -17,7 +17,7 @@ from engine.models.users import User
 from engine.models.workflow import HumanTask
 from engine.services.documents._posting import record_event
 from engine.services.processes._runs import restore_run, save_run
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 
 
 def check_may_work(actor: User, task: HumanTask) -> None:
@@ -46,7 +46,7 @@ def check_decision(task: HumanTask, decision: str, comment: str | None) -> None:
 
 
 def complete_task_row(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     task: HumanTask,
     actor: User,
     form: Mapping[str, Any],
@@ -87,7 +87,7 @@ def complete_task_row(
 
 
 def complete_open_step(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     document: Document,
     element_id: str,
     actor: User,

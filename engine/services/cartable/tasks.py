@@ -15,7 +15,7 @@ from engine.models.workflow import HumanTask
 from engine.repositories.workflow import TaskQuery
 from engine.services.cartable._steps import check_may_work, complete_task_row
 from engine.services.processes._operators import operator_run
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import load_actor
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         return task_view(task)
 
 
-def claim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
     """Take an unclaimed task of one's lane; a task held by someone else is a 409."""
     with uow:
         actor = load_actor(uow, actor_id)
@@ -140,7 +140,7 @@ def claim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         return task_view(task)
 
 
-def unclaim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
+def unclaim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
     """Give a held task back to its lane (the holder, or a user who may assign tasks)."""
     with uow:
         actor = load_actor(uow, actor_id)
@@ -157,7 +157,9 @@ def unclaim_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         return task_view(task)
 
 
-def assign_task(uow: UnitOfWork, *, task_id: int, assignee_id: int, actor_id: int) -> TaskView:
+def assign_task(
+    uow: AbstractUnitOfWork, *, task_id: int, assignee_id: int, actor_id: int
+) -> TaskView:
     """Hand a task to a colleague who may work its lane (the holder, or an assigner)."""
     with uow:
         actor = load_actor(uow, actor_id)
@@ -189,7 +191,12 @@ def assign_task(uow: UnitOfWork, *, task_id: int, assignee_id: int, actor_id: in
 
 
 def complete_task(
-    uow: UnitOfWork, *, task_id: int, actor_id: int, decision: str, comment: str | None = None
+    uow: AbstractUnitOfWork,
+    *,
+    task_id: int,
+    actor_id: int,
+    decision: str,
+    comment: str | None = None,
 ) -> CompletionResult:
     """Complete a task with a decision and run the process to its next wait.
 

@@ -16,20 +16,22 @@ if TYPE_CHECKING:
         preview_totals as preview_totals,
     )
     from engine.services.documents.commands import (
-        DocumentEdit as DocumentEdit,
         NewDocument as NewDocument,
         advance_document as advance_document,
         cancel_document as cancel_document,
         create_document as create_document,
         delete_document as delete_document,
         submit_document as submit_document,
-        update_document as update_document,
     )
     from engine.services.documents.content import (
         AdditionCommand as AdditionCommand,
         Content as Content,
         ContentPatch as ContentPatch,
         LineCommand as LineCommand,
+    )
+    from engine.services.documents.editing import (
+        DocumentEdit as DocumentEdit,
+        update_document as update_document,
     )
     from engine.services.documents.printing import (
         document_pdf as document_pdf,

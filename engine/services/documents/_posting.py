@@ -17,13 +17,13 @@ from engine.models.documents import Document, DocumentEvent
 from engine.models.ledger import LedgerEntry
 from engine.models.products import StockMove
 from engine.services.documents.content import check_credit
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
 
 
 def record_event(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     document: Document,
     action: str,
     *,
@@ -44,7 +44,7 @@ def record_event(
     )
 
 
-def assign_number(uow: UnitOfWork, document: Document, *, actor_id: int | None) -> str:
+def assign_number(uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None) -> str:
     """Give the document the next number of its type and period, once (ARCHITECTURE §4)."""
     if document.number:
         return document.number
@@ -59,7 +59,7 @@ def assign_number(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
     return document.number
 
 
-def post_document(uow: UnitOfWork, document: Document, *, actor_id: int | None) -> None:
+def post_document(uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None) -> None:
     """Write the ledger and stock rows of an approved document and mark it posted."""
     doc_type = document.type
     contact = uow.contacts.get(document.contact_id)
@@ -92,7 +92,7 @@ def post_document(uow: UnitOfWork, document: Document, *, actor_id: int | None) 
 
 
 def reverse_postings(
-    uow: UnitOfWork, document: Document, *, actor_id: int | None, reason: str
+    uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None, reason: str
 ) -> None:
     """Write reversing rows for everything the document posted (I10); nothing is deleted."""
     today = clock.business_today()
@@ -116,7 +116,7 @@ def reverse_postings(
     record_event(uow, document, "reversed", actor_id=actor_id, comment=reason)
 
 
-def release_reservation(uow: UnitOfWork, document_id: int) -> None:
+def release_reservation(uow: AbstractUnitOfWork, document_id: int) -> None:
     """Undo the stock a quote or order reserved (it is being invoiced or cancelled)."""
     source = uow.documents.find(document_id)
     if source is not None and source.type.stock_effect == StockEffect.RESERVE:
@@ -129,7 +129,7 @@ def refresh_payment_state(document: Document) -> None:
         transition(document, payment_state(paid=document.paid, total=document.total))
 
 
-def _move_stock(uow: UnitOfWork, document: Document) -> None:
+def _move_stock(uow: AbstractUnitOfWork, document: Document) -> None:
     warehouse_id = document.warehouse_id or uow.products.default_warehouse().id
     for line in document.lines:
         move = stock_posting(document.type.stock_effect, line.quantity)
@@ -146,7 +146,7 @@ def _move_stock(uow: UnitOfWork, document: Document) -> None:
             )
 
 
-def _reverse_moves(uow: UnitOfWork, document_id: int) -> None:
+def _reverse_moves(uow: AbstractUnitOfWork, document_id: int) -> None:
     moves = uow.products.moves_of(document_id)
     reversed_ids = {m.reverses_id for m in moves if m.reverses_id}
     for move in moves:

@@ -12,7 +12,7 @@ from engine.domain.states import EDITABLE_BEFORE_POSTING, POSTED, DocumentState
 from engine.domain.steps import STEPS
 from engine.models.documents import Document, DocumentType
 from engine.models.users import User
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import require
 
 
@@ -26,7 +26,7 @@ def start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
     }
 
 
-def check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
+def check_may_edit(uow: AbstractUnitOfWork, actor: User, document: Document) -> None:
     """Raise unless ``actor`` may edit ``document`` now (T3.8, T3.10, T3.17)."""
     doc_type = document.type
     if document.state in POSTED:
@@ -48,7 +48,7 @@ def check_may_edit(uow: UnitOfWork, actor: User, document: Document) -> None:
     check_window(actor, document, doc_type.editable_hours, "edit")
 
 
-def _check_holds_step(uow: UnitOfWork, actor: User, document: Document) -> None:
+def _check_holds_step(uow: AbstractUnitOfWork, actor: User, document: Document) -> None:
     lanes = set(STEPS.lanes_for(actor.permissions))
     for task in uow.tasks.open_of_document(document.id):
         if task.assignee_id == actor.id or (task.assignee_id is None and task.lane in lanes):
@@ -64,7 +64,7 @@ def check_window(actor: User, document: Document, hours: int | None, verb: str) 
         raise PermissionDenied(f"the creator may {verb} this document only within {hours} hours")
 
 
-def check_cancellable(uow: UnitOfWork, document: Document) -> None:
+def check_cancellable(uow: AbstractUnitOfWork, document: Document) -> None:
     """Raise InvalidState while payments or live child documents hang on it (I10)."""
     if uow.payments.allocations_to(document.id):
         raise InvalidState("the document has payments allocated; bounce or reallocate them first")

@@ -24,11 +24,10 @@ from engine.domain.pricing import (
     Totals,
     price_document,
 )
-from engine.domain.states import POSTED
 from engine.domain.terms import check_credit_limit, due_date
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def current_content(document: Document) -> Content:
 
 
 def fill_document(
-    uow: UnitOfWork, document: Document, doc_type: DocumentType, content: Content
+    uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType, content: Content
 ) -> None:
     """Check ``content`` against the type's rules and write lines, additions and totals.
 
@@ -139,28 +138,8 @@ def fill_document(
     document.override_levy = content.overrides.levy
 
 
-def check_source(uow: UnitOfWork, document: Document, doc_type: DocumentType) -> None:
-    """Check a return against its source invoice (T1): kind, contact, quantities left."""
-    if doc_type.source_kind is None:
-        return
-    if document.source_id is None:
-        raise ValidationFailed.single(
-            "source_id", f"a {doc_type.code} needs the {doc_type.source_kind} it returns"
-        )
-    source = uow.documents.find(document.source_id)
-    if source is None or source.type.kind != doc_type.source_kind:
-        raise ValidationFailed.single("source_id", f"must be an existing {doc_type.source_kind}")
-    if source.state not in POSTED:
-        raise ValidationFailed.single(
-            "source_id", "returns are only allowed against an approved invoice"
-        )
-    if source.contact_id != document.contact_id:
-        raise ValidationFailed.single("contact_id", "must be the contact of the source invoice")
-    _check_return_quantities(uow, document, source)
-
-
 def check_credit(
-    uow: UnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
+    uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
 ) -> None:
     """Refuse a sale that would take the contact past its credit limit (P4)."""
     if doc_type.contact_effect != ContactEffect.DEBIT or doc_type.source_kind is not None:
@@ -178,7 +157,7 @@ def check_due_date(document: Document) -> None:
         raise ValidationFailed.single("due_date", "must not be before the issue date")
 
 
-def due_date_for(uow: UnitOfWork, document: Document) -> date:
+def due_date_for(uow: AbstractUnitOfWork, document: Document) -> date:
     """Return the due date the contact's payment term gives the document (P2)."""
     contact = uow.contacts.get(document.contact_id)
     return due_date(
@@ -187,7 +166,7 @@ def due_date_for(uow: UnitOfWork, document: Document) -> date:
 
 
 def _checked_lines(
-    uow: UnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]
+    uow: AbstractUnitOfWork, doc_type: DocumentType, lines: Sequence[LineCommand]
 ) -> list[LineCommand]:
     if not lines:
         raise ValidationFailed.single("lines", "a document needs at least one line")
@@ -288,24 +267,3 @@ def _write_rows(
     ]
     for name in ("subtotal", "discount", "additions", "tax", "levy", "total"):
         setattr(document, name, getattr(totals, name))
-
-
-def _check_return_quantities(uow: UnitOfWork, document: Document, source: Document) -> None:
-    invoiced: dict[int, Decimal] = {}
-    for line in source.lines:
-        invoiced[line.product_id] = invoiced.get(line.product_id, Decimal(0)) + line.quantity
-    returned = uow.documents.returned_quantities(source.id, exclude_id=document.id)
-    asked: dict[int, Decimal] = {}
-    errors: dict[str, str] = {}
-    for i, line in enumerate(document.lines):
-        if line.product_id not in invoiced:
-            errors[f"lines[{i}].product_id"] = "is not on the source invoice"
-            continue
-        asked[line.product_id] = asked.get(line.product_id, Decimal(0)) + line.quantity
-        left = invoiced[line.product_id] - returned.get(line.product_id, Decimal(0))
-        if asked[line.product_id] > left:
-            errors[f"lines[{i}].quantity"] = (
-                f"only {left.normalize():f} left to return on the source invoice"
-            )
-    if errors:
-        raise ValidationFailed(errors)

@@ -12,12 +12,9 @@ from engine.services.public_names import lazy_exports
 
 if TYPE_CHECKING:
     from engine.services.followups.customers import (
-        SEND_CHANNELS as SEND_CHANNELS,
-        ManualSend as ManualSend,
         customer_history as customer_history,
         get_customer_followup as get_customer_followup,
         list_needing_action as list_needing_action,
-        manual_send as manual_send,
         update_customer_followup as update_customer_followup,
     )
     from engine.services.followups.followers import (
@@ -41,6 +38,11 @@ if TYPE_CHECKING:
         process_customers as process_customers,
         process_followups as process_followups,
         restart_unfollowed as restart_unfollowed,
+    )
+    from engine.services.followups.reminders import (
+        SEND_CHANNELS as SEND_CHANNELS,
+        ManualSend as ManualSend,
+        manual_send as manual_send,
     )
 
 __all__, __getattr__ = lazy_exports(__name__, __file__)

@@ -37,7 +37,7 @@ from engine.models.workflow import ProcessInstance, ProcessVersion
 from engine.services.followups.followers import add_followers
 from engine.services.messaging.outbox import enqueue_messages
 from engine.services.processes._runs import store_run, sync_tasks, version_spec
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.workflow import LoadedSpec, WorkflowRun
 
 PROCESS_ID = "overdue_followup"
@@ -70,7 +70,11 @@ class _Buffers:
 class FollowupBatch:
     """The rows of one follow-up command and, when deferred, its pending writes."""
 
-    def __init__(self, uow: UnitOfWork, *, sent: list[Any], deferred: bool = False) -> None:
+    def __init__(self, uow: AbstractUnitOfWork, *, sent: list[Any], deferred: bool = False) -> None:
+        # Its writes go in bulk through the session: the SQLAlchemy unit of work only
+        # (the unit tests' fake runs no follow-up pass).
+        if not isinstance(uow, UnitOfWork):
+            raise TypeError("a follow-up batch needs the SQLAlchemy unit of work")
         self.uow = uow
         self.sent = sent
         self.deferred = deferred

@@ -21,7 +21,7 @@ from engine.services.followups._operators import followup_context
 from engine.services.followups._schedule import MIN_DELAY, start_of
 from engine.services.processes._effects import RunContext, StartFollowUp
 from engine.services.processes._runs import restore_run, save_run, start_instance
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import WorkflowRun
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def start_follow_up(run: RunContext, effect: StartFollowUp) -> None:
 
 
 def start_customer_instance(
-    uow: UnitOfWork, state: CustomerFollowup, operators: Mapping[str, Any]
+    uow: AbstractUnitOfWork, state: CustomerFollowup, operators: Mapping[str, Any]
 ) -> None:
     """Start a follow-up instance for the customer and remember it on its row."""
     instance = start_instance(
@@ -53,7 +53,9 @@ def start_customer_instance(
     state.instance_id = instance.id
 
 
-def follow_invoice(uow: UnitOfWork, document: Document, operators: Mapping[str, Any]) -> None:
+def follow_invoice(
+    uow: AbstractUnitOfWork, document: Document, operators: Mapping[str, Any]
+) -> None:
     """Put a just-posted invoice with a due date under follow-up (C1, P2).
 
     Applies the FollowInvoice effect, after the posting run was saved (issue 11 §3).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import NO_OPERATORS, Operator
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ Effect = FollowInvoice | StartFollowUp
 class RunContext:
     """One command's run context: its unit of work, actor and the effects recorded."""
 
-    uow: UnitOfWork
+    uow: AbstractUnitOfWork
     actor_id: int | None
     followup: FollowupContext | None = None
     effects: list[Effect] = field(default_factory=list)

@@ -22,13 +22,13 @@ from engine.services.documents.content import Content, LineCommand, due_date_for
 from engine.services.followups._effects import follow_invoice, start_follow_up
 from engine.services.followups._operators import FOLLOWUP_OPERATORS, FollowupContext
 from engine.services.processes._effects import FollowInvoice, RunContext, StartFollowUp
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import OperatorCall, OperatorRegistry
 
 
 @contextmanager
 def operator_run(
-    uow: UnitOfWork, *, actor_id: int | None, followup: FollowupContext | None = None
+    uow: AbstractUnitOfWork, *, actor_id: int | None, followup: FollowupContext | None = None
 ) -> Iterator[RunContext]:
     """Give one command's runs their context; apply its effects when the block ends.
 

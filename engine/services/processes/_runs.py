@@ -20,7 +20,7 @@ from engine.services.processes.deployment import (
     deploy_process,
     deploy_shipped_processes,
 )
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import LoadedSpec, ReadyTask, WorkflowRun, cached_bundle, load_bundle
 
 __all__ = [
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 
 def start_instance(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     *,
     process_id: str,
     document_id: int | None,
@@ -71,7 +71,7 @@ def start_instance(
 
 
 def restore_run(
-    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+    uow: AbstractUnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
 ) -> WorkflowRun:
     """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
     version = uow.processes.version(instance.version_id)
@@ -84,7 +84,7 @@ def version_spec(version: ProcessVersion) -> LoadedSpec:
     return cached if cached is not None else load_bundle(version.spec_json)
 
 
-def save_run(uow: UnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
+def save_run(uow: AbstractUnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
     """Store the run's state on the instance and rewrite its open task rows."""
     store_run(instance, run)
     sync_tasks(uow, instance, run.ready_user_tasks())
@@ -107,7 +107,7 @@ def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
 
 
 def cancel_instance(
-    uow: UnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
+    uow: AbstractUnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
 ) -> None:
     """Cancel a running instance and close its open tasks."""
     run = restore_run(uow, instance, operators)
@@ -120,7 +120,7 @@ def cancel_instance(
 
 
 def sync_tasks(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     instance: ProcessInstance,
     ready: list[ReadyTask],
     *,
@@ -141,12 +141,12 @@ def sync_tasks(
             row.status = "cancelled"
     for task in ready:
         if task.id not in by_guid:
-            uow.session.add(_task_row(uow, instance, task))
+            uow.tasks.stage(_task_row(uow, instance, task))
     if flush:
         uow.flush()
 
 
-def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
+def _task_row(uow: AbstractUnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
     document_id = task.data.get("document_id") or instance.document_id
     lane = STEPS.lane(task.lane or "")
     assignment = lane.assignment if lane else None
@@ -173,13 +173,13 @@ def _task_row(uow: UnitOfWork, instance: ProcessInstance, task: ReadyTask) -> Hu
     return row
 
 
-def refresh_task_summaries(uow: UnitOfWork, document: Document) -> None:
+def refresh_task_summaries(uow: AbstractUnitOfWork, document: Document) -> None:
     """Make the document's open cartable rows show it as it is now (after an edit)."""
     for row in uow.tasks.open_of_document(document.id):
         _summarize(uow, row, document)
 
 
-def _summarize(uow: UnitOfWork, row: HumanTask, document: Document) -> None:
+def _summarize(uow: AbstractUnitOfWork, row: HumanTask, document: Document) -> None:
     """Copy what a cartable lists and sorts by from the document onto its task row."""
     row.document_label = document.number or f"#{document.id}"
     row.contact_name = uow.contacts.get(document.contact_id).name

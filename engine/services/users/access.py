@@ -8,14 +8,14 @@ from engine.domain.steps import STEPS
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.repositories.visibility import Viewer
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 
 # Who may read accounts: balances, ledgers, payments, statements and customer messages.
 # A user with none of these (a designer, say) gets PermissionDenied (403).
 ACCOUNT_READERS = (Perm.VIEW_ALL, Perm.MANAGE_CONTACTS, Perm.RECORD_PAYMENTS)
 
 
-def load_actor(uow: UnitOfWork, actor_id: int) -> User:
+def load_actor(uow: AbstractUnitOfWork, actor_id: int) -> User:
     """Return the acting user; raise PermissionDenied for an unknown or disabled one."""
     user = uow.users.with_roles(actor_id)
     if user is None or not user.is_active:

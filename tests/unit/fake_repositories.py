@@ -1,0 +1,222 @@
+"""In-memory repositories of the model rows (tests/unit/fakes.py puts them together).
+
+Each keeps model objects in a dict (the models are plain objects until a session holds
+them) and gives ids on add, as a flush would; only the methods the command services
+call (engine.repositories.protocols) are here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from engine.domain.errors import NotFound
+from engine.domain.states import DocumentState
+from engine.models.audit import AuditEntry
+from engine.models.base import Base
+from engine.models.contacts import Contact
+from engine.models.documents import Document, DocumentEvent, DocumentType
+from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
+from engine.models.products import Product, StockMove, Warehouse
+from engine.models.users import User
+from engine.repositories.visibility import Viewer
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+def _with_defaults(obj: Base) -> None:
+    """Fill the columns a flush would fill from their defaults (status "open", ...)."""
+    for prop in type(obj).__mapper__.column_attrs:
+        column = prop.columns[0]
+        default = column.default
+        if default is None or getattr(obj, prop.key) is not None:
+            continue
+        if default.is_scalar:
+            setattr(obj, prop.key, default.arg)
+        elif default.is_callable:
+            setattr(obj, prop.key, default.arg(None))
+
+
+class FakeRepository(Generic[ModelT]):
+    """Rows by id; ``add`` gives the next id and remembers the row for a rollback."""
+
+    label = "record"
+
+    def __init__(self) -> None:
+        self.rows: dict[int, ModelT] = {}
+        self.added: list[int] = []  # inside the open unit of work, since its last commit
+        self.in_transaction = False  # rows a test arranges before ``with uow:`` stay
+        self._next_id = 1
+
+    def add(self, obj: ModelT) -> ModelT:
+        _with_defaults(obj)
+        if getattr(obj, "id", None) is None:
+            obj.id = self._next_id  # type: ignore[attr-defined]
+        self._next_id = max(self._next_id, obj.id) + 1  # type: ignore[attr-defined]
+        self.rows[obj.id] = obj  # type: ignore[attr-defined]
+        if self.in_transaction:
+            self.added.append(obj.id)  # type: ignore[attr-defined]
+        return obj
+
+    def find(self, id_: int) -> ModelT | None:
+        return self.rows.get(id_)
+
+    def get(self, id_: int) -> ModelT:
+        found = self.rows.get(id_)
+        if found is None:
+            raise NotFound(f"{self.label} {id_} not found")
+        return found
+
+    def get_for_update(self, id_: int) -> ModelT:
+        return self.get(id_)
+
+    def kept(self) -> None:
+        self.added.clear()
+
+    def drop_added(self) -> None:
+        for id_ in self.added:
+            self.rows.pop(id_, None)
+        self.added.clear()
+
+
+class FakeUsers(FakeRepository[User]):
+    label = "user"
+
+    def with_roles(self, user_id: int) -> User | None:
+        return self.find(user_id)
+
+
+class FakeAudit(FakeRepository[AuditEntry]):
+    def record(
+        self,
+        *,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: object = None,
+        details: dict[str, Any] | None = None,
+        remote_addr: str | None = None,
+    ) -> None:
+        entry = AuditEntry(
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            details=details or {},
+        )
+        self.add(entry)
+
+    def actions(self) -> list[str]:
+        return [entry.action for entry in self.rows.values()]
+
+
+class FakeLedger(FakeRepository[LedgerEntry]):
+    label = "ledger entry"
+
+    def of_document(self, document_id: int) -> list[LedgerEntry]:
+        return [e for e in self.rows.values() if e.document_id == document_id]
+
+    def stage(self, entry: LedgerEntry) -> None:
+        self.add(entry)
+
+
+class FakeContacts(FakeRepository[Contact]):
+    label = "contact"
+
+    def __init__(self, ledger: FakeLedger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    def balance(self, contact_id: int, viewer: Viewer | None = None) -> Decimal:
+        entries = [e for e in self.ledger.rows.values() if e.contact_id == contact_id]
+        return sum((e.debit - e.credit for e in entries), Decimal(0))
+
+    def next_customer_number(self) -> int:
+        return 1 + sum(1 for c in self.rows.values() if c.customer_number)
+
+
+class FakeProducts(FakeRepository[Product]):
+    label = "product"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warehouse = Warehouse(id=1, code="main", name="Main warehouse")
+        self.moves: list[StockMove] = []
+
+    def default_warehouse(self) -> Warehouse:
+        return self.warehouse
+
+    def add_move(self, move: StockMove) -> None:
+        move.id = len(self.moves) + 1
+        self.moves.append(move)
+
+    def moves_of(self, document_id: int) -> list[StockMove]:
+        return [m for m in self.moves if m.document_id == document_id]
+
+
+class FakeDocumentTypes(FakeRepository[DocumentType]):
+    label = "document type"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sequences: dict[tuple[int, str], int] = {}
+
+    def by_code(self, code: str) -> DocumentType:
+        found = self.find_code(code)
+        if found is None:
+            raise NotFound(f"document type {code!r} not found")
+        return found
+
+    def find_code(self, code: str) -> DocumentType | None:
+        return next((t for t in self.rows.values() if t.code == code), None)
+
+    def take_number(self, type_id: int, period_key: str) -> int:
+        key = (type_id, period_key)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        return self.sequences[key]
+
+
+class FakeDocuments(FakeRepository[Document]):
+    label = "document"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[DocumentEvent] = []
+
+    def delete(self, document: Document) -> None:
+        del self.rows[document.id]
+
+    def add_event(self, event: DocumentEvent) -> None:
+        self.events.append(event)
+
+    def actions_of(self, document_id: int) -> list[str]:
+        return [e.action for e in self.events if e.document_id == document_id]
+
+    def children(self, source_id: int, *, kind: str | None = None) -> list[Document]:
+        return [
+            d
+            for d in self.rows.values()
+            if d.source_id == source_id and (kind is None or d.type.kind == kind)
+        ]
+
+    def returned_quantities(
+        self, source_id: int, exclude_id: int | None = None
+    ) -> dict[int, Decimal]:
+        returned: dict[int, Decimal] = {}
+        for child in self.children(source_id):
+            if child.id == exclude_id or child.state == DocumentState.CANCELLED:
+                continue
+            for line in child.lines:
+                returned[line.product_id] = returned.get(line.product_id, Decimal(0)) + (
+                    line.quantity
+                )
+        return returned
+
+
+class FakePayments(FakeRepository[Payment]):
+    label = "payment"
+
+    def allocations_to(self, document_id: int) -> list[PaymentAllocation]:
+        return [
+            a for p in self.rows.values() for a in p.allocations if a.document_id == document_id
+        ]
