@@ -41,6 +41,17 @@ class ContactRepository(Repository[Contact]):
         debit, credit = self.session.execute(stmt).one()
         return Decimal(debit) - Decimal(credit)
 
+    def customers_with_entries(self, limit: int) -> builtins.list[int]:
+        """Return the ids of customers with ledger entries, by name (at most ``limit``)."""
+        stmt = (
+            select(Contact.id)
+            .where(Contact.kind.in_(("customer", "both")))
+            .where(Contact.id.in_(select(LedgerEntry.contact_id)))
+            .order_by(Contact.name, Contact.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
     def group(self, name: str) -> CustomerGroup:
         """Return the customer group with this name, creating it if new (P3)."""
         group = self.session.scalars(

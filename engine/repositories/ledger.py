@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+from decimal import Decimal
 
+from sqlalchemy import func, select, type_coerce
+
+from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
+from engine.models.types import ExactDecimal
 from engine.repositories.base import Repository
 from engine.repositories.visibility import Viewer, visible_ledger, visible_payments
 
@@ -26,6 +31,62 @@ class LedgerRepository(Repository[LedgerEntry]):
             LedgerEntry.contact_id == contact_id, visible_ledger(viewer)
         )
         return list(self.session.scalars(stmt.order_by(LedgerEntry.id).limit(limit)))
+
+    def balances(self, contact_ids: list[int], viewer: Viewer | None) -> dict[int, Decimal]:
+        """Return {contact id: debit - credit} over the entries ``viewer`` may see
+        (contacts without one are left out)."""
+        stmt = (
+            select(
+                LedgerEntry.contact_id,
+                type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), ExactDecimal()),
+            )
+            .where(LedgerEntry.contact_id.in_(contact_ids), visible_ledger(viewer))
+            .group_by(LedgerEntry.contact_id)
+        )
+        return {c: b for c, b in self.session.execute(stmt)}
+
+    def balance_before(self, contact_id: int, day: date, viewer: Viewer | None) -> Decimal:
+        """Return a contact's debit - credit over the visible entries before ``day``."""
+        stmt = select(
+            type_coerce(
+                func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0),
+                ExactDecimal(),
+            )
+        ).where(
+            LedgerEntry.contact_id == contact_id,
+            visible_ledger(viewer),
+            LedgerEntry.entry_date < day,
+        )
+        return Decimal(self.session.scalar(stmt) or 0)
+
+    def running(
+        self, contact_id: int, start: date | None, end: date | None, viewer: Viewer | None
+    ) -> list[tuple[LedgerEntry, str | None, str | None, Decimal]]:
+        """Return a contact's visible entries in [start, end] by date, each with its
+        document's number, its payment's method and the running sum of debit - credit
+        from ``start`` (a window sum in SQL)."""
+        where = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
+        if start:
+            where.append(LedgerEntry.entry_date >= start)
+        if end:
+            where.append(LedgerEntry.entry_date <= end)
+        running = type_coerce(
+            func.sum(LedgerEntry.debit - LedgerEntry.credit).over(
+                order_by=(LedgerEntry.entry_date, LedgerEntry.id)
+            ),
+            ExactDecimal(),
+        )
+        stmt = (
+            select(LedgerEntry, Document.number, Payment.method, running)
+            .outerjoin(Document, Document.id == LedgerEntry.document_id)
+            .outerjoin(Payment, Payment.id == LedgerEntry.payment_id)
+            .where(*where)
+            .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+        )
+        return [
+            (e, number, method, Decimal(run))
+            for e, number, method, run in self.session.execute(stmt)
+        ]
 
     def stage(self, entry: LedgerEntry) -> None:
         """Stage one entry."""

@@ -17,6 +17,7 @@ from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
+from engine.repositories.reports import ReportRepository
 from engine.repositories.unique_fields import as_validation_error
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.followups = FollowupRepository(s)
         self.outbox = OutboxRepository(s)
         self.followers = FollowerRepository(s)
+        self.reports = ReportRepository(s)
         return self
 
     def __exit__(
