@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from sqlalchemy import Table, select
@@ -28,6 +29,18 @@ class Repository(Generic[ModelT]):
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def stage(self, obj: ModelT) -> None:
+        """Stage a new row; it is written, and gets its id, at the next flush."""
+        self.session.add(obj)
+
+    def add_all(self, objs: Iterable[ModelT]) -> None:
+        """Stage new rows; they are written, and get their ids, at the next flush."""
+        self.session.add_all(objs)
+
+    def delete(self, obj: ModelT) -> None:
+        """Stage the row's deletion (sent with the next flush or the commit)."""
+        self.session.delete(obj)
 
     def insert_ignoring_conflicts(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """Return an INSERT on ``table`` to finish with ``.on_conflict_do_nothing()``.

@@ -183,7 +183,7 @@ def delete_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> None
         )
         for instance in uow.processes.for_document(document.id):
             instance.document_id = None
-        uow.session.delete(document)
+        uow.documents.delete(document)
         uow.commit()
 
 

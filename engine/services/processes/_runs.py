@@ -141,7 +141,7 @@ def sync_tasks(
             row.status = "cancelled"
     for task in ready:
         if task.id not in by_guid:
-            uow.session.add(_task_row(uow, instance, task))
+            uow.tasks.stage(_task_row(uow, instance, task))
     if flush:
         uow.flush()
 
