@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.errors import NotFound
 from engine.models.base import Base
+from engine.models.types import ExactDecimal
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+
+def exact(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
+    """Type a sum or difference of money columns as they are (ExactDecimal).
+
+    It keeps their result conversion (scaled integers on SQLite), which the plain
+    Numeric of an expression would lose.
+    """
+    return type_coerce(expr, ExactDecimal())
 
 
 class Repository(Generic[ModelT]):

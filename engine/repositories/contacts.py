@@ -7,13 +7,12 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select, type_coerce
+from sqlalchemy import and_, func, select
 
 from engine.models.contacts import Contact, CustomerGroup
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove, Warehouse
-from engine.models.types import ExactDecimal
-from engine.repositories.base import Repository
+from engine.repositories.base import Repository, exact
 from engine.repositories.visibility import Viewer, visible_ledger
 
 
@@ -61,7 +60,7 @@ class ContactRepository(Repository[Contact]):
         """Return every contact by name with its group's name and its balance over the
         ledger entries ``viewer`` may see (None without any), in one query."""
         balance = (
-            select(type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), ExactDecimal()))
+            select(exact(func.sum(LedgerEntry.debit - LedgerEntry.credit)))
             .where(LedgerEntry.contact_id == Contact.id, visible_ledger(viewer))
             .scalar_subquery()
         )
@@ -80,10 +79,7 @@ class ContactRepository(Repository[Contact]):
 
         None: every customer with ledger entries. One query for any number of them.
         """
-        # Typed as the columns are: SQLite stores amounts as scaled integers (ExactDecimal).
-        balance = type_coerce(
-            func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0), ExactDecimal()
-        )
+        balance = exact(func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0))
         on = [LedgerEntry.contact_id == Contact.id, visible_ledger(viewer)]
         if end is not None:
             on.append(LedgerEntry.entry_date <= end)

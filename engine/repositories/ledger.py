@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import and_, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from engine.models.contacts import Contact
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
-from engine.models.types import ExactDecimal
-from engine.repositories.base import Repository
+from engine.repositories.base import Repository, exact
 from engine.repositories.visibility import Viewer, visible_ledger, visible_payments
 
 
@@ -38,7 +42,7 @@ class LedgerRepository(Repository[LedgerEntry]):
         stmt = (
             select(
                 LedgerEntry.contact_id,
-                type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), ExactDecimal()),
+                exact(func.sum(LedgerEntry.debit - LedgerEntry.credit)),
             )
             .where(LedgerEntry.contact_id.in_(contact_ids), visible_ledger(viewer))
             .group_by(LedgerEntry.contact_id)
@@ -48,10 +52,7 @@ class LedgerRepository(Repository[LedgerEntry]):
     def balance_before(self, contact_id: int, day: date, viewer: Viewer | None) -> Decimal:
         """Return a contact's debit - credit over the visible entries before ``day``."""
         stmt = select(
-            type_coerce(
-                func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0),
-                ExactDecimal(),
-            )
+            exact(func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0))
         ).where(
             LedgerEntry.contact_id == contact_id,
             visible_ledger(viewer),
@@ -70,11 +71,10 @@ class LedgerRepository(Repository[LedgerEntry]):
             where.append(LedgerEntry.entry_date >= start)
         if end:
             where.append(LedgerEntry.entry_date <= end)
-        running = type_coerce(
+        running = exact(
             func.sum(LedgerEntry.debit - LedgerEntry.credit).over(
                 order_by=(LedgerEntry.entry_date, LedgerEntry.id)
-            ),
-            ExactDecimal(),
+            )
         )
         stmt = (
             select(LedgerEntry, Document.number, Payment.method, running)
@@ -91,6 +91,16 @@ class LedgerRepository(Repository[LedgerEntry]):
     def stage(self, entry: LedgerEntry) -> None:
         """Stage one entry."""
         self.session.add(entry)
+
+
+@dataclass(frozen=True)
+class Received:
+    """Payments received: the total, their count, per contact and per month."""
+
+    total: Decimal
+    count: int
+    by_contact: list[tuple[int, str, Decimal, int]]  # contact id, name, amount, count
+    by_month: list[tuple[str, Decimal]]  # "YYYY-MM", amount
 
 
 class PaymentRepository(Repository[Payment]):
@@ -126,3 +136,43 @@ class PaymentRepository(Repository[Payment]):
         if contact_id is not None:
             stmt = stmt.where(Payment.contact_id == contact_id)
         return list(self.session.scalars(stmt))
+
+    def received(self, start: date | None, end: date | None, limit: int) -> Received:
+        """Return the payments received in [start, end], bounced cheques excluded: the
+        total, per contact (the ``limit`` largest) and per month."""
+        conditions: builtins.list[ColumnElement[bool]] = [
+            func.coalesce(Payment.cheque_state, "") != "bounced"
+        ]
+        if start:
+            conditions.append(Payment.received_on >= start)
+        if end:
+            conditions.append(Payment.received_on <= end)
+        where = and_(*conditions)
+        amount = exact(func.sum(Payment.amount))
+        total, count = self.session.execute(
+            select(exact(func.coalesce(func.sum(Payment.amount), 0)), func.count()).where(where)
+        ).one()
+        per_contact = self.session.execute(
+            select(Payment.contact_id, Contact.name, amount, func.count())
+            .join(Contact, Contact.id == Payment.contact_id)
+            .where(where)
+            .group_by(Payment.contact_id, Contact.name)
+            .order_by(amount.desc())
+            .limit(limit)
+        )
+        month = self._month_of(Payment.received_on)
+        per_month = self.session.execute(
+            select(month, amount).where(where).group_by(month).order_by(month)
+        )
+        return Received(
+            Decimal(total),
+            int(count),
+            [(c, n, a, k) for c, n, a, k in per_contact],
+            [(m, a) for m, a in per_month],
+        )
+
+    def _month_of(self, column: Any) -> ColumnElement[str]:
+        """Return a 'YYYY-MM' expression for a date column on this database."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return func.strftime("%Y-%m", column)
+        return func.to_char(column, "YYYY-MM")

@@ -12,18 +12,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, type_coerce
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.effects import ContactEffect
+from engine.domain.overdue import days_overdue
 from engine.domain.states import OPEN, POSTED, DocumentState
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
-from engine.models.ledger import Payment
-from engine.models.types import ExactDecimal
+from engine.repositories.base import exact
 from engine.repositories.documents import due_expr, open_expr, overdue_clause, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 
@@ -33,8 +32,9 @@ _ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
-class OpenInvoice:
-    """One unpaid receivable, with its due date (or issue date without one)."""
+class InvoiceRow:
+    """One unpaid receivable: its due date (the issue date without one) and how many
+    days past it it is on the report's date (engine.domain.overdue)."""
 
     document_id: int
     number: str | None
@@ -45,6 +45,7 @@ class OpenInvoice:
     total: Decimal
     paid: Decimal
     open: Decimal
+    days_overdue: int
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,7 @@ class OpenInvoices:
     count: int
     total: Decimal
     paid: Decimal
-    rows: list[OpenInvoice]
-
-
-@dataclass(frozen=True)
-class Received:
-    """Payments received: the total, their count, per contact and per month."""
-
-    total: Decimal
-    count: int
-    by_contact: list[tuple[int, str, Decimal, int]]  # contact id, name, amount, count
-    by_month: list[tuple[str, Decimal]]  # "YYYY-MM", amount
+    rows: list[InvoiceRow]
 
 
 @dataclass(frozen=True)
@@ -96,12 +87,6 @@ class ContactDues:
     due_amount: Decimal
     overdue_count: int
     overdue_amount: Decimal
-
-
-def _money(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
-    # Sums and differences of ExactDecimal columns keep its result conversion (scaled
-    # integers on SQLite), which the plain Numeric of an expression would lose.
-    return type_coerce(expr, ExactDecimal())
 
 
 def _as_date(value: object) -> date:
@@ -137,7 +122,8 @@ class ReportRepository:
         viewer: Viewer | None = None,
     ) -> OpenInvoices:
         """Return totals over the unpaid receivables and the first ``limit`` of them,
-        oldest due first; ``overdue_only`` keeps those overdue on ``as_of``.
+        oldest due first, with their days overdue on ``as_of``; ``overdue_only`` keeps
+        those overdue that day.
 
         With a ``viewer``, of the documents they may see only (T3.11).
         """
@@ -151,8 +137,8 @@ class ReportRepository:
         count, total, paid = self.session.execute(
             select(
                 func.count(),
-                _money(func.coalesce(func.sum(Document.total), 0)),
-                _money(func.coalesce(func.sum(Document.paid), 0)),
+                exact(func.coalesce(func.sum(Document.total), 0)),
+                exact(func.coalesce(func.sum(Document.paid), 0)),
             ).where(where)
         ).one()
         # The first rows are picked on the document table alone, then joined to contacts.
@@ -173,55 +159,22 @@ class ReportRepository:
             .join(Contact, Contact.id == Document.contact_id)
             .order_by(due, Document.id)
         )
-        rows = [
-            OpenInvoice(r[0], r[1], r[2], r[3], r[4], _as_date(r[5]), r[6], r[7], r[8])
-            for r in self.session.execute(stmt)
-        ]
+        rows = []
+        for r in self.session.execute(stmt):
+            due_on = _as_date(r[5])
+            overdue = days_overdue(due_on, r[4], as_of)
+            rows.append(InvoiceRow(r[0], r[1], r[2], r[3], r[4], due_on, r[6], r[7], r[8], overdue))
         return OpenInvoices(int(count), Decimal(total), Decimal(paid), rows)
 
     def open_amounts(self, contact_ids: list[int], viewer: Viewer | None) -> dict[int, Decimal]:
         """Return {contact id: amount still open on their receivables} ``viewer`` may see."""
         stmt = (
-            select(Document.contact_id, _money(func.sum(open_expr())))
+            select(Document.contact_id, exact(func.sum(open_expr())))
             .where(*self.receivable_filter(OPEN))
             .where(Document.contact_id.in_(contact_ids), visible_documents(viewer))
             .group_by(Document.contact_id)
         )
         return {c: a for c, a in self.session.execute(stmt)}
-
-    def payments_received(self, start: date | None, end: date | None, limit: int) -> Received:
-        """Return the payments received in [start, end], bounced cheques excluded: the
-        total, per contact (the ``limit`` largest) and per month."""
-        conditions: list[ColumnElement[bool]] = [
-            func.coalesce(Payment.cheque_state, "") != "bounced"
-        ]
-        if start:
-            conditions.append(Payment.received_on >= start)
-        if end:
-            conditions.append(Payment.received_on <= end)
-        where = and_(*conditions)
-        amount = _money(func.sum(Payment.amount))
-        total, count = self.session.execute(
-            select(_money(func.coalesce(func.sum(Payment.amount), 0)), func.count()).where(where)
-        ).one()
-        per_contact = self.session.execute(
-            select(Payment.contact_id, Contact.name, amount, func.count())
-            .join(Contact, Contact.id == Payment.contact_id)
-            .where(where)
-            .group_by(Payment.contact_id, Contact.name)
-            .order_by(amount.desc())
-            .limit(limit)
-        )
-        month = self._month_of(Payment.received_on)
-        per_month = self.session.execute(
-            select(month, amount).where(where).group_by(month).order_by(month)
-        )
-        return Received(
-            Decimal(total),
-            int(count),
-            [(c, n, a, k) for c, n, a, k in per_contact],
-            [(m, a) for m, a in per_month],
-        )
 
     def issued(self, start: date | None, end: date | None) -> Issued:
         """Return the posted receivables issued in [start, end]: total, paid, count."""
@@ -232,8 +185,8 @@ class ReportRepository:
             where.append(Document.issue_date <= end)
         invoiced, collected, count = self.session.execute(
             select(
-                _money(func.coalesce(func.sum(Document.total), 0)),
-                _money(func.coalesce(func.sum(Document.paid), 0)),
+                exact(func.coalesce(func.sum(Document.total), 0)),
+                exact(func.coalesce(func.sum(Document.paid), 0)),
                 func.count(),
             ).where(*where)
         ).one()
@@ -257,7 +210,7 @@ class ReportRepository:
         where = [*self.receivable_filter(OPEN), open_ > _ZERO]
         if contact_ids is not None:
             where.append(Document.contact_id.in_(contact_ids))
-        amount = _money(func.sum(open_))
+        amount = exact(func.sum(open_))
         buckets = dict.fromkeys(AGEING_BUCKETS, _ZERO)
         counts = dict.fromkeys(AGEING_BUCKETS, 0)
         for name, value, count in self.session.execute(
@@ -291,9 +244,9 @@ class ReportRepository:
                 Contact.name,
                 Contact.language,
                 func.sum(case((overdue, 0), else_=1)),
-                _money(func.sum(case((overdue, 0), else_=Document.total - Document.paid))),
+                exact(func.sum(case((overdue, 0), else_=Document.total - Document.paid))),
                 func.sum(case((overdue, 1), else_=0)),
-                _money(func.sum(case((overdue, Document.total - Document.paid), else_=0))),
+                exact(func.sum(case((overdue, Document.total - Document.paid), else_=0))),
             )
             .join(Contact, Contact.id == Document.contact_id)
             .where(*where)
@@ -312,9 +265,3 @@ class ReportRepository:
             for r in self.session.execute(stmt)
         ]
         return sorted(dues, key=lambda d: (-d.overdue_amount, d.contact_name))
-
-    def _month_of(self, column: Any) -> ColumnElement[str]:
-        """Return a 'YYYY-MM' expression for a date column on this database."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            return func.strftime("%Y-%m", column)
-        return func.to_char(column, "YYYY-MM")

@@ -15,6 +15,7 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
+from engine.repositories.reports import ContactDues
 from engine.repositories.visibility import Viewer
 from engine.services.reporting.reports import InvoiceRow, Period, invoice_report
 from engine.services.unit_of_work import UnitOfWork
@@ -57,14 +58,9 @@ class Statement:
 
 
 @dataclass(frozen=True)
-class FollowupCustomer:
-    contact_id: int
-    contact_name: str
-    language: str
-    due_count: int
-    due_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
+class FollowupCustomer(ContactDues):
+    """A customer's dues (engine.repositories.reports) with their open invoices (F10)."""
+
     total_open: Decimal
     invoices: list[InvoiceRow]
 
@@ -196,13 +192,7 @@ def build_followup(
             invoices.setdefault(inv.contact_id, []).append(inv)
     customers = [
         FollowupCustomer(
-            contact_id=r.contact_id,
-            contact_name=r.contact_name,
-            language=r.language,
-            due_count=r.due_count,
-            due_amount=r.due_amount,
-            overdue_count=r.overdue_count,
-            overdue_amount=r.overdue_amount,
+            **vars(r),
             total_open=r.due_amount + r.overdue_amount,
             invoices=invoices.get(r.contact_id, []),
         )

@@ -26,9 +26,11 @@ from typing import Any
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
-from engine.domain.overdue import days_overdue
 from engine.domain.permissions import Perm
-from engine.repositories.reports import AGEING_BUCKETS as AGEING_BUCKETS  # display order
+from engine.repositories.reports import (
+    AGEING_BUCKETS as AGEING_BUCKETS,  # display order
+    InvoiceRow as InvoiceRow,  # a report's row
+)
 from engine.repositories.visibility import Viewer
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require, viewer_of
@@ -50,20 +52,6 @@ class Period:
         """Raise ValidationFailed naming ``to`` when the range runs backwards."""
         if self.start and self.end and self.end < self.start:
             raise ValidationFailed.single("to", "must not be before 'from'")
-
-
-@dataclass(frozen=True)
-class InvoiceRow:
-    document_id: int
-    number: str | None
-    contact_id: int
-    contact_name: str
-    issue_date: date
-    due_date: date
-    total: Decimal
-    paid: Decimal
-    open: Decimal
-    days_overdue: int
 
 
 @dataclass(frozen=True)
@@ -154,23 +142,8 @@ def invoice_report(
         contact_ids=contact_ids,
         viewer=viewer,
     )
-    rows = [
-        InvoiceRow(
-            document_id=r.document_id,
-            number=r.number,
-            contact_id=r.contact_id,
-            contact_name=r.contact_name,
-            issue_date=r.issue_date,
-            due_date=r.due_date,
-            total=r.total,
-            paid=r.paid,
-            open=r.open,
-            days_overdue=days_overdue(r.due_date, r.issue_date, as_of),
-        )
-        for r in found.rows
-    ]
     open_total = found.total - found.paid
-    return InvoiceReport(as_of, found.count, found.total, found.paid, open_total, rows)
+    return InvoiceReport(as_of, found.count, found.total, found.paid, open_total, found.rows)
 
 
 def received_from_customers(
@@ -181,7 +154,7 @@ def received_from_customers(
     period.check()
     with uow:
         _authorize(uow, actor_id)
-        received = uow.reports.payments_received(period.start, period.end, MAX_ROWS)
+        received = uow.payments.received(period.start, period.end, MAX_ROWS)
         return ReceivedReport(
             period=period,
             total=received.total,
