@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m engine.migrate_check
+	$(BIN)/python -m engine.layers_check
 
 bench: $(STAMP) services  # each prints JSON lines of figures (docs/performance.md)
 	$(BIN)/python -m bench.actions

@@ -23,9 +23,9 @@ SERVICE_CLIENTS = ("web", "notifications")
 SERVICE_FACES = ("engine.services.unit_of_work",)
 
 
-def main() -> int:
+def main(root: Path = ROOT) -> int:
     """Print each breach as path:line: message; return 1 when there is one."""
-    breaches = sorted(session_uses()) + sorted(deep_imports())
+    breaches = sorted(session_uses(root)) + sorted(deep_imports(root))
     for path, line, message in breaches:
         print(f"{path}:{line}: {message}")
     if breaches:
@@ -34,20 +34,22 @@ def main() -> int:
     return 0
 
 
-def session_uses() -> Iterator[tuple[str, int, str]]:
-    """Yield each ``.session`` read outside the repositories and the unit of work."""
-    for path in _sources("engine/services", *SERVICE_CLIENTS):
+def session_uses(root: Path = ROOT) -> Iterator[tuple[str, int, str]]:
+    """Yield each ``.session`` read outside the repositories and the unit of work, in
+    the tree at ``root``."""
+    for path in _sources(root, "engine/services", *SERVICE_CLIENTS):
         if path.startswith(SESSION_OWNERS):
             continue
-        for node in ast.walk(_parse(path)):
+        for node in ast.walk(_parse(root, path)):
             if isinstance(node, ast.Attribute) and node.attr == "session":
                 yield path, node.lineno, "the ORM session belongs to repositories"
 
 
-def deep_imports() -> Iterator[tuple[str, int, str]]:
-    """Yield each import of a module inside a service package from web or notifications."""
-    for path in _sources(*SERVICE_CLIENTS):
-        for node in ast.walk(_parse(path)):
+def deep_imports(root: Path = ROOT) -> Iterator[tuple[str, int, str]]:
+    """Yield each import of a module inside a service package from web or notifications,
+    in the tree at ``root``."""
+    for path in _sources(root, *SERVICE_CLIENTS):
+        for node in ast.walk(_parse(root, path)):
             if isinstance(node, ast.ImportFrom) and node.module:
                 modules = [node.module]
             elif isinstance(node, ast.Import):
@@ -62,14 +64,14 @@ def deep_imports() -> Iterator[tuple[str, int, str]]:
                         yield path, node.lineno, f"import {module}: use {package}"
 
 
-def _sources(*folders: str) -> Iterator[str]:
+def _sources(root: Path, *folders: str) -> Iterator[str]:
     for folder in folders:
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            yield path.relative_to(ROOT).as_posix()
+        for path in sorted((root / folder).rglob("*.py")):
+            yield path.relative_to(root).as_posix()
 
 
-def _parse(path: str) -> ast.AST:
-    return ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path)
+def _parse(root: Path, path: str) -> ast.AST:
+    return ast.parse((root / path).read_text(encoding="utf-8"), filename=path)
 
 
 if __name__ == "__main__":

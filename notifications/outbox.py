@@ -76,7 +76,7 @@ def claim_due(uow: UnitOfWork, *, limit: int, lease_seconds: int) -> list[Claim]
     lease_until = now + timedelta(seconds=lease_seconds)
     token = str(uuid.uuid4())
     with uow:
-        skip_locked = uow.session.get_bind().dialect.name == "postgresql"
+        skip_locked = uow.dialect == "postgresql"  # SQLite has no SKIP LOCKED
         due: dict[int, str] = dict(uow.outbox.due(now=now, limit=limit, skip_locked=skip_locked))
         taken = uow.outbox.take_leases(list(due), now=now, lease_until=lease_until, token=token)
         uow.commit()

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.errors import NotFound
 from engine.models.base import Base
+from engine.models.types import ExactDecimal
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+
+def exact(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
+    """Type a sum or difference of money columns as they are (ExactDecimal).
+
+    It keeps their result conversion (scaled integers on SQLite), which the plain
+    Numeric of an expression would lose.
+    """
+    return type_coerce(expr, ExactDecimal())
 
 
 class Repository(Generic[ModelT]):
@@ -28,6 +41,18 @@ class Repository(Generic[ModelT]):
         self.session.add(obj)
         self.session.flush()
         return obj
+
+    def stage(self, obj: ModelT) -> None:
+        """Stage a new row; it is written, and gets its id, at the next flush."""
+        self.session.add(obj)
+
+    def add_all(self, objs: Iterable[ModelT]) -> None:
+        """Stage new rows; they are written, and get their ids, at the next flush."""
+        self.session.add_all(objs)
+
+    def delete(self, obj: ModelT) -> None:
+        """Stage the row's deletion (sent with the next flush or the commit)."""
+        self.session.delete(obj)
 
     def insert_ignoring_conflicts(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """Return an INSERT on ``table`` to finish with ``.on_conflict_do_nothing()``.

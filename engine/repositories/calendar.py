@@ -34,7 +34,3 @@ class CalendarRepository(Repository[Holiday]):
 
     def holiday(self, day: date) -> Holiday | None:
         return self.session.get(Holiday, day)
-
-    def remove(self, holiday: Holiday) -> None:
-        self.session.delete(holiday)
-        self.session.flush()

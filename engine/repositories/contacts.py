@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Collection, Sequence
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from engine.models.contacts import Contact, CustomerGroup
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove, Warehouse
-from engine.repositories.base import Repository
+from engine.repositories.base import Repository, exact
 from engine.repositories.visibility import Viewer, visible_ledger
 
 
@@ -40,6 +42,67 @@ class ContactRepository(Repository[Contact]):
         ).where(LedgerEntry.contact_id == contact_id, visible_ledger(viewer))
         debit, credit = self.session.execute(stmt).one()
         return Decimal(debit) - Decimal(credit)
+
+    def customers_with_entries(self, limit: int) -> builtins.list[int]:
+        """Return the ids of customers with ledger entries, by name (at most ``limit``)."""
+        stmt = (
+            select(Contact.id)
+            .where(Contact.kind.in_(("customer", "both")))
+            .where(Contact.id.in_(select(LedgerEntry.contact_id)))
+            .order_by(Contact.name, Contact.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def for_export(
+        self, viewer: Viewer | None
+    ) -> builtins.list[tuple[Contact, str | None, Decimal | None]]:
+        """Return every contact by name with its group's name and its balance over the
+        ledger entries ``viewer`` may see (None without any), in one query."""
+        balance = (
+            select(exact(func.sum(LedgerEntry.debit - LedgerEntry.credit)))
+            .where(LedgerEntry.contact_id == Contact.id, visible_ledger(viewer))
+            .scalar_subquery()
+        )
+        stmt = (
+            select(Contact, CustomerGroup.name, balance)
+            .outerjoin(CustomerGroup, CustomerGroup.id == Contact.customer_group_id)
+            .order_by(Contact.name, Contact.id)
+        )
+        return [(c, group, amount) for c, group, amount in self.session.execute(stmt)]
+
+    def accounts(
+        self, contact_ids: Sequence[int] | None, end: date | None, viewer: Viewer | None
+    ) -> builtins.list[tuple[int, str, str | None, str, Decimal]]:
+        """Return (id, name, email, language, balance at ``end``) of each contact, by
+        name, the balance over the ledger entries ``viewer`` may see.
+
+        None: every customer with ledger entries. One query for any number of them.
+        """
+        balance = exact(func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0))
+        on = [LedgerEntry.contact_id == Contact.id, visible_ledger(viewer)]
+        if end is not None:
+            on.append(LedgerEntry.entry_date <= end)
+        stmt = (
+            select(Contact.id, Contact.name, Contact.email, Contact.language, balance)
+            .outerjoin(LedgerEntry, and_(*on))
+            .group_by(Contact.id, Contact.name, Contact.email, Contact.language)
+            .order_by(Contact.name, Contact.id)
+        )
+        if contact_ids is not None:
+            stmt = stmt.where(Contact.id.in_(contact_ids))
+        else:
+            stmt = stmt.where(Contact.kind.in_(("customer", "both"))).having(
+                func.count(LedgerEntry.id) > 0
+            )
+        return [
+            (contact_id, name, email, language, Decimal(total))
+            for contact_id, name, email, language, total in self.session.execute(stmt)
+        ]
+
+    def known_ids(self, contact_ids: Collection[int]) -> set[int]:
+        """Return those of ``contact_ids`` that are contacts."""
+        return set(self.session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids))))
 
     def group(self, name: str) -> CustomerGroup:
         """Return the customer group with this name, creating it if new (P3)."""
@@ -77,6 +140,11 @@ class ProductRepository(Repository[Product]):
         if q:
             stmt = stmt.where(Product.name.contains(q))
         return list(self.session.scalars(stmt))
+
+    def by_ids(self, product_ids: Collection[int]) -> dict[int, Product]:
+        """Return {id: product} for the given ids (unknown ids are left out)."""
+        stmt = select(Product).where(Product.id.in_(product_ids))
+        return {p.id: p for p in self.session.scalars(stmt)}
 
     def stock(self, product_ids: builtins.list[int]) -> dict[int, dict[str, Decimal]]:
         """Return {product_id: {"on_hand": q, "reserved": q}} summed over all warehouses."""

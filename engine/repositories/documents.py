@@ -132,6 +132,20 @@ class DocumentRepository(Repository[Document]):
             stmt = stmt.where(visible_documents(viewer))
         return list(self.session.scalars(stmt.limit(limit).offset(offset)))
 
+    def history_of(
+        self, contact_id: int, viewer: Viewer | None, limit: int
+    ) -> builtins.list[tuple[Document, DocumentType]]:
+        """Return a contact's documents ``viewer`` may see with their types, newest
+        issued first (at most ``limit``)."""
+        stmt = (
+            select(Document, DocumentType)
+            .join(DocumentType, DocumentType.id == Document.type_id)
+            .where(Document.contact_id == contact_id, visible_documents(viewer))
+            .order_by(Document.issue_date.desc(), Document.id.desc())
+            .limit(limit)
+        )
+        return [(d, t) for d, t in self.session.execute(stmt)]
+
     def is_visible(self, document_id: int, viewer: Viewer | None) -> bool:
         """Tell whether ``viewer`` may see the document (the list's rule, for one row)."""
         if viewer is None:

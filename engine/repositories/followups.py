@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, select, type_coerce
+from sqlalchemy import Table, and_, func, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from engine.domain.followups import LevelRule, OpenInvoice
@@ -26,6 +27,7 @@ from engine.repositories.documents import open_expr, overdue_clause, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 
 FOLLOWED_KIND = "sales_invoice"
+FOLLOWUP_EVENT: Table = FollowupEvent.__table__  # type: ignore[assignment]
 
 
 class FollowupRepository(Repository[CustomerFollowup]):
@@ -47,6 +49,14 @@ class FollowupRepository(Repository[CustomerFollowup]):
     def level_with_days(self, days: int) -> FollowupLevel | None:
         """Return the level firing ``days`` from the due date, or None."""
         return self.session.scalars(select(FollowupLevel).where(FollowupLevel.days == days)).first()
+
+    def add_level(self, level: FollowupLevel) -> None:
+        """Stage a new level (written at the next flush)."""
+        self.session.add(level)
+
+    def delete_level(self, level: FollowupLevel) -> None:
+        """Stage a level's deletion (written at the next flush)."""
+        self.session.delete(level)
 
     def level_in_use(self, level_id: int) -> bool:
         """Tell whether history, an invoice or a customer points at the level."""
@@ -286,6 +296,11 @@ class FollowupRepository(Repository[CustomerFollowup]):
     def record(self, event: FollowupEvent) -> None:
         """Stage one history line."""
         self.session.add(event)
+
+    def record_many(self, events: Sequence[dict[str, Any]]) -> None:
+        """Insert history lines given as column values: one executemany, no ORM rows."""
+        if events:
+            self.session.execute(insert(FOLLOWUP_EVENT), events)
 
     def history(self, contact_id: int, *, limit: int = 200) -> list[FollowupEvent]:
         """Return the customer's follow-up history, newest first (F7)."""

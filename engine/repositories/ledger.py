@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import builtins
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import and_, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from engine.models.contacts import Contact
+from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
-from engine.repositories.base import Repository
+from engine.repositories.base import Repository, exact
 from engine.repositories.visibility import Viewer, visible_ledger, visible_payments
 
 
@@ -27,9 +36,71 @@ class LedgerRepository(Repository[LedgerEntry]):
         )
         return list(self.session.scalars(stmt.order_by(LedgerEntry.id).limit(limit)))
 
+    def balances(self, contact_ids: list[int], viewer: Viewer | None) -> dict[int, Decimal]:
+        """Return {contact id: debit - credit} over the entries ``viewer`` may see
+        (contacts without one are left out)."""
+        stmt = (
+            select(
+                LedgerEntry.contact_id,
+                exact(func.sum(LedgerEntry.debit - LedgerEntry.credit)),
+            )
+            .where(LedgerEntry.contact_id.in_(contact_ids), visible_ledger(viewer))
+            .group_by(LedgerEntry.contact_id)
+        )
+        return {c: b for c, b in self.session.execute(stmt)}
+
+    def balance_before(self, contact_id: int, day: date, viewer: Viewer | None) -> Decimal:
+        """Return a contact's debit - credit over the visible entries before ``day``."""
+        stmt = select(
+            exact(func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0))
+        ).where(
+            LedgerEntry.contact_id == contact_id,
+            visible_ledger(viewer),
+            LedgerEntry.entry_date < day,
+        )
+        return Decimal(self.session.scalar(stmt) or 0)
+
+    def running(
+        self, contact_id: int, start: date | None, end: date | None, viewer: Viewer | None
+    ) -> list[tuple[LedgerEntry, str | None, str | None, Decimal]]:
+        """Return a contact's visible entries in [start, end] by date, each with its
+        document's number, its payment's method and the running sum of debit - credit
+        from ``start`` (a window sum in SQL)."""
+        where = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
+        if start:
+            where.append(LedgerEntry.entry_date >= start)
+        if end:
+            where.append(LedgerEntry.entry_date <= end)
+        running = exact(
+            func.sum(LedgerEntry.debit - LedgerEntry.credit).over(
+                order_by=(LedgerEntry.entry_date, LedgerEntry.id)
+            )
+        )
+        stmt = (
+            select(LedgerEntry, Document.number, Payment.method, running)
+            .outerjoin(Document, Document.id == LedgerEntry.document_id)
+            .outerjoin(Payment, Payment.id == LedgerEntry.payment_id)
+            .where(*where)
+            .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+        )
+        return [
+            (e, number, method, Decimal(run))
+            for e, number, method, run in self.session.execute(stmt)
+        ]
+
     def stage(self, entry: LedgerEntry) -> None:
         """Stage one entry."""
         self.session.add(entry)
+
+
+@dataclass(frozen=True)
+class Received:
+    """Payments received: the total, their count, per contact and per month."""
+
+    total: Decimal
+    count: int
+    by_contact: list[tuple[int, str, Decimal, int]]  # contact id, name, amount, count
+    by_month: list[tuple[str, Decimal]]  # "YYYY-MM", amount
 
 
 class PaymentRepository(Repository[Payment]):
@@ -65,3 +136,43 @@ class PaymentRepository(Repository[Payment]):
         if contact_id is not None:
             stmt = stmt.where(Payment.contact_id == contact_id)
         return list(self.session.scalars(stmt))
+
+    def received(self, start: date | None, end: date | None, limit: int) -> Received:
+        """Return the payments received in [start, end], bounced cheques excluded: the
+        total, per contact (the ``limit`` largest) and per month."""
+        conditions: builtins.list[ColumnElement[bool]] = [
+            func.coalesce(Payment.cheque_state, "") != "bounced"
+        ]
+        if start:
+            conditions.append(Payment.received_on >= start)
+        if end:
+            conditions.append(Payment.received_on <= end)
+        where = and_(*conditions)
+        amount = exact(func.sum(Payment.amount))
+        total, count = self.session.execute(
+            select(exact(func.coalesce(func.sum(Payment.amount), 0)), func.count()).where(where)
+        ).one()
+        per_contact = self.session.execute(
+            select(Payment.contact_id, Contact.name, amount, func.count())
+            .join(Contact, Contact.id == Payment.contact_id)
+            .where(where)
+            .group_by(Payment.contact_id, Contact.name)
+            .order_by(amount.desc())
+            .limit(limit)
+        )
+        month = self._month_of(Payment.received_on)
+        per_month = self.session.execute(
+            select(month, amount).where(where).group_by(month).order_by(month)
+        )
+        return Received(
+            Decimal(total),
+            int(count),
+            [(c, n, a, k) for c, n, a, k in per_contact],
+            [(m, a) for m, a in per_month],
+        )
+
+    def _month_of(self, column: Any) -> ColumnElement[str]:
+        """Return a 'YYYY-MM' expression for a date column on this database."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return func.strftime("%Y-%m", column)
+        return func.to_char(column, "YYYY-MM")

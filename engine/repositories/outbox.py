@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     String,
     Table,
     Update,
@@ -28,6 +29,8 @@ from engine.repositories.visibility import Viewer, visible_messages
 
 MESSAGE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 MESSAGE_DOCUMENT: Table = OutboxMessageDocument.__table__  # type: ignore[assignment]
+# Set on a session that staged messages; notifications.dispatch nudges after its commit.
+PENDING_MARK = "outbox_new"
 
 
 class OutboxRepository(Repository[OutboxMessage]):
@@ -49,6 +52,11 @@ class OutboxRepository(Repository[OutboxMessage]):
             OutboxMessage.idempotency_key.in_(wanted)
         )
         return {key: message_id for key, message_id in self.session.execute(stmt)}
+
+    def mark_pending(self) -> None:
+        """Mark the session as having staged messages: notifications.dispatch nudges the
+        workers once it commits."""
+        self.session.info[PENDING_MARK] = True
 
     def insert_many(
         self, rows: Sequence[Mapping[str, Any]], documents: Mapping[str, Sequence[int]]
@@ -293,6 +301,15 @@ SET_SUBJECT: Update = (
     .where(MESSAGE.c.claim_token == bindparam("token"))
     .values(rendered_subject=bindparam("subject", type_=String()))
 )
+
+
+def mark_sent_on(
+    connection: Connection, message_id: int, token: str, *, provider_id: str | None, now: datetime
+) -> bool:
+    """Record a send under this claim on ``connection``, outside any unit of work (an
+    autocommit connection makes it durable at once); False if the claim was lost."""
+    params = mark_sent_params(message_id, token, provider_id=provider_id, now=now)
+    return bool(getattr(connection.execute(MARK_SENT, params), "rowcount", 0) == 1)
 
 
 def mark_sent_params(

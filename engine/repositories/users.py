@@ -34,6 +34,14 @@ class UserRepository(Repository[User]):
         """Return the role with this name, or None."""
         return self.session.scalars(select(Role).where(Role.name == name)).first()
 
+    def add_role(self, role: Role) -> None:
+        """Stage a new role (written at the next flush)."""
+        self.session.add(role)
+
+    def add_token(self, token: ApiToken) -> None:
+        """Stage a new API token (written at the next flush)."""
+        self.session.add(token)
+
     def roles(self) -> list[Role]:
         """Return every role, by name."""
         return list(self.session.scalars(select(Role).order_by(Role.name)))

@@ -9,10 +9,12 @@ tests/unit/fakes.py holds the in-memory one the unit tests use.
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +40,8 @@ from engine.repositories.protocols import (
     Tasks,
     Users,
 )
+from engine.repositories.reports import ReportRepository
+from engine.repositories.saved_filters import SavedFilterRepository
 from engine.repositories.unique_fields import as_validation_error
 from engine.repositories.users import AuditRepository, UserRepository
 from engine.repositories.workflow import ProcessRepository, TaskRepository
@@ -143,6 +147,8 @@ class UnitOfWork(AbstractUnitOfWork):
         self.outbox = OutboxRepository(s)
         self.followers = FollowerRepository(s)
         self.calendar = CalendarRepository(s)
+        self.reports = ReportRepository(s)
+        self.saved_filters = SavedFilterRepository(s)
         return self
 
     def __exit__(
@@ -158,6 +164,52 @@ class UnitOfWork(AbstractUnitOfWork):
             mapped = as_validation_error(exc)
             if mapped is not None:
                 raise mapped from exc
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run the block in a savepoint (SAVEPOINT ... RELEASE).
+
+        An exception rolls back the block's writes alone and goes on up; what the
+        transaction did before the block stays. Batches use it so one failing item
+        does not undo the others.
+        """
+        with self.session.begin_nested():
+            yield
+
+    @contextmanager
+    def no_autoflush(self) -> Iterator[None]:
+        """Run the block without flushing before each query.
+
+        For batches that stage many rows and read others meanwhile: the reads do not
+        depend on the staged rows, and one flush at the end writes them together.
+        """
+        with self.session.no_autoflush:
+            yield
+
+    def expire(self, obj: object) -> None:
+        """Forget a loaded row's values and unsaved changes: its next read loads it
+        again (a batch drops what a failed item did to its rows this way)."""
+        self.session.expire(obj)
+
+    @property
+    def dialect(self) -> str:
+        """Name the database in use ("postgresql", "sqlite"), for the few statements
+        spelled differently on each."""
+        return self.session.get_bind().dialect.name
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """Yield a connection of its own on which every statement commits at once.
+
+        Outside this unit of work's transaction (it needs not be open): for a worker
+        that records each send durably in one round trip instead of a transaction
+        (engine.services.messaging.status.sent_recorder).
+        """
+        with self._session_factory() as session:
+            bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
 
     def flush(self) -> None:
         """Send pending changes; a concurrent edit surfaces here as Conflict."""

@@ -6,16 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, type_coerce
-
 from engine import clock
 from engine.domain.errors import ValidationFailed
-from engine.domain.states import OPEN
-from engine.models.documents import Document, DocumentType
-from engine.models.ledger import LedgerEntry
-from engine.models.types import ExactDecimal
-from engine.repositories.documents import open_expr
-from engine.repositories.visibility import visible_documents, visible_ledger
 from engine.services.accounts.payments import (
     Allocation,
     NewPayment,
@@ -25,7 +17,7 @@ from engine.services.accounts.payments import (
 )
 from engine.services.accounts.statements import Statement, build_statement
 from engine.services.contacts.records import ContactView, contact_view
-from engine.services.reporting.reports import InvoiceRow, Period, invoice_report, receivables
+from engine.services.reporting.reports import InvoiceRow, Period, invoice_report
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, viewer_of
 
@@ -87,25 +79,8 @@ def contact_rows(
         viewer = account_viewer(uow, actor_id)
         contacts = uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
         ids = [c.id for c in contacts]
-        money = ExactDecimal()
-        balances: dict[int, Decimal] = dict(
-            uow.session.execute(
-                select(
-                    LedgerEntry.contact_id,
-                    type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), money),
-                )
-                .where(LedgerEntry.contact_id.in_(ids), visible_ledger(viewer))
-                .group_by(LedgerEntry.contact_id)
-            ).all()
-        )
-        due: dict[int, Decimal] = dict(
-            uow.session.execute(
-                select(Document.contact_id, type_coerce(func.sum(open_expr()), money))
-                .where(*receivables(uow, OPEN))
-                .where(Document.contact_id.in_(ids), visible_documents(viewer))
-                .group_by(Document.contact_id)
-            ).all()
-        )
+        balances = uow.ledger.balances(ids, viewer)
+        due = uow.reports.open_amounts(ids, viewer)
         return [
             ContactRow(
                 c.id,
@@ -141,13 +116,7 @@ def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> Conta
             DocumentLine(
                 d.id, t.code, t.name, d.number, d.state, d.issue_date, d.due_date, d.total, d.paid
             )
-            for d, t in uow.session.execute(
-                select(Document, DocumentType)
-                .join(DocumentType, DocumentType.id == Document.type_id)
-                .where(Document.contact_id == contact_id, visible_documents(viewer))
-                .order_by(Document.issue_date.desc(), Document.id.desc())
-                .limit(HISTORY_LIMIT)
-            )
+            for d, t in uow.documents.history_of(contact_id, viewer, HISTORY_LIMIT)
         ]
         payments = [
             payment_view(p)

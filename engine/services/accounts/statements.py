@@ -11,21 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import case, func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
-from engine.domain.states import OPEN
-from engine.models.contacts import Contact
-from engine.models.documents import Document
-from engine.models.ledger import LedgerEntry, Payment
-from engine.models.types import ExactDecimal
-from engine.repositories.documents import open_expr, overdue_clause
-from engine.repositories.visibility import Viewer, visible_documents, visible_ledger
-from engine.services.reporting.reports import InvoiceRow, Period, invoice_report, receivables
+from engine.repositories.reports import ContactDues
+from engine.repositories.visibility import Viewer
+from engine.services.reporting.reports import InvoiceRow, Period, invoice_report
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require, viewer_of
 
@@ -66,14 +58,9 @@ class Statement:
 
 
 @dataclass(frozen=True)
-class FollowupCustomer:
-    contact_id: int
-    contact_name: str
-    language: str
-    due_count: int
-    due_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
+class FollowupCustomer(ContactDues):
+    """A customer's dues (engine.repositories.reports) with their open invoices (F10)."""
+
     total_open: Decimal
     invoices: list[InvoiceRow]
 
@@ -122,40 +109,7 @@ def build_statement(
     """
     contact = uow.contacts.get(contact_id)
     as_of = period.end or clock.business_today()
-    money = ExactDecimal()
-    before = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
-    if period.start:
-        before.append(LedgerEntry.entry_date < period.start)
-        opening = Decimal(
-            uow.session.scalar(
-                select(
-                    type_coerce(
-                        func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0), money
-                    )
-                ).where(*before)
-            )
-            or 0
-        )
-    else:
-        opening = _ZERO
-    in_period = [LedgerEntry.contact_id == contact_id, visible_ledger(viewer)]
-    if period.start:
-        in_period.append(LedgerEntry.entry_date >= period.start)
-    if period.end:
-        in_period.append(LedgerEntry.entry_date <= period.end)
-    running = type_coerce(
-        func.sum(LedgerEntry.debit - LedgerEntry.credit).over(
-            order_by=(LedgerEntry.entry_date, LedgerEntry.id)
-        ),
-        money,
-    )
-    stmt = (
-        select(LedgerEntry, Document.number, Payment.method, running)
-        .outerjoin(Document, Document.id == LedgerEntry.document_id)
-        .outerjoin(Payment, Payment.id == LedgerEntry.payment_id)
-        .where(*in_period)
-        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
-    )
+    opening = uow.ledger.balance_before(contact_id, period.start, viewer) if period.start else _ZERO
     lines = [
         StatementLine(
             entry_id=e.id,
@@ -168,9 +122,11 @@ def build_statement(
             method=method,
             debit=e.debit,
             credit=e.credit,
-            balance=opening + Decimal(run),
+            balance=opening + run,
         )
-        for e, number, method, run in uow.session.execute(stmt)
+        for e, number, method, run in uow.ledger.running(
+            contact_id, period.start, period.end, viewer
+        )
     ]
     debit = sum((ln.debit for ln in lines), _ZERO)
     credit = sum((ln.credit for ln in lines), _ZERO)
@@ -225,28 +181,7 @@ def build_followup(
     viewer: Viewer | None = None,
 ) -> FollowupReport:
     """Build the follow-up report inside an open unit of work (no access check)."""
-    open_ = open_expr()
-    overdue = overdue_clause(as_of)
-    money = ExactDecimal()
-    where = [*receivables(uow, OPEN), open_ > _ZERO, visible_documents(viewer)]
-    if contact_ids is not None:
-        where.append(Document.contact_id.in_(contact_ids))
-    stmt = (
-        select(
-            Document.contact_id,
-            Contact.name,
-            Contact.language,
-            func.sum(case((overdue, 0), else_=1)),
-            type_coerce(func.sum(case((overdue, 0), else_=Document.total - Document.paid)), money),
-            func.sum(case((overdue, 1), else_=0)),
-            type_coerce(func.sum(case((overdue, Document.total - Document.paid), else_=0)), money),
-        )
-        .join(Contact, Contact.id == Document.contact_id)
-        .where(*where)
-        .group_by(Document.contact_id, Contact.name, Contact.language)
-    )
-    rows: list[Any] = list(uow.session.execute(stmt))
-    rows.sort(key=lambda r: (-(r[6] or 0), r[1]))  # most overdue first
+    rows = uow.reports.dues_by_contact(as_of=as_of, contact_ids=contact_ids, viewer=viewer)
     invoices: dict[int, list[InvoiceRow]] = {}
     if with_invoices and rows:
         # All customers: the first 1,000 invoices by due date, without a long IN list.
@@ -257,15 +192,9 @@ def build_followup(
             invoices.setdefault(inv.contact_id, []).append(inv)
     customers = [
         FollowupCustomer(
-            contact_id=r[0],
-            contact_name=r[1],
-            language=r[2],
-            due_count=int(r[3] or 0),
-            due_amount=Decimal(r[4] or 0),
-            overdue_count=int(r[5] or 0),
-            overdue_amount=Decimal(r[6] or 0),
-            total_open=Decimal(r[4] or 0) + Decimal(r[6] or 0),
-            invoices=invoices.get(r[0], []),
+            **vars(r),
+            total_open=r.due_amount + r.overdue_amount,
+            invoices=invoices.get(r.contact_id, []),
         )
         for r in rows
     ]
@@ -282,11 +211,4 @@ def authorize_statements(uow: UnitOfWork, actor_id: int) -> Viewer | None:
 
 def contacts_with_entries(uow: UnitOfWork) -> list[int]:
     """Return customers with ledger entries, by name (at most MAX_CONTACTS + 1)."""
-    stmt = (
-        select(Contact.id)
-        .where(Contact.kind.in_(("customer", "both")))
-        .where(Contact.id.in_(select(LedgerEntry.contact_id)))
-        .order_by(Contact.name, Contact.id)
-        .limit(MAX_CONTACTS + 1)
-    )
-    return list(uow.session.scalars(stmt))
+    return uow.contacts.customers_with_entries(MAX_CONTACTS + 1)

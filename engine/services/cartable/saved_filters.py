@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.models.saved_filters import SavedFilter
-from engine.repositories.saved_filters import SavedFilterRepository
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor
 
@@ -28,7 +27,7 @@ def list_filters(uow: UnitOfWork, *, actor_id: int) -> list[SavedFilterView]:
     """Return the actor's own saved filters by name."""
     with uow:
         actor = load_actor(uow, actor_id)
-        return [_view(f) for f in SavedFilterRepository(uow.session).of_user(actor.id)]
+        return [_view(f) for f in uow.saved_filters.of_user(actor.id)]
 
 
 def save_filter(
@@ -41,10 +40,9 @@ def save_filter(
     kept = {k: str(v) for k, v in params.items() if k in FILTER_KEYS and str(v).strip()}
     with uow:
         actor = load_actor(uow, actor_id)
-        repo = SavedFilterRepository(uow.session)
-        row = repo.named(actor.id, name)
+        row = uow.saved_filters.named(actor.id, name)
         if row is None:
-            row = repo.add(SavedFilter(user_id=actor.id, name=name, params=kept))
+            row = uow.saved_filters.add(SavedFilter(user_id=actor.id, name=name, params=kept))
         else:
             row.params = kept
         uow.commit()
@@ -55,10 +53,10 @@ def delete_filter(uow: UnitOfWork, *, actor_id: int, filter_id: int) -> None:
     """Forget one of the actor's filters; another user's is NotFound."""
     with uow:
         actor = load_actor(uow, actor_id)
-        row = SavedFilterRepository(uow.session).find(filter_id)
+        row = uow.saved_filters.find(filter_id)
         if row is None or row.user_id != actor.id:
             raise NotFound(f"saved filter {filter_id} not found")
-        uow.session.delete(row)
+        uow.saved_filters.delete(row)
         uow.commit()
 
 

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select, type_coerce
-
 from engine.domain.bounds import check_number
 from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
@@ -26,10 +24,8 @@ from engine.domain.localize import clean_typed
 from engine.domain.money import to_decimal
 from engine.domain.permissions import Perm
 from engine.domain.spreadsheets import neutralize_formula, restore_formula
-from engine.models.contacts import Contact, CustomerGroup
-from engine.models.ledger import LedgerEntry
-from engine.models.types import ExactDecimal
-from engine.repositories.visibility import Viewer, visible_ledger
+from engine.models.contacts import Contact
+from engine.repositories.visibility import Viewer
 from engine.services.contacts.records import (
     KINDS,
     LANGUAGES,
@@ -80,7 +76,7 @@ def export_contacts(uow: UnitOfWork, *, actor_id: int, fmt: str) -> bytes:
     _check_format(fmt)
     with uow:
         viewer = _require_reader(uow, actor_id)
-        rows = [_export_row(*r) for r in uow.session.execute(_export_query(viewer))]
+        rows = [_export_row(*r) for r in uow.contacts.for_export(viewer)]
     if fmt == "xlsx":
         return workbook([Sheet("contacts", COLUMNS, rows)])
     buffer = io.StringIO()
@@ -136,20 +132,6 @@ def _require_reader(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     if Perm.VIEW_ALL not in actor.permissions:
         require(actor, Perm.MANAGE_CONTACTS)
     return viewer_of(actor)
-
-
-def _export_query(viewer: Viewer | None) -> Select[Contact, str, Decimal]:
-    # The balance column sums what the reader may see (T3.11), as the contact page does.
-    balance = (
-        select(type_coerce(func.sum(LedgerEntry.debit - LedgerEntry.credit), ExactDecimal()))
-        .where(LedgerEntry.contact_id == Contact.id, visible_ledger(viewer))
-        .scalar_subquery()
-    )
-    return (
-        select(Contact, CustomerGroup.name, balance)
-        .outerjoin(CustomerGroup, CustomerGroup.id == Contact.customer_group_id)
-        .order_by(Contact.name, Contact.id)
-    )
 
 
 def _export_row(c: Contact, group: str | None, balance: Decimal | None) -> list[object]:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.states import APPROVED, DocumentState
 from engine.domain.words import amount_in_words
 from engine.models.documents import Document
-from engine.models.products import Product
 from engine.pdf import html_to_pdf
 from engine.printing import LANGUAGES, Seller, render
 from engine.services.documents.views import document_view
@@ -77,12 +74,7 @@ def render_document_html(
     contact = uow.contacts.get(document.contact_id)
     view = document_view(uow, document, with_tasks=False)
     lang = language or (contact.language if contact.language in LANGUAGES else "fa")
-    products = {
-        p.id: p
-        for p in uow.session.scalars(
-            select(Product).where(Product.id.in_({ln.product_id for ln in document.lines}))
-        )
-    }
+    products = uow.products.by_ids({ln.product_id for ln in document.lines})
     lines = [
         {
             "name": products[ln.product_id].name,

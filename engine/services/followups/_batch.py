@@ -22,8 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Table, insert
-
 from engine import clock
 from engine.domain.followups import LevelRule, OpenInvoice
 from engine.models.contacts import Contact
@@ -41,7 +39,6 @@ from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.workflow import LoadedSpec, WorkflowRun
 
 PROCESS_ID = "overdue_followup"
-FOLLOWUP_EVENT: Table = FollowupEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -223,7 +220,7 @@ class FollowupBatch:
             del buffer[length:]
         state = self._states.pop(contact_id, None)
         if state is not None:
-            self.uow.session.expire(state)
+            self.uow.expire(state)
         self._invoices.pop(contact_id, None)
 
     def write(self) -> None:
@@ -239,7 +236,8 @@ class FollowupBatch:
                 sync_tasks(self.uow, instance, ready)  # rare: an activity still open
             elif ready:  # the activity user task (F1); the instance had no open rows
                 sync_tasks(self.uow, instance, ready, open_rows=[], flush=False)
-        self.uow.session.add_all(b.progress)
+        for row in b.progress:
+            self.uow.followups.add_invoice_progress(row)
         self._write_events(b.events)
         self._write_followers(b.followers)
         self.uow.flush()
@@ -269,7 +267,7 @@ class FollowupBatch:
             )
             store_run(row, run)
             rows.append(row)
-        self.uow.session.add_all(rows)
+        self.uow.processes.add_all(rows)
         for (state, _run), row in zip(new_runs, rows, strict=True):
             state.instance = row  # the id is set in the same flush: one UPDATE per customer
 
@@ -278,6 +276,5 @@ class FollowupBatch:
             self.uow.followers.add_many(rows, now=clock.now())
 
     def _write_events(self, events: list[dict[str, Any]]) -> None:
-        if events:
-            # Core, not ORM: one executemany for the batch's history lines
-            self.uow.session.execute(insert(FOLLOWUP_EVENT), events)
+        # Core, not ORM: one executemany for the batch's history lines
+        self.uow.followups.record_many(events)

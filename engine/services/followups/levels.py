@@ -91,7 +91,7 @@ def ensure_default_levels(uow: UnitOfWork) -> None:
                 activity_summary=default.activity_summary,
             ),
         )
-        uow.session.add(level)
+        uow.followups.add_level(level)
 
 
 def list_levels(uow: UnitOfWork, *, actor_id: int) -> list[LevelView]:
@@ -109,7 +109,7 @@ def create_level(uow: UnitOfWork, data: LevelInput, *, actor_id: int) -> LevelVi
         _check_texts(data)
         level = FollowupLevel()
         _apply(level, data)
-        uow.session.add(level)
+        uow.followups.add_level(level)
         uow.flush()
         _audit(uow, actor_id, "followup_level.create", level)
         uow.commit()
@@ -151,7 +151,7 @@ def delete_level(uow: UnitOfWork, *, level_id: int, actor_id: int) -> None:
         if uow.followups.level_in_use(level.id):
             level.is_active = False  # history keeps pointing at it (F7)
         else:
-            uow.session.delete(level)
+            uow.followups.delete_level(level)
         uow.flush()
         redate_customers(uow)
         _audit(uow, actor_id, "followup_level.delete", level)

@@ -128,7 +128,7 @@ def follow_customers(uow: UnitOfWork, *, contact_ids: Sequence[int], batch: int 
             group.prefetch(ids)
             context = FollowupContext(batch=group)
             with operator_run(uow, actor_id=None, followup=context) as run:
-                with uow.session.no_autoflush:
+                with uow.no_autoflush():
                     for contact_id in ids:
                         state = group.state(contact_id)
                         instance_id = state.instance_id
@@ -182,14 +182,14 @@ def _wake_many(
     """
     ids = list(contact_ids)
     try:
-        with uow.session.begin_nested():
+        with uow.savepoint():
             return _run_batch(uow, ids, context, actor_id, each_in_savepoint=False)
     except Exception:  # written again one by one below, where failures are logged
         logger.warning("follow-up batch failed; retrying customer by customer")
     sent: list[FollowupMessage] = []
     for contact_id in ids:
         try:
-            with uow.session.begin_nested():
+            with uow.savepoint():
                 sent.extend(
                     _run_batch(uow, [contact_id], context, actor_id, each_in_savepoint=True)
                 )
@@ -210,7 +210,7 @@ def _run_batch(
     batch = context.batch = FollowupBatch(uow, sent=sent, deferred=True)
     batch.prefetch(ids)
     batch.hold(uow.processes.versions(PROCESS_ID))  # restore_run reads the version per run
-    with operator_run(uow, actor_id=actor_id, followup=context) as run, uow.session.no_autoflush:
+    with operator_run(uow, actor_id=actor_id, followup=context) as run, uow.no_autoflush():
         for contact_id in ids:
             mark = batch.mark()
             try:

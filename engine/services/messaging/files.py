@@ -118,7 +118,7 @@ def invoice_pages(uow: UnitOfWork, document_ids: Sequence[int], locale: str) -> 
 
 
 def _documents(uow: UnitOfWork, document_ids: Sequence[int]) -> list[Document]:
-    found = (uow.session.get(Document, document_id) for document_id in document_ids)
+    found = (uow.documents.find(document_id) for document_id in document_ids)
     return [document for document in found if document is not None]
 
 

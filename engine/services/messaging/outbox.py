@@ -19,11 +19,9 @@ from engine.models.outbox import (
     LOCALES,
     OutboxMessage,
 )
+from engine.repositories.outbox import PENDING_MARK as PENDING_MARK  # notifications.dispatch
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer
-
-# Set on a session that staged messages; notifications.dispatch nudges after its commit.
-PENDING_MARK = "outbox_new"
 
 # Who may read messages (they hold customers' addresses and texts): account readers,
 # engine.services.users.access.ACCOUNT_READERS.
@@ -126,9 +124,9 @@ def enqueue_messages(uow: UnitOfWork, requests: Sequence[Mapping[str, Any]]) -> 
             rows[key] = _row(request, now)
             documents[key] = list(dict.fromkeys(request.get("document_ids") or ()))
     if rows:
-        uow.session.flush()  # rows the caller staged through the ORM go first (FKs)
+        uow.flush()  # rows the caller staged through the ORM go first (FKs)
         existing.update(uow.outbox.insert_many(list(rows.values()), documents))
-        uow.session.info[PENDING_MARK] = True
+        uow.outbox.mark_pending()
     return [existing[key] for key in keys]
 
 

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Engine
-
 from engine import clock
 from engine.domain.errors import ValidationFailed
 from engine.domain.messages import (
@@ -25,9 +23,8 @@ from engine.domain.messages import (
     report_applies,
     transition,
 )
-from engine.models.documents import Document
 from engine.models.outbox import OutboxMessage
-from engine.repositories.outbox import MARK_SENT, mark_sent_params
+from engine.repositories.outbox import mark_sent_on
 from engine.services.documents._posting import record_event
 from engine.services.unit_of_work import UnitOfWork
 
@@ -175,7 +172,7 @@ def _history(
 ) -> None:
     """Add a line to the history of every document the message is about (I8, E5)."""
     for document_id in message.document_ids:
-        document = uow.session.get(Document, document_id)
+        document = uow.documents.find(document_id)
         if document is not None:
             record_event(
                 uow,
@@ -200,9 +197,8 @@ def sent_recorder(uow: UnitOfWork) -> Iterator[Callable[[int, str, str | None], 
     no document (those get history lines: use record_outcome). False: the claim was lost.
     """
     with uow:
-        bind = uow.session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    if engine.dialect.name != "postgresql":
+        dialect = uow.dialect
+    if dialect != "postgresql":
         # SQLite takes its write lock at BEGIN (engine.db); keep a transaction per call.
         yield (
             lambda message_id, token, provider_id: (
@@ -218,10 +214,9 @@ def sent_recorder(uow: UnitOfWork) -> Iterator[Callable[[int, str, str | None], 
             )
         )
         return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with uow.autocommit() as conn:
 
         def record(message_id: int, token: str, provider_id: str | None) -> bool:
-            params = mark_sent_params(message_id, token, provider_id=provider_id, now=clock.now())
-            return bool(getattr(conn.execute(MARK_SENT, params), "rowcount", 0) == 1)
+            return mark_sent_on(conn, message_id, token, provider_id=provider_id, now=clock.now())
 
         yield record

@@ -102,7 +102,7 @@ def remove_holiday(uow: UnitOfWork, *, actor_id: int, day: date) -> None:
         holiday = uow.calendar.holiday(day)
         if holiday is None:
             raise NotFound(f"{day.isoformat()} is not a holiday")
-        uow.calendar.remove(holiday)
+        uow.calendar.delete(holiday)
         uow.audit.record(
             actor_id=actor.id,
             action="calendar.holiday_remove",

@@ -66,7 +66,7 @@ def step_in_savepoint(uow: UnitOfWork, instance: ProcessInstance) -> None:
     """
     run: WorkflowRun | None = None
     try:
-        with uow.session.begin_nested():
+        with uow.savepoint():
             with operator_run(uow, actor_id=None) as context:  # effects run in the savepoint
                 run = restore_run(uow, instance, context.operators)
                 run.refresh_timers()

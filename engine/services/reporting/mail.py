@@ -14,21 +14,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-
-from sqlalchemy import and_, func, select, type_coerce
 
 from engine import clock
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.domain.localize import format_date, format_money
 from engine.domain.messages import Channel
 from engine.domain.permissions import Perm
-from engine.models.contacts import Contact
-from engine.models.ledger import LedgerEntry
 from engine.models.outbox import LOCALES
-from engine.models.types import ExactDecimal
 from engine.models.users import User
-from engine.repositories.visibility import Viewer, visible_ledger
 from engine.services.accounts.statements import (
     build_followup,
 )
@@ -91,7 +84,7 @@ def email_statements(
     with uow:
         viewer = viewer_of(_require_sender(uow, actor_id))  # they send what they see
         ids = list(dict.fromkeys(contact_ids)) if contact_ids is not None else None
-        accounts = _accounts(uow, ids, period.end, viewer)
+        accounts = uow.contacts.accounts(ids, period.end, viewer)
         if ids is not None:  # every known contact has a row, entries or not
             _report_unknown(ids, {account[0] for account in accounts})
         if not accounts:
@@ -126,39 +119,6 @@ def email_statements(
         messages = [message_view(m) for m in uow.outbox.with_ids(message_ids)]
         uow.commit()
         return Mailing(messages, skipped)
-
-
-def _accounts(
-    uow: UnitOfWork, contact_ids: Sequence[int] | None, end: date | None, viewer: Viewer | None
-) -> list[tuple[int, str, str | None, str, Decimal]]:
-    """Return (id, name, email, language, balance at ``end``) of each customer, by name.
-
-    None: every customer with ledger entries. One query for any number of customers:
-    the email is written now, its statement file is built by the worker.
-    """
-    # Typed as the columns are: SQLite stores amounts as scaled integers (ExactDecimal).
-    balance = type_coerce(
-        func.coalesce(func.sum(LedgerEntry.debit - LedgerEntry.credit), 0), ExactDecimal()
-    )
-    on = [LedgerEntry.contact_id == Contact.id, visible_ledger(viewer)]
-    if end is not None:
-        on.append(LedgerEntry.entry_date <= end)
-    stmt = (
-        select(Contact.id, Contact.name, Contact.email, Contact.language, balance)
-        .outerjoin(LedgerEntry, and_(*on))
-        .group_by(Contact.id, Contact.name, Contact.email, Contact.language)
-        .order_by(Contact.name, Contact.id)
-    )
-    if contact_ids is not None:
-        stmt = stmt.where(Contact.id.in_(contact_ids))
-    else:
-        stmt = stmt.where(Contact.kind.in_(("customer", "both"))).having(
-            func.count(LedgerEntry.id) > 0
-        )
-    return [
-        (contact_id, name, email, language, Decimal(total))
-        for contact_id, name, email, language, total in uow.session.execute(stmt)
-    ]
 
 
 def email_followup_report(
@@ -227,7 +187,7 @@ def _key(kind: str, spec: dict[str, object], address: str) -> str:
 
 
 def _check_known(uow: UnitOfWork, contact_ids: Sequence[int]) -> None:
-    known = set(uow.session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids))))
+    known = uow.contacts.known_ids(contact_ids)
     _report_unknown(contact_ids, known)
 
 

@@ -19,31 +19,22 @@ Definitions (docs/reports.md):
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, type_coerce
-from sqlalchemy.sql.elements import ColumnElement
-
 from engine import clock
-from engine.domain.effects import ContactEffect
 from engine.domain.errors import ValidationFailed
-from engine.domain.overdue import days_overdue
 from engine.domain.permissions import Perm
-from engine.domain.states import OPEN, POSTED, DocumentState
-from engine.models.contacts import Contact
-from engine.models.documents import Document, DocumentType
-from engine.models.ledger import Payment
-from engine.models.types import ExactDecimal
-from engine.repositories.documents import due_expr, open_expr, overdue_clause, states_in
-from engine.repositories.visibility import Viewer, visible_documents
+from engine.repositories.reports import (
+    AGEING_BUCKETS as AGEING_BUCKETS,  # display order
+    InvoiceRow as InvoiceRow,  # a report's row
+)
+from engine.repositories.visibility import Viewer
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require, viewer_of
 
-AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 REPORTS = ("unpaid", "overdue", "received", "collection", "ageing")
 MAX_ROWS = 1000
 
@@ -61,20 +52,6 @@ class Period:
         """Raise ValidationFailed naming ``to`` when the range runs backwards."""
         if self.start and self.end and self.end < self.start:
             raise ValidationFailed.single("to", "must not be before 'from'")
-
-
-@dataclass(frozen=True)
-class InvoiceRow:
-    document_id: int
-    number: str | None
-    contact_id: int
-    contact_name: str
-    issue_date: date
-    due_date: date
-    total: Decimal
-    paid: Decimal
-    open: Decimal
-    days_overdue: int
 
 
 @dataclass(frozen=True)
@@ -115,27 +92,6 @@ class AgeingReport:
     counts: dict[str, int]
     total: Decimal
     by_contact: list[dict[str, object]] = field(default_factory=list)
-
-
-def _money(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
-    # Sums and differences of ExactDecimal columns keep its result conversion (scaled
-    # integers on SQLite), which the plain Numeric of an expression would lose.
-    return type_coerce(expr, ExactDecimal())
-
-
-def receivables(uow: UnitOfWork, states: Collection[DocumentState]) -> list[ColumnElement[bool]]:
-    """Return the conditions that keep receivable documents (types that debit the
-    contact) in ``states``.
-
-    The handful of type ids is read first, so the report queries filter the document
-    table alone: no join, no semi-join over 100,000 rows.
-    """
-    type_ids = list(
-        uow.session.scalars(
-            select(DocumentType.id).where(DocumentType.contact_effect == ContactEffect.DEBIT.value)
-        )
-    )
-    return [Document.type_id.in_(type_ids), states_in(states)]
 
 
 def _authorize(uow: UnitOfWork, actor_id: int) -> None:
@@ -179,62 +135,15 @@ def invoice_report(
 
     With a ``viewer``, of the documents they may see only (T3.11).
     """
-    open_ = open_expr()
-    due = due_expr()
-    conditions: list[ColumnElement[bool]] = [open_ > _ZERO, visible_documents(viewer)]
-    if overdue_only:
-        conditions.append(overdue_clause(as_of))
-    if contact_ids is not None:
-        conditions.append(Document.contact_id.in_(contact_ids))
-    where = and_(*receivables(uow, OPEN), *conditions)
-    totals = uow.session.execute(
-        select(
-            func.count(),
-            _money(func.coalesce(func.sum(Document.total), 0)),
-            _money(func.coalesce(func.sum(Document.paid), 0)),
-        ).where(where)
-    ).one()
-    # The first rows are picked on the document table alone, then joined to contacts.
-    first = (
-        select(Document.id)
-        .where(where)
-        .order_by(due, Document.id)
-        .limit(max(1, min(limit, MAX_ROWS)))
-        .subquery()
+    found = uow.reports.open_invoices(
+        as_of=as_of,
+        limit=max(1, min(limit, MAX_ROWS)),
+        overdue_only=overdue_only,
+        contact_ids=contact_ids,
+        viewer=viewer,
     )
-    stmt = (
-        select(
-            Document.id,
-            Document.number,
-            Document.contact_id,
-            Contact.name,
-            Document.issue_date,
-            due,
-            Document.total,
-            Document.paid,
-            open_,
-        )
-        .join(first, first.c.id == Document.id)
-        .join(Contact, Contact.id == Document.contact_id)
-        .order_by(due, Document.id)
-    )
-    rows = [
-        InvoiceRow(
-            document_id=r[0],
-            number=r[1],
-            contact_id=r[2],
-            contact_name=r[3],
-            issue_date=r[4],
-            due_date=_as_date(r[5]),
-            total=r[6],
-            paid=r[7],
-            open=r[8],
-            days_overdue=days_overdue(_as_date(r[5]), r[4], as_of),
-        )
-        for r in uow.session.execute(stmt)
-    ]
-    total, paid = Decimal(totals[1]), Decimal(totals[2])
-    return InvoiceReport(as_of, int(totals[0]), total, paid, total - paid, rows)
+    open_total = found.total - found.paid
+    return InvoiceReport(as_of, found.count, found.total, found.paid, open_total, found.rows)
 
 
 def received_from_customers(
@@ -245,39 +154,16 @@ def received_from_customers(
     period.check()
     with uow:
         _authorize(uow, actor_id)
-        conditions: list[ColumnElement[bool]] = [
-            func.coalesce(Payment.cheque_state, "") != "bounced"
-        ]
-        if period.start:
-            conditions.append(Payment.received_on >= period.start)
-        if period.end:
-            conditions.append(Payment.received_on <= period.end)
-        where = and_(*conditions)
-        amount = _money(func.sum(Payment.amount))
-        total, count = uow.session.execute(
-            select(_money(func.coalesce(func.sum(Payment.amount), 0)), func.count()).where(where)
-        ).one()
-        per_contact = uow.session.execute(
-            select(Payment.contact_id, Contact.name, amount, func.count())
-            .join(Contact, Contact.id == Payment.contact_id)
-            .where(where)
-            .group_by(Payment.contact_id, Contact.name)
-            .order_by(amount.desc())
-            .limit(MAX_ROWS)
-        ).all()
-        month = _month_of(uow, Payment.received_on)
-        per_month = uow.session.execute(
-            select(month, amount).where(where).group_by(month).order_by(month)
-        ).all()
+        received = uow.payments.received(period.start, period.end, MAX_ROWS)
         return ReceivedReport(
             period=period,
-            total=Decimal(total),
-            count=int(count),
+            total=received.total,
+            count=received.count,
             by_contact=[
                 {"contact_id": c, "contact_name": n, "amount": a, "count": k}
-                for c, n, a, k in per_contact
+                for c, n, a, k in received.by_contact
             ],
-            by_month=[{"month": m, "amount": a} for m, a in per_month],
+            by_month=[{"month": m, "amount": a} for m, a in received.by_month],
         )
 
 
@@ -289,22 +175,11 @@ def collection_percentage(
     period.check()
     with uow:
         _authorize(uow, actor_id)
-        where = receivables(uow, POSTED)
-        if period.start:
-            where.append(Document.issue_date >= period.start)
-        if period.end:
-            where.append(Document.issue_date <= period.end)
-        invoiced, collected, count = uow.session.execute(
-            select(
-                _money(func.coalesce(func.sum(Document.total), 0)),
-                _money(func.coalesce(func.sum(Document.paid), 0)),
-                func.count(),
-            ).where(*where)
-        ).one()
-        invoiced, collected = Decimal(invoiced), Decimal(collected)
+        issued = uow.reports.issued(period.start, period.end)
+        invoiced, collected = issued.invoiced, issued.collected
         percent = (collected * 100 / invoiced).quantize(Decimal("0.01")) if invoiced > 0 else None
         return CollectionReport(
-            period, invoiced, collected, invoiced - collected, percent, int(count)
+            period, invoiced, collected, invoiced - collected, percent, issued.count
         )
 
 
@@ -335,41 +210,15 @@ def ageing_report(
     by_contact: bool = False,
 ) -> AgeingReport:
     """Build the ageing table inside an open unit of work (no access check)."""
-    due = due_expr()
-    # Bucket edges as dates computed here: the same SQL on SQLite and PostgreSQL.
-    bucket = case(
-        (due >= as_of, literal("current")),
-        (due >= as_of - timedelta(days=30), literal("1-30")),
-        (due >= as_of - timedelta(days=60), literal("31-60")),
-        (due >= as_of - timedelta(days=90), literal("61-90")),
-        else_=literal("90+"),
-    )
-    open_ = open_expr()
-    where = [*receivables(uow, OPEN), open_ > _ZERO]
-    if contact_ids is not None:
-        where.append(Document.contact_id.in_(contact_ids))
-    amount = _money(func.sum(open_))
-    buckets = dict.fromkeys(AGEING_BUCKETS, _ZERO)
-    counts = dict.fromkeys(AGEING_BUCKETS, 0)
-    for name, value, count in uow.session.execute(
-        select(bucket, amount, func.count()).where(*where).group_by(bucket)
-    ):
-        buckets[name], counts[name] = value, count
-    rows = _ageing_by_contact(uow, where, bucket, amount) if by_contact else []
-    return AgeingReport(as_of, buckets, counts, sum(buckets.values(), _ZERO), rows)
+    found = uow.reports.ageing(as_of=as_of, contact_ids=contact_ids, by_contact=by_contact)
+    total = sum(found.buckets.values(), _ZERO)
+    return AgeingReport(as_of, found.buckets, found.counts, total, _per_contact(found.by_contact))
 
 
-def _ageing_by_contact(
-    uow: UnitOfWork, where: list[ColumnElement[bool]], bucket: Any, amount: Any
-) -> list[dict[str, object]]:
+def _per_contact(cells: list[tuple[int, str, str, Decimal]]) -> list[dict[str, object]]:
+    """Pivot (contact, bucket, amount) cells into one row per contact, largest first."""
     per_contact: dict[int, dict[str, Any]] = {}
-    stmt = (
-        select(Document.contact_id, Contact.name, bucket, amount)
-        .join(Contact, Contact.id == Document.contact_id)
-        .where(*where)
-        .group_by(Document.contact_id, Contact.name, bucket)
-    )
-    for contact_id, contact_name, name, value in uow.session.execute(stmt):
+    for contact_id, contact_name, name, value in cells:
         row = per_contact.setdefault(
             contact_id,
             {"contact_id": contact_id, "contact_name": contact_name}
@@ -379,15 +228,3 @@ def _ageing_by_contact(
     for row in per_contact.values():
         row["total"] = sum((row[b] for b in AGEING_BUCKETS), _ZERO)
     return sorted(per_contact.values(), key=lambda r: (-r["total"], r["contact_id"]))
-
-
-def _month_of(uow: UnitOfWork, column: Any) -> ColumnElement[str]:
-    """Return a 'YYYY-MM' expression for a date column on this database."""
-    if uow.session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", column)
-    return func.to_char(column, "YYYY-MM")
-
-
-def _as_date(value: object) -> date:
-    # SQLite hands back coalesce() of two DATE columns as text.
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -21,10 +21,10 @@ def ensure_defaults(uow: UnitOfWork) -> None:
     with uow:
         for name, perms in DEFAULT_ROLES.items():
             if uow.users.role(name) is None:
-                uow.session.add(Role(name=name, permissions=sorted(p.value for p in perms)))
+                uow.users.add_role(Role(name=name, permissions=sorted(p.value for p in perms)))
         for position, defaults in enumerate(DEFAULT_TYPES):
             if uow.types.find_code(defaults.kind.value) is None:
-                uow.session.add(_default_type(position, defaults))
+                uow.types.stage(_default_type(position, defaults))
         uow.products.default_warehouse()
         ensure_default_levels(uow)  # F1: shipped follow-up levels in fa, ar, en
         uow.commit()

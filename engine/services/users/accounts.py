@@ -150,7 +150,7 @@ def issue_token(uow: UnitOfWork, *, user_id: int, ttl_hours: int) -> IssuedToken
     """Create an API token; only its SHA-256 is stored."""
     token = secrets.token_urlsafe(32)
     with uow:
-        uow.session.add(
+        uow.users.add_token(
             ApiToken(
                 user_id=user_id,
                 token_hash=_digest(token),

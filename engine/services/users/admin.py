@@ -145,7 +145,7 @@ def save_role(uow: UnitOfWork, *, name: str, permissions: Sequence[str], actor_i
         before = sorted(role.permissions) if role else None
         if role is None:
             role = Role(name=name, permissions=[])
-            uow.session.add(role)
+            uow.users.add_role(role)
         role.permissions = sorted(set(permissions))
         uow.audit.record(
             actor_id=actor.id,
