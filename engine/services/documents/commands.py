@@ -22,6 +22,7 @@ from engine.domain.steps import STEPS, StepAction
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.cartable._steps import complete_open_step
+from engine.services.documents._instance_data import document_data, refresh_instance_data
 from engine.services.documents._posting import record_event, release_reservation, reverse_postings
 from engine.services.documents._rules import (
     check_cancellable,
@@ -149,7 +150,9 @@ def update_document(
         was_posted = document.state in POSTED
         check_may_edit(uow, actor, document)
         submitted_content = _approved_content(document)
+        data_before = document_data(document)
         _apply_edit(uow, document, edit)
+        refresh_instance_data(uow, document, data_before)  # issue 12 §3: gateways see it
         document.updated_at = clock.now()
         record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
         if was_posted:
