@@ -187,19 +187,20 @@ def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
 
 
 def user_view(user: User) -> UserView:
-    """Return the public view of a loaded user."""
+    """Return the public view of a loaded user (roles by code)."""
+    roles = sorted(user.roles, key=lambda r: r.code)
     return UserView(
         id=user.id,
         username=user.username,
         full_name=user.full_name,
         locale=user.locale,
-        roles=[r.code for r in user.roles],
+        roles=[r.code for r in roles],
         permissions=sorted(user.permissions),
         is_active=user.is_active,
         email=user.email,
         mobile=user.mobile,
         manager=user.manager.username if user.manager is not None else None,
-        role_names=[r.name for r in user.roles],
+        role_names=[r.name for r in roles],
     )
 
 
