@@ -76,13 +76,13 @@ DEFAULT_ROLE_NAMES: dict[str, str] = {
 }
 
 # A role's code is what diagrams' lanes, tokens and the API name it by (issue 12 §2).
-ROLE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+ROLE_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 ROLE_NAME_MAX = 80
 
 
 def check_role_code(code: str) -> str:
     """Return ``code`` if it is a role code (a-z, 0-9, _; a letter first; at most 40)."""
-    if not ROLE_CODE.match(code):
+    if not ROLE_CODE.fullmatch(code):
         raise ValidationFailed.single(
             "code", "must be a-z, 0-9 or _, start with a letter, at most 40 characters"
         )

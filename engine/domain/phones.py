@@ -9,7 +9,7 @@ from engine.domain.errors import ValidationFailed
 
 MAX_LENGTH = 32
 # An optional "+", then 7 to 15 digits (E.164 allows 15): enough to catch typos.
-_NUMBER = re.compile(r"^\+?[0-9]{7,15}$")
+_NUMBER = re.compile(r"\+?[0-9]{7,15}")
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 
@@ -19,7 +19,7 @@ def clean_mobile(text: str | None, *, field: str = "mobile") -> str | None:
     number = _SEPARATORS.sub("", clean_typed(text or ""))
     if not number:
         return None
-    if not _NUMBER.match(number):
+    if not _NUMBER.fullmatch(number):
         raise ValidationFailed.single(
             field, "is not a mobile number (digits, optionally a leading +; 7 to 15 digits)"
         )

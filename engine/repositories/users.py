@@ -34,6 +34,12 @@ class UserRepository(Repository[User]):
         """Return the role with this code (what lanes, tokens and the API name), or None."""
         return self.session.scalars(select(Role).where(Role.code == code)).first()
 
+    def add_role(self, role: Role) -> Role:
+        """Stage a new role and flush it (its id is then known)."""
+        self.session.add(role)
+        self.session.flush()
+        return role
+
     def roles(self) -> list[Role]:
         """Return every role, by code."""
         return list(self.session.scalars(select(Role).order_by(Role.code)))

@@ -8,7 +8,7 @@ Every instance holds ``document_id``, ``type`` (the type's code), ``contact_id``
 from __future__ import annotations
 
 from engine.models.documents import Document
-from engine.services.processes._runs import restore_run
+from engine.services.processes._runs import document_instance_ids, restore_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import NO_OPERATORS
 
@@ -33,11 +33,7 @@ def refresh_instance_data(uow: UnitOfWork, document: Document, before: dict[str,
     now = document_data(document)
     if now == before:
         return
-    instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
-    running = uow.processes.running_for_document(document.id)
-    if running is not None:
-        instance_ids.add(running.id)
-    for instance_id in sorted(instance_ids):
+    for instance_id in document_instance_ids(uow, document.id):
         instance = uow.processes.get_for_update(instance_id)
         if instance.status in ("running", "incident"):
             run = restore_run(uow, instance, NO_OPERATORS)

@@ -43,6 +43,7 @@ from engine.services.documents.content import (
 from engine.services.processes._operators import operator_run
 from engine.services.processes._runs import (
     cancel_instance,
+    document_instance_ids,
     refresh_task_summaries,
     restore_run,
     save_run,
@@ -365,11 +366,7 @@ def _repost_after_edit(uow: UnitOfWork, document: Document, actor: User) -> None
 
 
 def _cancel_flows(uow: UnitOfWork, document: Document, actor_id: int) -> None:
-    instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
-    running = uow.processes.running_for_document(document.id)
-    if running is not None:
-        instance_ids.add(running.id)
-    for instance_id in sorted(instance_ids):
+    for instance_id in document_instance_ids(uow, document.id):
         instance = uow.processes.get_for_update(instance_id)
         if instance.status == "running":
             cancel_instance(uow, instance, NO_OPERATORS)  # cancelling runs no service task

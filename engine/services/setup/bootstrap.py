@@ -22,7 +22,8 @@ def ensure_defaults(uow: UnitOfWork) -> None:
         for code, perms in DEFAULT_ROLES.items():
             if uow.users.role_by_code(code) is None:
                 granted = sorted(p.value for p in perms)
-                uow.session.add(Role(code=code, name=DEFAULT_ROLE_NAMES[code], permissions=granted))
+                role = Role(code=code, name=DEFAULT_ROLE_NAMES[code], permissions=granted)
+                uow.users.add_role(role)
         for position, defaults in enumerate(DEFAULT_TYPES):
             if uow.types.find_code(defaults.kind.value) is None:
                 uow.session.add(_default_type(position, defaults))

@@ -55,8 +55,7 @@ def create_role(
         require(actor, Perm.MANAGE_USERS)
         if uow.users.role_by_code(code) is not None:
             raise ValidationFailed.single("code", "is taken")
-        role = Role(code=code, name=display, permissions=granted)
-        uow.session.add(role)
+        role = uow.users.add_role(Role(code=code, name=display, permissions=granted))
         uow.audit.record(
             actor_id=actor.id,
             action="role.create",
