@@ -58,10 +58,13 @@ def audit_actions(uow: UnitOfWork) -> list[str]:
 # roles ----------------------------------------------------------------------------------
 
 
-def test_a_created_role_is_listed_with_its_code_name_permissions_and_members(api: Api) -> None:
+def test_a_created_role_is_listed_with_its_code_name_permissions_and_members(
+    api: Api, uow: UnitOfWork
+) -> None:
     created = api.ok("POST", ROLES, FINANCE, status=201)
 
     assert created == {**FINANCE, "users": 0}
+    assert audit_actions(uow)[-1] == "role.create"
     api.ok("POST", USERS, {**MARYAM, "roles": ["finance"]}, status=201)
     listed = {r["code"]: r for r in api.ok("GET", ROLES)}
     assert listed["finance"] == {**FINANCE, "users": 1}
