@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from engine.models.base import Base
 
@@ -24,10 +26,43 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Upgrade the database behind ``engine`` to the newest revision."""
+    migrate(engine, "upgrade", "head")
+
+
+def migrate(engine: Engine, direction: str, revision: str) -> None:
+    """Run Alembic's ``upgrade`` or ``downgrade`` to ``revision`` in one transaction."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        getattr(command, direction)(config, revision)
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in a transaction that migrations may rebuild tables in.
+
+    On SQLite, Alembic's batch mode rebuilds a table (create a copy, drop the old one,
+    rename); with foreign keys on, dropping a table that others reference deletes their
+    rows (ON DELETE CASCADE) or fails. So, as SQLite's "making other kinds of table
+    schema changes" procedure says, foreign keys are off for the migration (the pragma
+    only takes effect outside a transaction), checked with foreign_key_check before the
+    commit, and on again after.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # before BEGIN: no-op inside one
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def pending_model_changes(engine: Engine) -> list[object]:

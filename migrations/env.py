@@ -7,6 +7,7 @@ from alembic import context
 import engine.models  # noqa: F401  (registers every table)
 from engine.config import Settings
 from engine.db import make_engine
+from engine.migrate import migration_connection
 from engine.models.base import Base
 
 config = context.config
@@ -18,7 +19,7 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    with make_engine(url).connect() as conn:
+    with migration_connection(make_engine(url)) as conn:  # SQLite: foreign keys off
         _run(conn)
 
 

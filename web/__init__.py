@@ -76,6 +76,7 @@ def _register_blueprints(api: CartableApi) -> None:
         products,
         reports,
         tasks,
+        users,
     )
 
     for module in (auth, contacts, products, document_types, documents, tasks, payments, processes):
@@ -88,6 +89,8 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
     api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
     api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
+    api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
+    api.register_blueprint(users.blp)
 
 
 def _register_webhooks(app: Flask) -> None:

@@ -119,7 +119,11 @@ def users() -> None:
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option(
-    "--role", "roles", multiple=True, required=True, help="admin, approver, numberer, clerk, ..."
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="role codes: admin, approver, numberer, clerk, ...",
 )
 @click.option("--full-name", default="")
 @click.option("--email", default="", help="where customers' replies are forwarded")

@@ -5,7 +5,10 @@ Which lane needs which permission is in engine/domain/steps.py.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+from engine.domain.errors import ValidationFailed
 
 
 class Perm(StrEnum):
@@ -61,3 +64,40 @@ DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
     "designer": frozenset({Perm.DESIGN_PROCESSES}),
     "viewer": frozenset({Perm.VIEW_ALL}),
 }
+# The display names of the default roles, in English; pages translate them (fa, ar, en),
+# and a name an administrator typed is shown as typed.
+DEFAULT_ROLE_NAMES: dict[str, str] = {
+    "admin": "Administrator",
+    "approver": "Approver",
+    "numberer": "Numberer",
+    "clerk": "Sales clerk",
+    "accountant": "Accountant",
+    "designer": "Process designer",
+    "viewer": "Viewer",
+}
+
+# A role's code is what diagrams' lanes, tokens and the API name it by (issue 12 §2).
+ROLE_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+ROLE_NAME_MAX = 80
+
+
+def check_role_code(code: str) -> str:
+    """Return ``code`` if it is a role code (a-z, 0-9, _; a letter first; at most 40)."""
+    if not ROLE_CODE.fullmatch(code):
+        raise ValidationFailed.single(
+            "code", "must be a-z, 0-9 or _, start with a letter, at most 40 characters"
+        )
+    return code
+
+
+def check_permissions(permissions: object) -> list[str]:
+    """Return the permission codes sorted and unique; raise naming ``permissions`` if unknown."""
+    if not isinstance(permissions, list | tuple) or not all(
+        isinstance(p, str) for p in permissions
+    ):
+        raise ValidationFailed.single("permissions", "must be a list of permission codes")
+    known = {p.value for p in Perm}
+    unknown = sorted(set(permissions) - known)
+    if unknown:
+        raise ValidationFailed.single("permissions", f"unknown: {', '.join(unknown)}")
+    return sorted(set(permissions))

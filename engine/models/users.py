@@ -22,7 +22,9 @@ class Role(Base):
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
+    # What lanes, tokens and the API name the role by (issue 12 §2); ``name`` is for people.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
     permissions: Mapped[list[str]] = mapped_column(JSONType, default=list)
 
 
@@ -33,6 +35,11 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    # Whom the user reports to (issue 12 §2, §4); never the user, directly or up a chain.
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="fa")
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -41,6 +48,8 @@ class User(Base):
     session_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    # Loaded on use; a list of users finds its managers in the session without a query.
+    manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")
 
     @property
     def permissions(self) -> frozenset[str]:

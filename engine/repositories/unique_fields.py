@@ -25,7 +25,7 @@ UNIQUE_FIELDS: dict[str, str] = {
     "uq_contact_customer_number": "customer_number",
     "uq_customer_group_name": "customer_group",
     "uq_followup_level_days": "days",
-    "uq_role_name": "name",
+    "uq_role_code": "code",
     "uq_user_account_username": "username",
     "uq_saved_filter_user_id_name": "name",
 }

@@ -30,21 +30,34 @@ class UserRepository(Repository[User]):
         """Return the user with this login name, or None."""
         return self.session.scalars(select(User).where(User.username == username)).first()
 
-    def role(self, name: str) -> Role | None:
-        """Return the role with this name, or None."""
-        return self.session.scalars(select(Role).where(Role.name == name)).first()
+    def role_by_code(self, code: str) -> Role | None:
+        """Return the role with this code (what lanes, tokens and the API name), or None."""
+        return self.session.scalars(select(Role).where(Role.code == code)).first()
 
-    def add_role(self, role: Role) -> None:
-        """Stage a new role (written at the next flush)."""
+    def add_role(self, role: Role) -> Role:
+        """Stage a new role and flush it (its id is then known)."""
         self.session.add(role)
+        self.session.flush()
+        return role
 
     def add_token(self, token: ApiToken) -> None:
         """Stage a new API token (written at the next flush)."""
         self.session.add(token)
 
     def roles(self) -> list[Role]:
-        """Return every role, by name."""
-        return list(self.session.scalars(select(Role).order_by(Role.name)))
+        """Return every role, by code."""
+        return list(self.session.scalars(select(Role).order_by(Role.code)))
+
+    def managers_above(self, user_id: int) -> list[int]:
+        """Return the ids up the user's chain of managers, nearest first (stops at a loop)."""
+        chain: list[int] = []
+        current = self.session.get(User, user_id)
+        while current is not None and current.manager_id is not None:
+            if current.manager_id in chain or current.manager_id == user_id:
+                break
+            chain.append(current.manager_id)
+            current = self.session.get(User, current.manager_id)
+        return chain
 
     def token(self, token_hash: str, now: datetime) -> ApiToken | None:
         """Return the unexpired token with this hash, or None."""

@@ -123,6 +123,19 @@ class WorkflowRun:
         self._advance(task)
         logger.debug("completed task %s (%s)", task_id, task.task_spec.bpmn_id)
 
+    def update_data(self, values: Mapping[str, object]) -> None:
+        """Set ``values`` in the instance data, as if it had started with them.
+
+        Every task that holds one of the keys gets the new values, and so does every
+        current (READY, WAITING, STARTED) task: what runs next, and a restart from the
+        start event, sees them (issue 12 §3: a gateway routes on the document's current
+        total). Tasks not reached yet inherit them from their parents.
+        """
+        keys = set(values)
+        for task in self._workflow.get_tasks():
+            if task.state & _CURRENT or keys & set(task.data):
+                task.data.update(copy.deepcopy(dict(values)))
+
     def restart_process_of(self, task_id: str) -> None:
         """Send the (sub)process holding ``task_id`` back to its start and run to the next wait.
 

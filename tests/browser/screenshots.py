@@ -29,6 +29,8 @@ PAGES = (
     ("new-invoice", "/documents/new?type=sales_invoice"),
     ("task", "/tasks/{task_id}"),
     ("admin-types", "/admin/types/sales_invoice"),
+    ("admin-users", "/admin/users"),
+    ("admin-roles", "/admin/roles"),
 )
 
 

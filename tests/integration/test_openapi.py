@@ -30,6 +30,9 @@ CONTRACT = {
     "/api/v1/process-instances/{instance_id}/retry": {"post"},
     "/api/v1/processes": {"get"},
     "/api/v1/processes/{process_id}/versions": {"get", "post"},
+    "/api/v1/roles": {"get", "post"},  # issue 12 §2
+    "/api/v1/users": {"get", "post"},
+    "/api/v1/users/{username}": {"patch"},
 }
 
 

@@ -337,8 +337,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
         lambda w, r: ({"user_id": w.ids["viewer"]}, {"roles": ["viewer"], "is_active": "1"}),
     ),
     ("admin.roles", "GET"): Case(ADMIN),
-    ("admin.save_role_permissions", "POST"): Case(
-        ADMIN, lambda w, r: ({}, {"name": f"r_{r}", "permissions": ["view_all"]})
+    ("admin.add_role", "POST"): Case(
+        ADMIN, lambda w, r: ({}, {"code": f"r_{r}", "name": "R", "permissions": ["view_all"]})
+    ),
+    ("admin.edit_role", "POST"): Case(
+        ADMIN, lambda w, r: ({"code": "viewer"}, {"name": "Viewer", "permissions": ["view_all"]})
     ),
     ("admin.types", "GET"): Case(ADMIN),
     ("admin.type_form", "GET"): Case(ADMIN, lambda w, r: ({"code": "sales_invoice"}, {})),

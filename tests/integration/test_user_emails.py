@@ -9,7 +9,7 @@ from flask import Flask
 from engine.domain.errors import ValidationFailed
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user, get_user
-from engine.services.users.admin import list_users, update_user
+from engine.services.users.admin import UserEdit, list_users, update_user
 from tests.integration.conftest import Api
 from tests.integration.test_ui_flow import UiClient
 
@@ -26,12 +26,14 @@ def test_create_and_update_check_the_address_and_an_empty_one_removes_it(
     assert get_user(uow, user_id=user_id).email == "reza@example.com"
 
     with pytest.raises(ValidationFailed) as caught:
-        update_user(uow, user_id=user_id, actor_id=ids["admin"], email="reza at example.com")
+        edit = UserEdit(email="reza at example.com")
+        update_user(uow, user_id=user_id, actor_id=ids["admin"], edit=edit)
     assert "email" in caught.value.fields
     assert get_user(uow, user_id=user_id).email == "reza@example.com"
-    update_user(uow, user_id=user_id, actor_id=ids["admin"], full_name="رضا")  # email kept
+    # email kept
+    update_user(uow, user_id=user_id, actor_id=ids["admin"], edit=UserEdit(full_name="رضا"))
     assert get_user(uow, user_id=user_id).email == "reza@example.com"
-    update_user(uow, user_id=user_id, actor_id=ids["admin"], email="")
+    update_user(uow, user_id=user_id, actor_id=ids["admin"], edit=UserEdit(email=""))
     view = next(u for u in list_users(uow, actor_id=ids["admin"]) if u.id == user_id)
     assert view.email is None
 

@@ -25,11 +25,13 @@ from engine.services.documents import (
     update_type,
 )
 from engine.services.users import (
+    UserEdit,
+    create_role,
     create_user,
     list_roles,
     list_users,
-    save_role,
     search_audit,
+    update_role,
     update_user,
 )
 from web.auth import permission_required
@@ -88,6 +90,8 @@ def create() -> ResponseReturnValue:
         full_name=request.form.get("full_name", "").strip(),
         locale=request.form.get("locale", "fa"),
         email=request.form.get("email", ""),
+        mobile=request.form.get("mobile", ""),
+        manager=request.form.get("manager", ""),
         actor_id=current_user.id,
     )
     flash(_("User created."), "success")
@@ -97,15 +101,17 @@ def create() -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>", methods=["POST"])
 @permission_required(Perm.MANAGE_USERS)
 def update(user_id: int) -> ResponseReturnValue:
-    """Change a user's roles, email address and whether they may sign in."""
-    update_user(
-        new_uow(),
-        user_id=user_id,
-        actor_id=current_user.id,
-        roles=request.form.getlist("roles"),
-        is_active=flag(request.form.get("is_active")),
-        email=request.form.get("email"),
+    """Change a user's roles, contact details, manager and whether they may sign in."""
+    form = request.form
+    edit = UserEdit(
+        roles=form.getlist("roles"),
+        is_active=flag(form.get("is_active")),
+        full_name=form.get("full_name"),
+        email=form.get("email"),
+        mobile=form.get("mobile"),
+        manager=form.get("manager"),
     )
+    update_user(new_uow(), user_id=user_id, actor_id=current_user.id, edit=edit)
     flash(_("User saved."), "success")
     return redirect(url_for("admin.users"))
 
@@ -121,10 +127,26 @@ def roles() -> ResponseReturnValue:
 
 @bp.route("/roles", methods=["POST"])
 @permission_required(Perm.MANAGE_USERS)
-def save_role_permissions() -> ResponseReturnValue:
-    """Create a role or replace its permissions."""
-    save_role(
+def add_role() -> ResponseReturnValue:
+    """Create a role: its code (what diagrams' lanes name), name and permissions."""
+    create_role(
         new_uow(),
+        code=request.form.get("code", ""),
+        name=request.form.get("name", ""),
+        permissions=request.form.getlist("permissions"),
+        actor_id=current_user.id,
+    )
+    flash(_("Role created."), "success")
+    return redirect(url_for("admin.roles"))
+
+
+@bp.route("/roles/<code>", methods=["POST"])
+@permission_required(Perm.MANAGE_USERS)
+def edit_role(code: str) -> ResponseReturnValue:
+    """Rename a role or replace its permissions (its code stays)."""
+    update_role(
+        new_uow(),
+        code=code,
         name=request.form.get("name", ""),
         permissions=request.form.getlist("permissions"),
         actor_id=current_user.id,

@@ -56,15 +56,17 @@ STEP_NAMES = (
     _l("Confirm quote"),
     _l("Deliver order"),
 )
-ROLES = {
-    "admin": _l("Administrator"),
-    "approver": _l("Approver"),
-    "numberer": _l("Numberer"),
-    "clerk": _l("Sales clerk"),
-    "accountant": _l("Accountant"),
-    "designer": _l("Process designer"),
-    "viewer": _l("Viewer"),
-}
+# The default roles' display names (engine/domain/permissions.py DEFAULT_ROLE_NAMES) in
+# the catalogs; role_label translates whatever name it gets, so a typed name shows as typed.
+ROLE_NAMES = (
+    _l("Administrator"),
+    _l("Approver"),
+    _l("Numberer"),
+    _l("Sales clerk"),
+    _l("Accountant"),
+    _l("Process designer"),
+    _l("Viewer"),
+)
 PERMISSIONS = {
     "create": _l("Create documents"),
     "edit": _l("Edit documents"),
@@ -214,7 +216,7 @@ def register_labels(app: Flask) -> None:
         type_label=lambda c, name=None: _label(TYPES, c, name),
         cartable_label=lambda c: _label(CARTABLES, c),
         step_label=step_label,
-        role_label=lambda c: _label(ROLES, c),
+        role_label=lambda name: gettext(name) if name else "",
         perm_label=lambda c: _label(PERMISSIONS, c),
         event_label=lambda c: _label(EVENTS, c),
         decision_label=lambda c: _label(DECISIONS, c),

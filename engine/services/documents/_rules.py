@@ -12,15 +12,16 @@ from engine.domain.states import EDITABLE_BEFORE_POSTING, POSTED, DocumentState
 from engine.domain.steps import STEPS
 from engine.models.documents import Document, DocumentType
 from engine.models.users import User
+from engine.services.documents._instance_data import document_data
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import require
 
 
 def start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
-    """Return the data a document's process starts with."""
+    """Return the data a document's process starts with: the document (id, type code,
+    contact, author, total; issue 12 §3) and what its type asks of the process."""
     return {
-        "document_id": document.id,
-        "author_id": document.created_by,
+        **document_data(document),
         "requires_approval": doc_type.requires_approval,
         "requires_numbering": doc_type.requires_numbering,
     }

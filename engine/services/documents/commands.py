@@ -29,7 +29,11 @@ from engine.services.documents.content import (
     fill_document,
 )
 from engine.services.processes._operators import operator_run
-from engine.services.processes._runs import cancel_instance, start_instance
+from engine.services.processes._runs import (
+    cancel_instance,
+    document_instance_ids,
+    start_instance,
+)
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import load_actor, require
 from engine.workflow import NO_OPERATORS
@@ -208,11 +212,7 @@ def advance_document(
 
 
 def _cancel_flows(uow: AbstractUnitOfWork, document: Document, actor_id: int) -> None:
-    instance_ids = {t.instance_id for t in uow.tasks.open_of_document(document.id)}
-    running = uow.processes.running_for_document(document.id)
-    if running is not None:
-        instance_ids.add(running.id)
-    for instance_id in sorted(instance_ids):
+    for instance_id in document_instance_ids(uow, document.id):
         instance = uow.processes.get_for_update(instance_id)
         if instance.status == "running":
             cancel_instance(uow, instance, NO_OPERATORS)  # cancelling runs no service task

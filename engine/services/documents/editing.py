@@ -17,6 +17,7 @@ from engine.domain.errors import Conflict, InvalidState, ValidationFailed
 from engine.domain.states import IN_APPROVAL, POSTED, DocumentState, transition
 from engine.models.documents import Document
 from engine.models.users import User
+from engine.services.documents._instance_data import document_data, refresh_instance_data
 from engine.services.documents._posting import record_event, reverse_postings
 from engine.services.documents._returns import check_source
 from engine.services.documents._rules import check_may_edit, start_data
@@ -73,7 +74,9 @@ def update_document(
         was_posted = document.state in POSTED
         check_may_edit(uow, actor, document)
         submitted_content = _approved_content(document)
+        data_before = document_data(document)
         _apply_edit(uow, document, edit)
+        refresh_instance_data(uow, document, data_before)  # issue 12 §3: gateways see it
         document.updated_at = clock.now()
         record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
         if was_posted:

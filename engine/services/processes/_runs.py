@@ -28,6 +28,7 @@ __all__ = [
     "SHIPPED",
     "VersionInfo",
     "cancel_instance",
+    "document_instance_ids",
     "refresh_task_summaries",
     "deploy_process",
     "deploy_shipped_processes",
@@ -104,6 +105,16 @@ def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
     # action that moved the instance on.
     if instance.incident_at is not None:
         instance.incident_error = instance.incident_at = instance.incident_element_id = None
+
+
+def document_instance_ids(uow: AbstractUnitOfWork, document_id: int) -> list[int]:
+    """Return the ids of the instances working on a document now: those holding its open
+    cartable steps and its running one (a call activity's caller included)."""
+    ids = {t.instance_id for t in uow.tasks.open_of_document(document_id)}
+    running = uow.processes.running_for_document(document_id)
+    if running is not None:
+        ids.add(running.id)
+    return sorted(ids)
 
 
 def cancel_instance(

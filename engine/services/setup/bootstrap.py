@@ -6,7 +6,7 @@ import logging
 from decimal import Decimal
 
 from engine.domain.effects import DEFAULT_TAX_PERCENT, DEFAULT_TYPES, Kind, TypeDefaults
-from engine.domain.permissions import DEFAULT_ROLES
+from engine.domain.permissions import DEFAULT_ROLE_NAMES, DEFAULT_ROLES
 from engine.models.documents import DocumentType
 from engine.models.users import Role
 from engine.services.followups.levels import ensure_default_levels
@@ -19,9 +19,11 @@ logger = logging.getLogger(__name__)
 def ensure_defaults(uow: UnitOfWork) -> None:
     """Create what a new installation needs, leaving anything that exists untouched."""
     with uow:
-        for name, perms in DEFAULT_ROLES.items():
-            if uow.users.role(name) is None:
-                uow.users.add_role(Role(name=name, permissions=sorted(p.value for p in perms)))
+        for code, perms in DEFAULT_ROLES.items():
+            if uow.users.role_by_code(code) is None:
+                granted = sorted(p.value for p in perms)
+                role = Role(code=code, name=DEFAULT_ROLE_NAMES[code], permissions=granted)
+                uow.users.add_role(role)
         for position, defaults in enumerate(DEFAULT_TYPES):
             if uow.types.find_code(defaults.kind.value) is None:
                 uow.types.stage(_default_type(position, defaults))

@@ -21,10 +21,9 @@ if TYPE_CHECKING:
         user_for_token as user_for_token,
     )
     from engine.services.users.admin import (
+        UserEdit as UserEdit,
         colleagues as colleagues,
-        list_roles as list_roles,
         list_users as list_users,
-        save_role as save_role,
         search_audit as search_audit,
         set_locale as set_locale,
         update_user as update_user,
@@ -34,6 +33,12 @@ if TYPE_CHECKING:
         end_sessions as end_sessions,
         session_user as session_user,
         start_session as start_session,
+    )
+    from engine.services.users.roles import (
+        RoleView as RoleView,
+        create_role as create_role,
+        list_roles as list_roles,
+        update_role as update_role,
     )
 
 __all__, __getattr__ = lazy_exports(__name__, __file__)

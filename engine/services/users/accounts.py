@@ -13,9 +13,11 @@ from engine import clock
 from engine.domain.emails import clean_email
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
+from engine.domain.phones import clean_mobile
 from engine.models.users import ApiToken, User
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users._passwords import MIN_LENGTH, hash_password, verify_password
+from engine.services.users._profile import contact_errors, manager_id_for, roles_by_codes
 from engine.services.users.access import load_actor, require
 
 logger = logging.getLogger(__name__)
@@ -27,10 +29,13 @@ class UserView:
     username: str
     full_name: str
     locale: str
-    roles: list[str]
+    roles: list[str]  # role codes
     permissions: list[str]
     is_active: bool = True
     email: str | None = None
+    mobile: str | None = None
+    manager: str | None = None  # the manager's username
+    role_names: list[str] | None = None  # display names, in the order of ``roles``
 
 
 @dataclass(frozen=True)
@@ -49,18 +54,21 @@ def create_user(
     full_name: str = "",
     locale: str = "fa",
     email: str | None = None,
+    mobile: str | None = None,
+    manager: str = "",
     actor_id: int | None = None,
 ) -> int:
-    """Create a user with these roles; ``actor_id`` None is the CLI (the machine's operator)."""
-    errors: dict[str, str] = {}
+    """Create a user with these roles (codes); ``actor_id`` None is the CLI (the machine's
+    operator). ``manager`` is another user's username ("" for none).
+
+    Raises ValidationFailed naming each bad field: ``username`` (empty, too long, taken),
+    ``password`` (too short), ``email``, ``mobile``, ``roles`` (unknown), ``manager``.
+    """
+    errors = contact_errors(email, mobile)
     if not username.strip() or len(username) > 80:
-        errors["username"] = "is required (at most 80 characters)"
+        errors["username"] = ["is required (at most 80 characters)"]
     if len(password) < MIN_LENGTH:
-        errors["password"] = f"must have at least {MIN_LENGTH} characters"
-    try:
-        email = clean_email(email)
-    except ValidationFailed as error:
-        errors.update({k: "; ".join(v) for k, v in error.fields.items()})
+        errors["password"] = [f"must have at least {MIN_LENGTH} characters"]
     if errors:
         raise ValidationFailed(errors)
     with uow:
@@ -68,20 +76,16 @@ def create_user(
             require(load_actor(uow, actor_id), Perm.MANAGE_USERS)
         if uow.users.by_username(username) is not None:
             raise ValidationFailed.single("username", "is taken")
-        role_rows = []
-        for name in roles:
-            role = uow.users.role(name)
-            if role is None:
-                raise ValidationFailed.single("roles", f"unknown role {name!r}")
-            role_rows.append(role)
         user = uow.users.add(
             User(
                 username=username,
                 full_name=full_name,
-                email=email,
+                email=clean_email(email),
+                mobile=clean_mobile(mobile),
+                manager_id=manager_id_for(uow, None, manager),
                 locale=locale,
                 password_hash=hash_password(password),
-                roles=role_rows,
+                roles=roles_by_codes(uow, roles),
             )
         )
         uow.audit.record(
@@ -89,7 +93,7 @@ def create_user(
             action="user.create",
             entity="user",
             entity_id=user.id,
-            details={"roles": list(roles)},
+            details={"roles": [r.code for r in user.roles], "manager": manager.strip() or None},
         )
         uow.commit()
         return user.id
@@ -103,12 +107,14 @@ def change_password(
     Ends every session and revokes every API token of the user (issue 10 #8); returns
     the new session token so that the session making the change can go on.
     """
-    _check_password(new_password, field="new_password")
+    check_password(new_password, field="new_password")
     with uow:
         user = uow.users.get(user_id)
         if not verify_password(user.password_hash, current_password):
             raise ValidationFailed.single("current_password", "is wrong")
-        return _replace_password(uow, user, new_password, actor_id=user_id)
+        token = replace_password(uow, user, new_password, actor_id=user_id)
+        uow.commit()
+        return token
 
 
 def set_password(
@@ -116,17 +122,20 @@ def set_password(
 ) -> None:
     """Set a user's password (an administrator, or the CLI when ``actor_id`` is None);
     ends the user's sessions and revokes their API tokens."""
-    _check_password(new_password, field="password")
+    check_password(new_password, field="password")
     with uow:
         if actor_id is not None:
             require(load_actor(uow, actor_id), Perm.MANAGE_USERS)
         user = uow.users.by_username(username)
         if user is None:
             raise ValidationFailed.single("username", "no such user")
-        _replace_password(uow, user, new_password, actor_id=actor_id)
+        replace_password(uow, user, new_password, actor_id=actor_id)
+        uow.commit()
 
 
-def _replace_password(uow: UnitOfWork, user: User, password: str, *, actor_id: int | None) -> str:
+def replace_password(uow: UnitOfWork, user: User, password: str, *, actor_id: int | None) -> str:
+    """Stage a new password: every session of the user ends and their API tokens go
+    (issue 10 #8). Return the new session token; the caller commits."""
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_urlsafe(32)
     revoked = uow.users.revoke_tokens(user.id)
@@ -137,11 +146,11 @@ def _replace_password(uow: UnitOfWork, user: User, password: str, *, actor_id: i
         entity_id=user.id,
         details={"revoked_tokens": revoked},
     )
-    uow.commit()
     return user.session_token
 
 
-def _check_password(password: str, *, field: str) -> None:
+def check_password(password: str, *, field: str) -> None:
+    """Raise ValidationFailed naming ``field`` unless ``password`` is strong enough."""
     if len(password) < MIN_LENGTH:
         raise ValidationFailed.single(field, f"must have at least {MIN_LENGTH} characters")
 
@@ -178,16 +187,20 @@ def get_user(uow: UnitOfWork, *, user_id: int) -> UserView:
 
 
 def user_view(user: User) -> UserView:
-    """Return the public view of a loaded user."""
+    """Return the public view of a loaded user (roles by code)."""
+    roles = sorted(user.roles, key=lambda r: r.code)
     return UserView(
         id=user.id,
         username=user.username,
         full_name=user.full_name,
         locale=user.locale,
-        roles=[r.name for r in user.roles],
+        roles=[r.code for r in roles],
         permissions=sorted(user.permissions),
         is_active=user.is_active,
         email=user.email,
+        mobile=user.mobile,
+        manager=user.manager.username if user.manager is not None else None,
+        role_names=[r.name for r in roles],
     )
 
 

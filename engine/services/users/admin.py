@@ -8,23 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.domain.emails import clean_email
-from engine.domain.errors import InvalidState, ValidationFailed
+from engine.domain.errors import InvalidState, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
-from engine.models.users import Role
+from engine.domain.phones import clean_mobile
+from engine.models.users import User
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.users._profile import contact_errors, manager_id_for, roles_by_codes
 from engine.services.users.access import load_actor, require
-from engine.services.users.accounts import UserView, user_view
+from engine.services.users.accounts import UserView, check_password, replace_password, user_view
 
 logger = logging.getLogger(__name__)
 
 LOCALES = ("fa", "ar", "en")
-
-
-@dataclass(frozen=True)
-class RoleView:
-    name: str
-    permissions: list[str]
-    users: int
 
 
 @dataclass(frozen=True)
@@ -64,98 +59,109 @@ def colleagues(uow: UnitOfWork, *, actor_id: int) -> list[UserView]:
         return [user_view(u) for u in uow.users.all_by_name() if u.is_active]
 
 
+@dataclass(frozen=True)
+class UserEdit:
+    """What an administrator changes about a user; None leaves a value as it is."""
+
+    roles: Sequence[str] | None = None  # role codes
+    is_active: bool | None = None
+    full_name: str | None = None
+    email: str | None = None  # "" removes the address
+    mobile: str | None = None  # "" removes the number
+    manager: str | None = None  # a username; "" removes the manager
+    locale: str | None = None
+    password: str | None = None  # ends the user's sessions and tokens
+
+
 def update_user(
     uow: UnitOfWork,
     *,
-    user_id: int,
     actor_id: int,
-    roles: Sequence[str] | None = None,
-    is_active: bool | None = None,
-    full_name: str | None = None,
-    email: str | None = None,
+    edit: UserEdit,
+    user_id: int | None = None,
+    username: str | None = None,
 ) -> UserView:
-    """Change a user's roles, name, email or active flag (needs manage_users).
+    """Change a user, found by id or username (needs manage_users).
 
-    ``None`` leaves a value as it is; an empty ``email`` removes the address.
-
-    Raises InvalidState when an admin would lock themselves out (deactivate themselves or
-    drop their own user management).
+    Raises NotFound for an unknown user, ValidationFailed naming each bad field (an
+    unknown role or manager, a loop of managers, a bad email, mobile, locale or password),
+    and InvalidState when an admin would lock themselves out (deactivate themselves or
+    drop their own user management). A new password ends the user's sessions and
+    revokes their API tokens, as ``set_password`` does.
     """
-    address = clean_email(email) if email is not None else None
+    _check_edit(edit)
     with uow:
         actor = load_actor(uow, actor_id)
         require(actor, Perm.MANAGE_USERS)
-        user = uow.users.get_for_update(user_id)
+        user = _target(uow, user_id, username)
         before = user_view(user)
-        if roles is not None:
-            user.roles = _roles(uow, roles)
-        if is_active is not None:
-            user.is_active = is_active
-        if full_name is not None:
-            user.full_name = full_name.strip()[:200]
-        if email is not None:
-            user.email = address
+        _apply_edit(uow, user, edit)
         if user.id == actor.id and (
             not user.is_active or Perm.MANAGE_USERS not in user.permissions
         ):
             raise InvalidState("you cannot lock yourself out; ask another administrator")
+        after = user_view(user)
         uow.audit.record(
             actor_id=actor.id,
             action="user.update",
             entity="user",
             entity_id=user.id,
-            details={
-                "roles": [before.roles, [r.name for r in user.roles]],
-                "active": [before.is_active, user.is_active],
-                "email": [before.email, user.email],
-            },
+            details=_changes(before, after),
         )
+        if edit.password is not None:
+            replace_password(uow, user, edit.password, actor_id=actor.id)
         uow.commit()
-        return user_view(user)
+        return after
 
 
-def list_roles(uow: UnitOfWork, *, actor_id: int) -> list[RoleView]:
-    """Return the roles with their permissions and how many users hold each."""
-    with uow:
-        require(load_actor(uow, actor_id), Perm.MANAGE_USERS)
-        counts = uow.users.role_counts()
-        return [
-            RoleView(r.name, sorted(r.permissions), counts.get(r.id, 0)) for r in uow.users.roles()
-        ]
+def _check_edit(edit: UserEdit) -> None:
+    errors = contact_errors(edit.email, edit.mobile)
+    if edit.locale is not None and edit.locale not in LOCALES:
+        errors["locale"] = [f"must be one of: {', '.join(LOCALES)}"]
+    if edit.password is not None:
+        try:
+            check_password(edit.password, field="password")
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    if errors:
+        raise ValidationFailed(errors)
 
 
-def save_role(uow: UnitOfWork, *, name: str, permissions: Sequence[str], actor_id: int) -> RoleView:
-    """Create a role or replace its permissions (needs manage_users).
+def _target(uow: UnitOfWork, user_id: int | None, username: str | None) -> User:
+    if user_id is not None:
+        return uow.users.get_for_update(user_id)
+    user = uow.users.by_username(username or "")
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
 
-    The admin role keeps user management, so nobody can lock everyone out.
-    """
-    name = name.strip()
-    if not name or len(name) > 40:
-        raise ValidationFailed.single("name", "is required (at most 40 characters)")
-    known = {p.value for p in Perm}
-    unknown = sorted(set(permissions) - known)
-    if unknown:
-        raise ValidationFailed.single("permissions", f"unknown: {', '.join(unknown)}")
-    if name == "admin" and Perm.MANAGE_USERS.value not in permissions:
-        raise ValidationFailed.single("permissions", "the admin role keeps manage_users")
-    with uow:
-        actor = load_actor(uow, actor_id)
-        require(actor, Perm.MANAGE_USERS)
-        role = uow.users.role(name)
-        before = sorted(role.permissions) if role else None
-        if role is None:
-            role = Role(name=name, permissions=[])
-            uow.users.add_role(role)
-        role.permissions = sorted(set(permissions))
-        uow.audit.record(
-            actor_id=actor.id,
-            action="role.save",
-            entity="role",
-            entity_id=name,
-            details={"permissions": [before, role.permissions]},
-        )
-        uow.commit()
-        return RoleView(role.name, list(role.permissions), 0)
+
+def _apply_edit(uow: UnitOfWork, user: User, edit: UserEdit) -> None:
+    if edit.roles is not None:
+        user.roles = roles_by_codes(uow, edit.roles)
+    if edit.is_active is not None:
+        user.is_active = edit.is_active
+    if edit.full_name is not None:
+        user.full_name = edit.full_name.strip()[:200]
+    if edit.email is not None:
+        user.email = clean_email(edit.email)
+    if edit.mobile is not None:
+        user.mobile = clean_mobile(edit.mobile)
+    if edit.manager is not None:
+        manager_id = manager_id_for(uow, user.id, edit.manager)
+        user.manager = uow.users.get(manager_id) if manager_id is not None else None
+    if edit.locale is not None:
+        user.locale = edit.locale
+
+
+def _changes(before: UserView, after: UserView) -> dict[str, object]:
+    """Return {field: [before, after]} for what changed (the audit row's details)."""
+    fields = ("roles", "is_active", "full_name", "email", "mobile", "manager", "locale")
+    return {
+        name: [getattr(before, name), getattr(after, name)]
+        for name in fields
+        if getattr(before, name) != getattr(after, name)
+    }
 
 
 def search_audit(
@@ -205,13 +211,3 @@ def search_audit(
             )
             for r in rows
         ]
-
-
-def _roles(uow: UnitOfWork, names: Sequence[str]) -> list[Role]:
-    found = []
-    for name in names:
-        role = uow.users.role(name)
-        if role is None:
-            raise ValidationFailed.single("roles", f"unknown role {name!r}")
-        found.append(role)
-    return found

@@ -1,7 +1,7 @@
 """work calendar: opening hours per weekday and holidays (issue 12 §6)
 
-Revision ID: 7d3a9c1e5f20
-Revises: 6c2e4f1a8b30
+Revision ID: 8e4b2d6f1a93
+Revises: 7d3a9c1e5f20
 Create Date: 2026-12-04 23:20:00.000000
 """
 
@@ -17,8 +17,8 @@ role = sa.table(
     sa.column('permissions', sa.JSON().with_variant(JSONB(), 'postgresql')),
 )
 
-revision = '7d3a9c1e5f20'
-down_revision = '6c2e4f1a8b30'
+revision = '8e4b2d6f1a93'
+down_revision = '7d3a9c1e5f20'
 branch_labels = None
 depends_on = None
 
