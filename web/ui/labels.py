@@ -114,6 +114,7 @@ EVENTS = {
     "invoiced": _l("Invoiced"),
     "resubmitted": _l("Resubmitted"),
     "returned_to_approval": _l("Edited, so sent back to approval"),
+    "process_cancelled": _l("Process cancelled: back to draft"),
     "payment": _l("Payment"),
     "message_sent": _l("Message sent"),
     "message_delivered": _l("Message delivered"),
