@@ -72,6 +72,7 @@ def _register_blueprints(api: CartableApi) -> None:
         messages,
         payments,
         printouts,
+        process_design,
         processes,
         products,
         reports,
@@ -88,6 +89,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(followups.levels_blp)  # follow-up levels (F1)
     api.register_blueprint(followups.blp)  # customers' follow-ups (F4-F8)
     api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
+    api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
 
 
 def _register_webhooks(app: Flask) -> None:
