@@ -202,6 +202,19 @@ def step_label(element_id: str | None, name: str | None = None) -> str:
     return gettext(text)
 
 
+DIFF_CHANGES = {
+    "tag": _l("Kind"),
+    "name": _l("Name"),
+    "extensionElements": _l("Extension properties"),
+    "content": _l("Content (conditions, timers, flows)"),
+}
+
+
+def diff_change_label(code: str) -> str:
+    """Return what changed in an element: a known part, else the attribute (``@default``)."""
+    return _label(DIFF_CHANGES, code, code)
+
+
 def field_label(key: str) -> str:
     """Return the translated name of an error's field: ``rows[3].email`` → "Email"."""
     code = key.rsplit(".", 1)[-1].split("[", 1)[0]
@@ -225,4 +238,5 @@ def register_labels(app: Flask) -> None:
         channel_label=lambda c: _label(CHANNELS, c),
         message_status_label=lambda c: _label(MESSAGE_STATUSES, c),
         weekday_label=lambda c: _label(WEEKDAYS, c),
+        diff_change_label=diff_change_label,
     )

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         deploy_process as deploy_process,
     )
     from engine.services.processes.designer import (
+        VersionActivity as VersionActivity,
         diff_versions as diff_versions,
         version_activity as version_activity,
         version_bpmn as version_bpmn,

@@ -57,6 +57,7 @@ class VersionSummary:
     running: int = 0
     incidents: int = 0
     finished: int = 0
+    deployer: str = ""  # the deploying user's name; empty for the shipped files
 
 
 def list_processes(uow: UnitOfWork, *, actor_id: int) -> list[ProcessSummary]:
@@ -82,6 +83,11 @@ def list_versions(uow: UnitOfWork, *, process_id: str, actor_id: int) -> list[Ve
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         current = uow.processes.current_version(process_id).id
         counts = uow.cockpit.status_counts(process_id)
+        found = uow.processes.versions(process_id)
+        names = {
+            user_id: uow.users.get(user_id).username
+            for user_id in {v.deployed_by for v in found if v.deployed_by is not None}
+        }
         return [
             VersionSummary(
                 v.id,
@@ -95,6 +101,7 @@ def list_versions(uow: UnitOfWork, *, process_id: str, actor_id: int) -> list[Ve
                 counts.get(v.id, {}).get("running", 0),
                 counts.get(v.id, {}).get(INCIDENT, 0),
                 counts.get(v.id, {}).get("completed", 0) + counts.get(v.id, {}).get("cancelled", 0),
+                names.get(v.deployed_by, "") if v.deployed_by is not None else "",
             )
-            for v in uow.processes.versions(process_id)
+            for v in found
         ]
