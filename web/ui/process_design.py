@@ -37,6 +37,9 @@ from web.ui.forms import optional_date
 from web.ui.pages import ui_blueprint
 
 bp = ui_blueprint("process_design_pages", __name__)
+# The cockpit is its own area of the navigation (its own blueprint, so its menu entry
+# alone is marked current).
+cockpit_bp = ui_blueprint("cockpit_pages", __name__)
 PAGE = 50
 
 
@@ -103,7 +106,7 @@ def diff(process_id: str) -> ResponseReturnValue:
     )
 
 
-@bp.route("/process-instances")
+@cockpit_bp.route("/process-instances")
 @login_required
 def cockpit() -> ResponseReturnValue:
     """List instances with the filters of the form, newest first."""
@@ -125,7 +128,7 @@ def cockpit() -> ResponseReturnValue:
     )
 
 
-@bp.route("/process-instances/<int:instance_id>/cancel", methods=["GET"])
+@cockpit_bp.route("/process-instances/<int:instance_id>/cancel", methods=["GET"])
 @login_required
 def cancel_form(instance_id: int) -> ResponseReturnValue:
     """Say what cancelling the instance does to its document, and ask to confirm."""
@@ -133,7 +136,7 @@ def cancel_form(instance_id: int) -> ResponseReturnValue:
     return render_template("processes/cancel.html", preview=preview)
 
 
-@bp.route("/process-instances/<int:instance_id>/cancel", methods=["POST"])
+@cockpit_bp.route("/process-instances/<int:instance_id>/cancel", methods=["POST"])
 @login_required
 def cancel(instance_id: int) -> ResponseReturnValue:
     """Cancel the instance, with its outcome for the document."""
