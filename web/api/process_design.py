@@ -59,15 +59,15 @@ class ActivityOut(Schema):
     version = LocalInteger()
     files = fields.Dict(keys=Text(), values=Text())
     tokens = fields.Dict(
-        keys=Text(), values=fields.Integer(), metadata={"description": "waiting tasks by element"}
+        keys=Text(), values=LocalInteger(), metadata={"description": "waiting tasks by element"}
     )
-    incidents = fields.Dict(keys=Text(), values=fields.Integer())
+    incidents = fields.Dict(keys=Text(), values=LocalInteger())
     median_seconds = fields.Dict(
         keys=Text(),
-        values=fields.Float(),
+        values=fields.Raw(),
         metadata={"description": "median time in each user task over finished instances"},
     )
-    finished = fields.Integer()
+    finished = LocalInteger()
 
 
 class InstanceCancelIn(Schema):
@@ -111,7 +111,7 @@ class MigrationOut(Schema):
     process_id = Text()
     source = LocalInteger()
     target = LocalInteger()
-    moved = fields.Integer()
+    moved = LocalInteger()
     instances = fields.List(fields.Nested(InstanceMoveOut))
 
 
@@ -122,7 +122,7 @@ class MigrationSummaryOut(Schema):
     target = LocalInteger()
     mapping = fields.Dict(keys=Text(), values=Text())
     created_at = fields.DateTime()
-    moved = fields.Integer()
+    moved = LocalInteger()
     reverted_at = fields.DateTime(allow_none=True)
 
 

@@ -100,9 +100,9 @@ class VersionListOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = LocalInteger(allow_none=True)
     comment = Text()
-    running = fields.Integer(metadata={"description": "instances running on this version"})
-    incidents = fields.Integer(metadata={"description": "instances stopped on an incident"})
-    finished = fields.Integer(metadata={"description": "instances completed or cancelled"})
+    running = LocalInteger(metadata={"description": "instances running on this version"})
+    incidents = LocalInteger(metadata={"description": "instances stopped on an incident"})
+    finished = LocalInteger(metadata={"description": "instances completed or cancelled"})
 
 
 class ProcessOut(Schema):
