@@ -18,8 +18,6 @@ from engine.models.workflow import (
 )
 from engine.repositories.base import Repository
 
-_WITHOUT_FILES = (defer(ProcessVersion.bpmn_files), defer(ProcessVersion.spec_json))
-
 
 @dataclass(frozen=True)
 class InstanceFilter:

@@ -86,11 +86,9 @@ def dry_run_migration(uow: UnitOfWork, *, plan: MigrationPlan, actor_id: int) ->
     _check_plan(plan)
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
-        source, target = _specs(uow, plan)
-        instances = uow.cockpit.live_of_version(
-            uow.cockpit.version_by_number(plan.process_id, plan.source).id
-        )
-        moves = [_check(source, target, instance, plan.mapping) for instance in instances]
+        ends = _ends(uow, plan)
+        instances = uow.cockpit.live_of_version(ends.source_id)
+        moves = [_check(ends.source, ends.target, i, plan.mapping) for i in instances]
         uow.audit.record(
             actor_id=actor_id,
             action="process.migration_dry_run",
@@ -112,33 +110,32 @@ def run_migration(uow: UnitOfWork, *, plan: MigrationPlan, actor_id: int) -> Mig
     _check_plan(plan)
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
-        source, target = _specs(uow, plan)
-        source_row = uow.cockpit.version_by_number(plan.process_id, plan.source)
-        target_row = uow.cockpit.version_by_number(plan.process_id, plan.target)
+        ends = _ends(uow, plan)
+        source, target = ends.source, ends.target
         migration = uow.migrations.add(
             ProcessMigration(
                 process_id=plan.process_id,
-                source_version_id=source_row.id,
-                target_version_id=target_row.id,
+                source_version_id=ends.source_id,
+                target_version_id=ends.target_id,
                 mapping=dict(plan.mapping),
                 actor_id=actor_id,
                 created_at=clock.now(),
             )
         )
         moves = []
-        for instance in uow.cockpit.live_of_version(source_row.id, lock=True):
+        for instance in uow.cockpit.live_of_version(ends.source_id, lock=True):
             move = _check(source, target, instance, plan.mapping)
             if move.movable:
                 previous = dict(instance.state)
                 instance.state = move_state(source, target, instance.state, plan.mapping)
-                instance.version_id = target_row.id
+                instance.version_id = ends.target_id
                 _resync(uow, instance, target)
                 uow.flush()  # the lock_version after the move, for Revert's check
                 uow.migrations.stage_moved(
                     MigratedInstance(
                         migration_id=migration.id,
                         instance_id=instance.id,
-                        previous_version_id=source_row.id,
+                        previous_version_id=ends.source_id,
                         previous_state=previous,
                         moved_lock_version=instance.lock_version,
                     )
@@ -225,10 +222,21 @@ def _check_plan(plan: MigrationPlan) -> None:
             )
 
 
-def _specs(uow: UnitOfWork, plan: MigrationPlan) -> tuple[LoadedSpec, LoadedSpec]:
+@dataclass(frozen=True)
+class _Ends:
+    """A plan's source and target versions: row ids and parsed specs."""
+
+    source_id: int
+    target_id: int
+    source: LoadedSpec
+    target: LoadedSpec
+
+
+def _ends(uow: UnitOfWork, plan: MigrationPlan) -> _Ends:
+    """Load both versions of the plan; NotFound names the one missing."""
     source = uow.cockpit.version_by_number(plan.process_id, plan.source)
     target = uow.cockpit.version_by_number(plan.process_id, plan.target)
-    return version_spec(source), version_spec(target)
+    return _Ends(source.id, target.id, version_spec(source), version_spec(target))
 
 
 def _check(

@@ -14,10 +14,11 @@
     });
   }
 
-  async function draw(holder) {
+  // Fetch the holder's JSON, draw each BPMN file it lists, and let `mark` decorate each.
+  async function drawFiles(holder, url, mark) {
     holder.textContent = holder.dataset.loading;
     try {
-      const response = await fetch(holder.dataset.bpmnInstance, { credentials: "same-origin" });
+      const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
       holder.textContent = "";
@@ -29,7 +30,7 @@
         const viewer = new BpmnJS({ container: box });
         await viewer.importXML(xml);
         viewer.get("canvas").zoom("fit-viewport", "auto");
-        markPath(viewer, data.path, data.current);
+        mark(viewer, data);
       }
       holder.dataset.ready = "true";
     } catch (error) {
@@ -63,32 +64,10 @@
     });
   }
 
-  async function drawActivity(holder) {
-    holder.textContent = holder.dataset.loading;
-    try {
-      const response = await fetch(holder.dataset.bpmnActivity, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(String(response.status));
-      const data = await response.json();
-      holder.textContent = "";
-      for (const [name, xml] of Object.entries(data.files)) {
-        const box = document.createElement("div");
-        box.className = "diagram";
-        box.dataset.file = name;
-        holder.appendChild(box);
-        const viewer = new BpmnJS({ container: box });
-        await viewer.importXML(xml);
-        viewer.get("canvas").zoom("fit-viewport", "auto");
-        markActivity(viewer, data, holder);
-      }
-      holder.dataset.ready = "true";
-    } catch (error) {
-      holder.textContent = holder.dataset.failed;
-      holder.dataset.ready = "error";
-    }
-  }
-
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("[data-bpmn-instance]").forEach(draw);
-    document.querySelectorAll("[data-bpmn-activity]").forEach(drawActivity);
+    document.querySelectorAll("[data-bpmn-instance]").forEach((holder) =>
+      drawFiles(holder, holder.dataset.bpmnInstance, (viewer, data) => markPath(viewer, data.path, data.current)));
+    document.querySelectorAll("[data-bpmn-activity]").forEach((holder) =>
+      drawFiles(holder, holder.dataset.bpmnActivity, (viewer, data) => markActivity(viewer, data, holder)));
   });
 })();
