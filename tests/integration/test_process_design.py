@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.models.audit import AuditEntry
 from engine.models.workflow import MigratedInstance, ProcessMigration, ProcessVersion
 from engine.services.processes.deployment import BPMN_DIR
+from engine.services.processes.incidents import Failure, open_incident
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.conftest import Api
 from tests.integration.flows import field_errors, i7_invoice, task_of
@@ -302,3 +303,42 @@ def test_bad_migration_input_is_a_422_naming_the_field_and_nothing_is_written(
     assert api.post("/api/v1/process-migrations", plan(1, 2), as_="clerk").status_code == 403
     assert api.post("/api/v1/process-migrations/99/revert").status_code == 404
     assert count(uow, ProcessMigration) == 0 and count(uow, MigratedInstance) == 0
+
+
+def test_cancelling_an_order_in_progress_cancels_the_quote(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """An approved document's instance: the outcome is the document's own Cancel."""
+    body = {
+        "type": "sales_quote",
+        "contact_id": ids["sameri"],
+        "lines": [{"product_id": ids["desk"], "quantity": "1", "unit_price": "1000"}],
+    }
+    quote_id = api.ok("POST", "/api/v1/documents", body, as_="clerk", status=201)["id"]
+    api.ok("POST", f"/api/v1/documents/{quote_id}/submit", as_="clerk")
+    api.ok("POST", f"/api/v1/documents/{quote_id}/confirm", as_="clerk")
+    assert api.ok("GET", f"/api/v1/documents/{quote_id}")["state"] == "confirmed"
+    path = f"/api/v1/process-instances/{instance_of(api, quote_id)['id']}/cancel"
+
+    assert api.ok("GET", path)["outcome"] == "document_cancelled"
+    api.ok("POST", path, {"reason": "customer withdrew"})
+
+    assert api.ok("GET", f"/api/v1/documents/{quote_id}")["state"] == "cancelled"
+    assert instance_of(api, quote_id)["state"] == "cancelled"
+
+
+def test_an_incident_is_counted_on_its_element_and_found_by_the_filter(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    submitted_invoice(api, ids)
+    stuck = instance_of(api, submitted_invoice(api, ids))["id"]
+    with uow:
+        open_incident(uow.processes.get(stuck), Failure("RuntimeError: test", "approve_document"))
+        uow.commit()
+
+    activity = api.ok("GET", f"{APPROVAL}/versions/1/activity")
+
+    assert activity["incidents"] == {"approve_document": 1}
+    assert activity["tokens"] == {"approve_document": 1}  # the other, still running
+    listed = api.ok("GET", "/api/v1/process-instances?incident=true")
+    assert [row["id"] for row in listed] == [stuck]
