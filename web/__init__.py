@@ -72,6 +72,7 @@ def _register_blueprints(api: CartableApi) -> None:
         messages,
         payments,
         printouts,
+        process_design,
         processes,
         products,
         reports,
@@ -91,6 +92,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
     api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
     api.register_blueprint(users.blp)
+    api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
 
 
 def _register_webhooks(app: Flask) -> None:

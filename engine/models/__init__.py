@@ -23,7 +23,14 @@ from engine.models.outbox import OutboxMessage, OutboxMessageDocument
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.saved_filters import SavedFilter
 from engine.models.users import ApiToken, LoginFailure, Role, User
-from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
+from engine.models.workflow import (
+    HumanTask,
+    MigratedInstance,
+    Process,
+    ProcessInstance,
+    ProcessMigration,
+    ProcessVersion,
+)
 
 __all__ = [
     "ApiToken",
@@ -45,6 +52,7 @@ __all__ = [
     "InvoiceFollowup",
     "LedgerEntry",
     "LoginFailure",
+    "MigratedInstance",
     "NumberSequence",
     "OutboxMessage",
     "OutboxMessageDocument",
@@ -52,6 +60,7 @@ __all__ = [
     "PaymentAllocation",
     "Process",
     "ProcessInstance",
+    "ProcessMigration",
     "ProcessVersion",
     "Product",
     "Role",

@@ -105,3 +105,43 @@ class HumanTask(Base):
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[str | None] = mapped_column(String(20))
+
+
+class ProcessMigration(Base):
+    """Running instances of one version moved to another (issue 13 §5).
+
+    ``mapping`` renames waiting elements (old id -> new id); ``reverted_at`` is set when
+    Revert put the moved instances back.
+    """
+
+    __tablename__ = "process_migration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    source_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    target_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    mapping: Mapped[dict[str, str]] = mapped_column(JSONType)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reverted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class MigratedInstance(Base):
+    """One instance a migration moved, with the state it had before, for Revert."""
+
+    __tablename__ = "process_migration_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    migration_id: Mapped[int] = mapped_column(
+        ForeignKey("process_migration.id", ondelete="CASCADE"), index=True
+    )
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    previous_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    previous_state: Mapped[dict[str, Any]] = mapped_column(OrderedJSON)
+    # The instance's lock_version right after the move: a later change forbids Revert,
+    # which would undo work done on the target version.
+    moved_lock_version: Mapped[int]
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

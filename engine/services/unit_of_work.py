@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.domain.errors import Conflict
 from engine.repositories.calendar import CalendarRepository
+from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
 from engine.repositories.followers import FollowerRepository
@@ -125,6 +126,8 @@ class UnitOfWork(AbstractUnitOfWork):
     followups: FollowupRepository
     outbox: OutboxRepository
     followers: FollowerRepository
+    cockpit: CockpitRepository
+    migrations: MigrationRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -149,6 +152,8 @@ class UnitOfWork(AbstractUnitOfWork):
         self.calendar = CalendarRepository(s)
         self.reports = ReportRepository(s)
         self.saved_filters = SavedFilterRepository(s)
+        self.cockpit = CockpitRepository(s)
+        self.migrations = MigrationRepository(s)
         return self
 
     def __exit__(

@@ -36,6 +36,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import InvalidState
 from engine.workflow.operators import OperatorTask
@@ -185,3 +186,22 @@ def restore_workflow(loaded: LoadedSpec, state: Mapping[str, Any]) -> Any:
         return SERIALIZER.from_dict(dct)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidState(f"not a workflow state: {exc!r}") from exc
+
+
+def waiting_element_ids(state: Mapping[str, Any]) -> list[str]:
+    """List the element ids of the run's READY, WAITING and STARTED tasks from its state.
+
+    Reads the stored dict without loading the workflow (the cockpit counts tokens over
+    many instances); subprocesses' tasks are included.
+    """
+    waiting = int(TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    found: list[str] = []
+    for tasks in [state.get("tasks", {})] + [
+        sub.get("tasks", {}) for sub in state.get("subprocesses", {}).values()
+    ]:
+        found.extend(
+            str(task["task_spec"])
+            for task in tasks.values()
+            if int(task.get("state", 0)) & waiting and task.get("task_spec")
+        )
+    return found

@@ -15,8 +15,10 @@ from playwright.sync_api import Page, sync_playwright
 
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
+from engine.services.cartable.tasks import complete_task
 from engine.services.documents.commands import NewDocument, create_document, submit_document
 from engine.services.documents.content import Content, LineCommand
+from engine.services.processes.deployment import BPMN_DIR, deploy_process
 from engine.services.setup.bootstrap import ensure_defaults
 from engine.services.setup.demo import load_demo
 from engine.services.unit_of_work import UnitOfWork
@@ -31,6 +33,11 @@ PAGES = (
     ("admin-types", "/admin/types/sales_invoice"),
     ("admin-users", "/admin/users"),
     ("admin-roles", "/admin/roles"),
+    ("processes", "/processes"),
+    ("process-version", "/processes/document_approval/versions/1"),
+    ("process-diff", "/processes/document_approval/diff?from=1&to=2"),
+    ("process-instances", "/process-instances"),
+    ("process-migrations", "/processes/document_approval/migrations"),
 )
 
 
@@ -43,10 +50,12 @@ def seed(database_url: str) -> dict[str, int]:
     load_demo(uow)
     with uow:
         clerk = uow.users.by_username("clerk")
+        users = {u: uow.users.by_username(u) for u in ("admin", "approver", "numberer")}
         contact = next(c for c in uow.contacts.list() if c.name == "علیرضا سامری")
         desk = next(p for p in uow.products.list() if p.name == "میز قابل تنظیم")
         assert clerk is not None
         ids = {"clerk": clerk.id, "contact": contact.id, "desk": desk.id}
+        ids.update({name: user.id for name, user in users.items() if user is not None})
     content = Content(lines=[LineCommand(product_id=ids["desk"], quantity=Decimal(1))])
     document_id = create_document(
         uow,
@@ -54,9 +63,30 @@ def seed(database_url: str) -> dict[str, int]:
         actor_id=ids["clerk"],
     )
     submit_document(uow, document_id=document_id, actor_id=ids["clerk"])
+    finish_one(uow, ids, content)
+    edited = (BPMN_DIR / "document_approval.bpmn").read_bytes()
+    edited = edited.replace(b'name="Approve document"', b'name="Approve the document"')
+    deploy_process(
+        uow,
+        process_id="document_approval",
+        files={"document_approval.bpmn": edited},
+        actor_id=ids["admin"],
+        comment="step renamed",
+    )
     with uow:
         task = uow.tasks.open_of_document(document_id)[0]
         return {"document_id": document_id, "task_id": task.id}
+
+
+def finish_one(uow: UnitOfWork, ids: dict[str, int], content: Content) -> None:
+    """Take a second invoice through approval and numbering: a finished instance (issue 13)."""
+    new = NewDocument(type_code="sales_invoice", contact_id=ids["contact"], content=content)
+    document_id = create_document(uow, new, actor_id=ids["clerk"])
+    submit_document(uow, document_id=document_id, actor_id=ids["clerk"])
+    for user in ("approver", "numberer"):
+        with uow:
+            task_id = uow.tasks.open_of_document(document_id)[0].id
+        complete_task(uow, task_id=task_id, actor_id=ids[user], decision="approve")
 
 
 def shoot(page: Page, out: Path, lang: str, ids: dict[str, int]) -> None:
@@ -67,6 +97,8 @@ def shoot(page: Page, out: Path, lang: str, ids: dict[str, int]) -> None:
         page.wait_for_load_state("networkidle")
         if page.locator("[data-bpmn-instance]").count():
             page.wait_for_selector("[data-bpmn-instance][data-ready]")
+        if page.locator("[data-bpmn-activity]").count():
+            page.wait_for_selector("[data-bpmn-activity][data-ready]")
         page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
 
 

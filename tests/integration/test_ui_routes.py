@@ -32,7 +32,9 @@ from engine.services.documents.content import Content, LineCommand
 from engine.services.documents.types import get_type
 from engine.services.followups.followers import add_followers
 from engine.services.processes.calendar import add_holiday
+from engine.services.processes.deployment import BPMN_DIR, deploy_process
 from engine.services.processes.incidents import Failure, open_incident
+from engine.services.processes.migrations import MigrationPlan, run_migration
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
 from tests.integration.postings import posted_invoice
@@ -194,6 +196,49 @@ def _incident(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
         return {"instance_id": instance.id}, {}
 
 
+DESIGNERS = frozenset({"admin", "designer"})
+APPROVAL = {"process_id": "document_approval"}
+
+
+def _version(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {**APPROVAL, "number": 1}, {}
+
+
+def _second_version(w: World) -> int:
+    """Deploy a second approval version once (the migration pages need two)."""
+
+    def make() -> int:
+        edited = (
+            (BPMN_DIR / "document_approval.bpmn")
+            .read_bytes()
+            .replace(b'name="Approve document"', b'name="Approve the document"')
+        )
+        files = {"document_approval.bpmn": edited}
+        info = deploy_process(
+            w.uow, process_id="document_approval", files=files, actor_id=w.ids["admin"]
+        )
+        return info.version
+
+    return w.shared("second_version", make)
+
+
+def _migration_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    target = _second_version(w)
+    return APPROVAL, {"source": "1", "target": str(target), "mapping": "{}", "action": "dry_run"}
+
+
+def _migration(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    plan = MigrationPlan("document_approval", 1, _second_version(w), {})
+    done = run_migration(w.uow, plan=plan, actor_id=w.ids["admin"])
+    return {**APPROVAL, "migration_id": done.migration_id}, {}
+
+
+def _approval_instance(w: World) -> int:
+    task_id = w.approval_task()
+    with w.uow:
+        return w.uow.tasks.get(task_id).instance_id
+
+
 def _own_filter(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     row = save_filter(w.uow, actor_id=w.ids[r], name=f"f-{r}", params={"sort": "amount"})
     return {"filter_id": row.id}, {}
@@ -327,6 +372,25 @@ EXPECTED: dict[tuple[str, str], Case] = {
     # Retrying an incident: design_processes (issue 11 §3)
     ("process_pages.retry", "POST"): Case(frozenset({"admin", "designer"}), _incident),
     ("process_pages.incidents", "GET"): Case(frozenset({"admin", "designer"})),
+    # The designer's pages and the cockpit: design_processes (issue 13)
+    ("process_design_pages.index", "GET"): Case(DESIGNERS),
+    ("process_design_pages.version", "GET"): Case(DESIGNERS, _version),
+    ("process_design_pages.activity", "GET"): Case(DESIGNERS, _version),
+    ("process_design_pages.download", "GET"): Case(DESIGNERS, _version),
+    ("process_design_pages.diff", "GET"): Case(
+        DESIGNERS, lambda w, r: ({**APPROVAL, "from": 1, "to": 1}, {})
+    ),
+    ("process_design_pages.migrations", "GET"): Case(DESIGNERS, lambda w, r: (APPROVAL, {})),
+    ("process_design_pages.migrations", "POST"): Case(DESIGNERS, _migration_form),
+    ("process_design_pages.revert", "POST"): Case(DESIGNERS, _migration),
+    ("cockpit_pages.cockpit", "GET"): Case(DESIGNERS),
+    ("cockpit_pages.cancel_form", "GET"): Case(
+        DESIGNERS,
+        lambda w, r: ({"instance_id": w.shared("approving", lambda: _approval_instance(w))}, {}),
+    ),
+    ("cockpit_pages.cancel", "POST"): Case(
+        DESIGNERS, lambda w, r: ({"instance_id": _approval_instance(w)}, {"reason": "test"})
+    ),
     ("admin.index", "GET"): Case(ADMIN),
     ("admin.users", "GET"): Case(ADMIN),
     ("admin.create", "POST"): Case(

@@ -12,14 +12,15 @@ from engine.domain.errors import ValidationFailed
 from engine.services.documents import view_instance
 from engine.services.processes import (
     STATUSES,
+    InstanceFilter,
     deploy_process,
-    list_instances,
     list_processes,
     list_versions,
     retry_instance,
+    search_instances,
 )
 from engine.workflow.limits import DiagramLimits
-from web.api.fields import Id, LocalInteger, Offset, Text
+from web.api.fields import Id, LocalDate, LocalInteger, Offset, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Processes")
@@ -53,16 +54,30 @@ class InstanceOut(Schema):
 class InstanceRowOut(Schema):
     id = Id()
     process_id = Text()
+    version = LocalInteger()
     state = Text(attribute="status", metadata={"description": STATE_HELP})
     document_id = Id(allow_none=True)
+    created_at = fields.DateTime()
     updated_at = fields.DateTime()
     incident = fields.Nested(IncidentOut, allow_none=True, metadata={"description": INCIDENT_HELP})
 
 
 class InstanceQuery(Schema):
-    status = Text(required=True, validate=validate.OneOf(STATUSES))
+    process_id = Text(load_default=None, max_length=100)
+    version = LocalInteger(load_default=None, minimum=1, maximum=1_000_000)
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
+    incident = fields.Boolean(
+        load_default=None, metadata={"description": "true: only open incidents; false: none"}
+    )
+    document_id = Id(load_default=None)
+    started_from = LocalDate(load_default=None, metadata={"description": "business day, included"})
+    started_to = LocalDate(load_default=None, metadata={"description": "business day, included"})
     limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
     offset = Offset()
+
+
+class DeployQuery(Schema):
+    comment = Text(load_default="", max_length=500, metadata={"description": "why this version"})
 
 
 class VersionOut(Schema):
@@ -85,6 +100,9 @@ class VersionListOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = LocalInteger(allow_none=True)
     comment = Text()
+    running = LocalInteger(metadata={"description": "instances running on this version"})
+    incidents = LocalInteger(metadata={"description": "instances stopped on an incident"})
+    finished = LocalInteger(metadata={"description": "instances completed or cancelled"})
 
 
 class ProcessOut(Schema):
@@ -106,12 +124,14 @@ def instance(instance_id: int) -> Any:
 
 @blp.route("/process-instances", methods=["GET"])
 @blp.arguments(InstanceQuery, location="query")
-@blp.response(200, InstanceRowOut(many=True))
+@blp.response(200, InstanceRowOut(many=True), headers={"X-Total-Count": {"type": "integer"}})
 def instances(query: dict[str, Any]) -> Any:
-    """List the instances in a state, least recently changed first: ``status=incident``
-    lists the open incidents (needs design_processes; only instances the caller may see).
+    """List instances, newest first, filtered by process, version, state, incident,
+    document and start day; paged by ``limit`` and ``offset`` (needs design_processes;
+    only instances the caller may see). ``X-Total-Count`` counts every match.
     """
-    return list_instances(new_uow(), actor_id=actor_id(), **query)
+    page = search_instances(new_uow(), actor_id=actor_id(), query=InstanceFilter(**query))
+    return page.rows, {"X-Total-Count": str(page.total)}
 
 
 @blp.route("/process-instances/<int:instance_id>/retry", methods=["POST"])
@@ -140,14 +160,15 @@ def versions(process_id: str) -> Any:
 
 
 @blp.route("/processes/<process_id>/versions", methods=["POST"])
+@blp.arguments(DeployQuery, location="query")
 @blp.response(201, VersionOut)
-def deploy(process_id: str) -> Any:
+def deploy(query: dict[str, Any], process_id: str) -> Any:
     """Deploy a version from the raw BPMN XML body and make it current (needs design_processes).
 
     The same diagram as a stored version answers ``created: false`` with that version and
     makes it current again (a rollback). A diagram over CARTABLE_MAX_DIAGRAM_BYTES or
     CARTABLE_MAX_DIAGRAM_ELEMENTS is refused (422 on ``bpmn``); a body over
-    CARTABLE_MAX_REQUEST_BYTES answers 413.
+    CARTABLE_MAX_REQUEST_BYTES answers 413. ``?comment=`` says why (kept on the version).
     """
     xml = request.get_data(cache=False)
     if not xml:
@@ -158,5 +179,6 @@ def deploy(process_id: str) -> Any:
         process_id=process_id,
         files={f"{process_id}.bpmn": xml},
         actor_id=actor_id(),
+        comment=query["comment"],
         limits=DiagramLimits(settings.max_diagram_bytes, settings.max_diagram_elements),
     )

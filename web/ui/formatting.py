@@ -76,6 +76,19 @@ def age(value: datetime | None) -> str:
     return str(gettext("just now"))
 
 
+def span(seconds: float | None) -> str:
+    """Say how long ``seconds`` is, in days, hours or minutes, in the page's language."""
+    if seconds is None:
+        return ""
+    whole = max(0, int(seconds))
+    days, hours, minutes = whole // 86400, whole // 3600, whole // 60
+    if days:
+        return local_digits(ngettext("%(num)s day", "%(num)s days", days))
+    if hours:
+        return local_digits(ngettext("%(num)s hour", "%(num)s hours", hours))
+    return local_digits(ngettext("%(num)s minute", "%(num)s minutes", max(1, minutes)))
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(
@@ -89,4 +102,5 @@ def register_filters(app: Flask) -> None:
         plain_number=localize.plain_number,
         ltr=ltr,
         age=age,
+        span=span,
     )

@@ -116,6 +116,7 @@ EVENTS = {
     "invoiced": _l("Invoiced"),
     "resubmitted": _l("Resubmitted"),
     "returned_to_approval": _l("Edited, so sent back to approval"),
+    "process_cancelled": _l("Process cancelled: back to draft"),
     "payment": _l("Payment"),
     "message_sent": _l("Message sent"),
     "message_delivered": _l("Message delivered"),
@@ -203,6 +204,19 @@ def step_label(element_id: str | None, name: str | None = None) -> str:
     return gettext(text)
 
 
+DIFF_CHANGES = {
+    "tag": _l("Kind"),
+    "name": _l("Name"),
+    "extensionElements": _l("Extension properties"),
+    "content": _l("Content (conditions, timers, flows)"),
+}
+
+
+def diff_change_label(code: str) -> str:
+    """Return what changed in an element: a known part, else the attribute (``@default``)."""
+    return _label(DIFF_CHANGES, code, code)
+
+
 def field_label(key: str) -> str:
     """Return the translated name of an error's field: ``rows[3].email`` → "Email"."""
     code = key.rsplit(".", 1)[-1].split("[", 1)[0]
@@ -226,4 +240,5 @@ def register_labels(app: Flask) -> None:
         channel_label=lambda c: _label(CHANNELS, c),
         message_status_label=lambda c: _label(MESSAGE_STATUSES, c),
         weekday_label=lambda c: _label(WEEKDAYS, c),
+        diff_change_label=diff_change_label,
     )

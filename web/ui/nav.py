@@ -29,6 +29,8 @@ NAV: list[NavItem] = [
     NavItem("followup_pages.index", _l("Follow-ups")),
     NavItem("report_pages.index", _l("Reports")),
     NavItem("admin.index", _l("Administration"), Perm.MANAGE_USERS),
+    NavItem("process_design_pages.index", _l("Processes"), Perm.DESIGN_PROCESSES),
+    NavItem("cockpit_pages.cockpit", _l("Instances"), Perm.DESIGN_PROCESSES),
     NavItem("process_pages.incidents", _l("Incidents"), Perm.DESIGN_PROCESSES),
 ]
 

@@ -17,6 +17,7 @@ from engine.domain.permissions import Perm
 from engine.domain.states import CANCELLABLE_WITH_PERMISSION, POSTED, DocumentState, transition
 from engine.domain.steps import STEPS, StepAction
 from engine.models.documents import Document
+from engine.models.users import User
 from engine.services.cartable._steps import complete_open_step
 from engine.services.documents._posting import record_event, release_reservation, reverse_postings
 from engine.services.documents._returns import check_source
@@ -169,24 +170,34 @@ def cancel_document(
     """Cancel a document; a posted one gets reversing rows and every balance follows (I10)."""
     with uow:
         actor = load_actor(uow, actor_id)
-        document = uow.documents.get_for_update(document_id)
-        if document.state == DocumentState.CANCELLED:
-            raise InvalidState("the document is already cancelled")
-        if document.state in CANCELLABLE_WITH_PERMISSION:
-            require(actor, Perm.CANCEL)
-            check_cancellable(uow, document)
-        elif actor.id != document.created_by:
-            require(actor, Perm.CANCEL)
-        _cancel_flows(uow, document, actor.id)
-        if document.state in POSTED:
-            reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
-        release_reservation(uow, document.id)
-        transition(document, DocumentState.CANCELLED)
-        record_event(uow, document, "cancelled", actor_id=actor.id, comment=reason or None)
-        uow.audit.record(
-            actor_id=actor.id, action="document.cancel", entity="document", entity_id=document.id
-        )
+        cancel_locked_document(uow, uow.documents.get_for_update(document_id), actor, reason)
         uow.commit()
+
+
+def cancel_locked_document(
+    uow: AbstractUnitOfWork, document: Document, actor: User, reason: str
+) -> None:
+    """Cancel a document already locked in the caller's transaction (cancel_document's work).
+
+    The process cockpit calls it too, when cancelling an approved document's instance
+    (issue 13 §4). Raises InvalidState or PermissionDenied as cancel_document does.
+    """
+    if document.state == DocumentState.CANCELLED:
+        raise InvalidState("the document is already cancelled")
+    if document.state in CANCELLABLE_WITH_PERMISSION:
+        require(actor, Perm.CANCEL)
+        check_cancellable(uow, document)
+    elif actor.id != document.created_by:
+        require(actor, Perm.CANCEL)
+    _cancel_flows(uow, document, actor.id)
+    if document.state in POSTED:
+        reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
+    release_reservation(uow, document.id)
+    transition(document, DocumentState.CANCELLED)
+    record_event(uow, document, "cancelled", actor_id=actor.id, comment=reason or None)
+    uow.audit.record(
+        actor_id=actor.id, action="document.cancel", entity="document", entity_id=document.id
+    )
 
 
 def advance_document(

@@ -17,8 +17,21 @@ if TYPE_CHECKING:
         remove_holiday as remove_holiday,
         set_week as set_week,
     )
+    from engine.services.processes.cockpit import (
+        CancelPreview as CancelPreview,
+        InstanceFilter as InstanceFilter,
+        cancel_process_instance as cancel_process_instance,
+        preview_cancel as preview_cancel,
+        search_instances as search_instances,
+    )
     from engine.services.processes.deployment import (
         deploy_process as deploy_process,
+    )
+    from engine.services.processes.designer import (
+        VersionActivity as VersionActivity,
+        diff_versions as diff_versions,
+        version_activity as version_activity,
+        version_bpmn as version_bpmn,
     )
     from engine.services.processes.incidents import (
         INCIDENT as INCIDENT,
@@ -26,6 +39,13 @@ if TYPE_CHECKING:
         STATUSES as STATUSES,
         list_instances as list_instances,
         retry_instance as retry_instance,
+    )
+    from engine.services.processes.migrations import (
+        MigrationPlan as MigrationPlan,
+        dry_run_migration as dry_run_migration,
+        list_migrations as list_migrations,
+        revert_migration as revert_migration,
+        run_migration as run_migration,
     )
     from engine.services.processes.timers import (
         run_due_timers as run_due_timers,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from engine.domain.permissions import Perm
 from engine.services.documents.views import InstanceView, check_instance_visible, get_instance
+from engine.services.processes.incidents import INCIDENT
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
 
@@ -51,6 +52,12 @@ class VersionSummary:
     deployed_at: datetime
     deployed_by: int | None
     comment: str
+    # Instances of this version: running on, stopped on an incident, finished
+    # (completed or cancelled).
+    running: int = 0
+    incidents: int = 0
+    finished: int = 0
+    deployer: str = ""  # the deploying user's name; empty for the shipped files
 
 
 def list_processes(uow: UnitOfWork, *, actor_id: int) -> list[ProcessSummary]:
@@ -68,13 +75,19 @@ def list_processes(uow: UnitOfWork, *, actor_id: int) -> list[ProcessSummary]:
 
 
 def list_versions(uow: UnitOfWork, *, process_id: str, actor_id: int) -> list[VersionSummary]:
-    """Return a process's versions, newest first, marking the current one.
+    """Return a process's versions, newest first, marking the current one, with counts.
 
     Raises PermissionDenied without the design permission, NotFound for an unknown process.
     """
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         current = uow.processes.current_version(process_id).id
+        counts = uow.cockpit.status_counts(process_id)
+        found = uow.processes.versions(process_id)
+        names = {
+            user_id: uow.users.get(user_id).username
+            for user_id in {v.deployed_by for v in found if v.deployed_by is not None}
+        }
         return [
             VersionSummary(
                 v.id,
@@ -85,6 +98,10 @@ def list_versions(uow: UnitOfWork, *, process_id: str, actor_id: int) -> list[Ve
                 v.deployed_at,
                 v.deployed_by,
                 v.comment,
+                counts.get(v.id, {}).get("running", 0),
+                counts.get(v.id, {}).get(INCIDENT, 0),
+                counts.get(v.id, {}).get("completed", 0) + counts.get(v.id, {}).get("cancelled", 0),
+                names.get(v.deployed_by, "") if v.deployed_by is not None else "",
             )
-            for v in uow.processes.versions(process_id)
+            for v in found
         ]

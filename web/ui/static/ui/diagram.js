@@ -14,10 +14,11 @@
     });
   }
 
-  async function draw(holder) {
+  // Fetch the holder's JSON, draw each BPMN file it lists, and let `mark` decorate each.
+  async function drawFiles(holder, url, mark) {
     holder.textContent = holder.dataset.loading;
     try {
-      const response = await fetch(holder.dataset.bpmnInstance, { credentials: "same-origin" });
+      const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
       holder.textContent = "";
@@ -29,7 +30,7 @@
         const viewer = new BpmnJS({ container: box });
         await viewer.importXML(xml);
         viewer.get("canvas").zoom("fit-viewport", "auto");
-        markPath(viewer, data.path, data.current);
+        mark(viewer, data);
       }
       holder.dataset.ready = "true";
     } catch (error) {
@@ -38,7 +39,35 @@
     }
   }
 
+  // A version's diagram with what its instances do (issue 13 §4): badges with the
+  // waiting tokens and the open incidents per element, and a colour by median time.
+  function markActivity(viewer, data, holder) {
+    const registry = viewer.get("elementRegistry");
+    const overlays = viewer.get("overlays");
+    const canvas = viewer.get("canvas");
+    const badge = (id, cls, text, position) => {
+      if (!registry.get(id)) return;
+      const span = document.createElement("span");
+      span.className = "overlay-badge " + cls;
+      span.dataset.element = id;
+      span.textContent = text;
+      overlays.add(id, { position, html: span });
+    };
+    Object.entries(data.tokens).forEach(([id, n]) => badge(id, "tokens", String(n), { bottom: 10, left: -8 }));
+    Object.entries(data.incidents).forEach(([id, n]) => badge(id, "incidents", String(n), { top: -8, right: 10 }));
+    const longest = Math.max(0, ...Object.values(data.median_seconds));
+    Object.entries(data.median_seconds).forEach(([id, secs]) => {
+      if (!registry.get(id) || longest <= 0) return;
+      const level = Math.min(4, Math.floor((secs / longest) * 4)); // 0 (short) .. 4 (longest)
+      canvas.addMarker(id, "slow-" + level);
+      badge(id, "median", holder.dataset.median + ": " + data.median_labels[id], { bottom: -14, left: 0 });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("[data-bpmn-instance]").forEach(draw);
+    document.querySelectorAll("[data-bpmn-instance]").forEach((holder) =>
+      drawFiles(holder, holder.dataset.bpmnInstance, (viewer, data) => markPath(viewer, data.path, data.current)));
+    document.querySelectorAll("[data-bpmn-activity]").forEach((holder) =>
+      drawFiles(holder, holder.dataset.bpmnActivity, (viewer, data) => markActivity(viewer, data, holder)));
   });
 })();
