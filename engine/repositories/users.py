@@ -34,6 +34,15 @@ class UserRepository(Repository[User]):
         """Return the role with this name, or None."""
         return self.session.scalars(select(Role).where(Role.name == name)).first()
 
+    def role_by_code(self, code: str) -> Role | None:
+        """Return the role a diagram's lane names by ``code``, or None (issue 12 §2)."""
+        return self.role(code)  # a role's name is its code until roles get a code column
+
+    @staticmethod
+    def role_codes(user: User) -> frozenset[str]:
+        """Return the codes of ``user``'s roles, the ones lanes name (issue 12 §2)."""
+        return frozenset(role.name for role in user.roles)
+
     def roles(self) -> list[Role]:
         """Return every role, by name."""
         return list(self.session.scalars(select(Role).order_by(Role.name)))

@@ -270,8 +270,9 @@ def test_issue10_7_one_rule_for_the_list_the_page_and_the_cartable(
     """T3.11, one rule: a user who may work a restricted document's open step (it is in
     their cartable) sees it in the list as on its page; once the step is done, neither.
     Before, the list ignored the step's holder while the page honoured it."""
-    save_role(uow, name="approve_only", permissions=["approve"], actor_id=ids["admin"])
-    create_user(uow, username="approver2", password="approver2", roles=["approve_only"])
+    # The approval lane names the approver role (issue 12 §2): here it may not view all.
+    save_role(uow, name="approver", permissions=["approve"], actor_id=ids["admin"])
+    create_user(uow, username="approver2", password="approver2", roles=["approver"])
     api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"restrict_view": True})
     doc = i7_invoice(api, ids)
     listed = lambda: [d["id"] for d in api.ok("GET", "/api/v1/documents", as_="approver2")]  # noqa: E731

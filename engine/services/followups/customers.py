@@ -316,7 +316,7 @@ def _state(uow: UnitOfWork, contact_id: int, *, lock: bool = False) -> CustomerF
 def _follower(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     actor = load_actor(uow, actor_id)
     require(actor, Perm.FOLLOW_UP)
-    return viewer_of(actor)
+    return viewer_of(uow, actor)
 
 
 def _views(
