@@ -70,8 +70,16 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
     lanes: dict[str, Lane] = {}
     steps: dict[str, Step] = {}
     for name, root in sorted(roots.items()):
+        user_tasks = set(root.xpath(".//bpmn:userTask/@id", namespaces=NSMAP))
         for node in root.xpath(".//bpmn:lane", namespaces=NSMAP):
             lane = _lane(node, _Where(name, node.sourceline, f"lane {node.get('id')!r}"))
+            refs = {
+                ref.text.strip()
+                for ref in node.xpath("bpmn:flowNodeRef", namespaces=NSMAP)
+                if ref.text
+            }
+            if not refs & user_tasks:
+                continue  # a lane of service tasks only is no cartable
             if lane.name in lanes and lanes[lane.name] != lane:
                 raise _Where(name, node.sourceline, f"lane {node.get('id')!r}").fail(
                     f"another diagram declares lane {lane.name!r} with other roles"
