@@ -22,6 +22,7 @@ from enum import StrEnum
 from engine.domain.errors import ValidationFailed
 
 LANGUAGES = ("fa", "ar", "en")  # the languages a label may be given in
+FIELD_MAX_CHARS = 2000  # a form field's value (it is kept in the instance data)
 
 
 class Assignment(StrEnum):
@@ -103,6 +104,8 @@ class Field:
     def parse(self, raw: object) -> object:
         """Return the typed value of ``raw``; raise ValueError saying what is wrong."""
         text = str(raw).strip()
+        if len(text) > FIELD_MAX_CHARS:
+            raise ValueError(f"at most {FIELD_MAX_CHARS} characters")
         if self.type is FieldType.NUMBER:
             if isinstance(raw, bool) or not text.lstrip("-").isdigit():
                 raise ValueError("must be a whole number")
@@ -141,9 +144,6 @@ class Step:
     def decision(self, value: str) -> Decision | None:
         """Return the decision ``value``, or None when this step does not take it."""
         return next((d for d in self.decisions if d.value == value), None)
-
-    def title(self, language: str) -> str:
-        return label_in(self.labels, language, self.label or self.element_id)
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -225,12 +225,6 @@ class StepRegistry:
         """Return the lanes whose pooled tasks a holder of ``role_codes`` may take."""
         held = set(role_codes)
         return [lane.name for lane in self.lanes.values() if lane.worked_by(held)]
-
-    def event_for(self, element_id: str, decision: str) -> str:
-        """Return the history event a decision writes (the decision itself if undeclared)."""
-        step = self.step(element_id)
-        found = step.decision(decision) if step else None
-        return found.event if found else (decision or element_id)
 
     def merged(self, newer: StepRegistry) -> StepRegistry:
         """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""

@@ -76,15 +76,21 @@ class ProcessRepository(Repository[ProcessInstance]):
         return found
 
     def version_keys(self) -> list[tuple[int, str, str]]:
-        """Return (id, process id, checksum) of every stored version, oldest first.
+        """Return (id, process id, checksum) of every stored version, the current ones last.
 
-        Read once per unit of work (versions are never changed, only added through
-        :meth:`add_version`, which forgets it): the cartable asks on every task.
+        Older versions come first by id, so a reader merging them lets the current
+        versions win (a rollback included). Read once per unit of work (versions are
+        never changed, only added through :meth:`add_version`, which forgets it): the
+        cartable asks on every task.
         """
         known: list[tuple[int, str, str]] | None = self.session.info.get(_VERSION_KEYS)
         if known is None:
-            stmt = select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.checksum)
-            rows = self.session.execute(stmt.order_by(ProcessVersion.id))
+            stmt = (
+                select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.checksum)
+                .outerjoin(Process, Process.current_version_id == ProcessVersion.id)
+                .order_by(Process.process_id.is_not(None), ProcessVersion.id)
+            )
+            rows = self.session.execute(stmt)
             known = self.session.info[_VERSION_KEYS] = [(v, p, c) for v, p, c in rows]
         return known
 
@@ -100,6 +106,7 @@ class ProcessRepository(Repository[ProcessInstance]):
 
     def make_current(self, process_id: str, version_id: int) -> int | None:
         """Point a process at one of its versions; return the previous current version id."""
+        self.session.info.pop(_VERSION_KEYS, None)
         row = self.session.get(Process, process_id)
         if row is None:
             self.session.add(Process(process_id=process_id, current_version_id=version_id))

@@ -101,3 +101,9 @@ def test_fields_are_typed_and_checked() -> None:
     with pytest.raises(ValidationFailed) as caught:
         step.read_fields({"n": "1.5", "on": "04/12/2026", "c": "z", "x": "1"})
     assert set(caught.value.fields) == {"fields.n", "fields.d", "fields.on", "fields.c", "fields.x"}
+    with pytest.raises(ValidationFailed) as caught:
+        step.read_fields({"d": 1.5})  # money never travels as a float
+    assert set(caught.value.fields) == {"fields.d"}
+    text = Step("t", "T", fields=(Field("note", FieldType.TEXT),))
+    with pytest.raises(ValidationFailed):
+        text.read_fields({"note": "x" * 2001})

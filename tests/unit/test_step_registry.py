@@ -118,11 +118,11 @@ def test_holders_of_the_shipped_document_steps_may_edit() -> None:
     assert editable == {"approve_document", "number_document", "confirm_quote", "deliver_order"}
 
 
-def test_event_of_an_unknown_step_or_decision_is_the_decision() -> None:
-    """Issue 11 §1: a designer's own step writes its decision as the history line."""
-    assert STEPS.event_for("approve_document", "reject") == "rejected"
-    assert STEPS.event_for("followup_activity", "done") == "done"
-    assert STEPS.event_for("some_step", "") == "some_step"
+def test_a_step_of_free_decisions_takes_any() -> None:
+    """Issue 12 §1 (F1): a task that declares no decisions takes what the API sends."""
+    assert Step("followup_activity", "Follow-up activity").check("done", None) is None
+    approve = STEPS.step("approve_document")
+    assert approve is not None and approve.check("reject", "too dear") == approve.decision("reject")
 
 
 def test_a_newer_registry_replaces_same_named_lanes_and_steps() -> None:

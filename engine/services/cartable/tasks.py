@@ -53,11 +53,6 @@ class TaskView:
     bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
     releasable: bool = True  # may be released or handed over (not the author's own task)
 
-    def title(self, language: str) -> str:
-        """Return the step's name in ``language`` (the diagram's name as the fallback)."""
-        labels = self.labels or {}
-        return labels.get(language) or labels.get("en") or self.name
-
 
 @dataclass(frozen=True)
 class CompletionResult:

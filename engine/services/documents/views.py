@@ -13,7 +13,7 @@ from engine.domain.states import OPEN, DocumentState
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.documents._posting import open_amount
-from engine.services.processes._registry import instance_registry
+from engine.services.processes._registry import instance_registry, version_registry
 from engine.services.processes._runs import restore_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import can_view, load_actor, viewer_of
@@ -84,6 +84,8 @@ class InstanceView:
     created_at: datetime
     updated_at: datetime
     incident: IncidentView | None = None
+    # Each declared step's name by language, by element id (its diagram's labels).
+    step_labels: dict[str, dict[str, str]] | None = None
 
 
 def get_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> DocumentView:
@@ -190,6 +192,10 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             created_at=instance.created_at,
             updated_at=instance.updated_at,
             incident=incident_of(instance),
+            step_labels={
+                element_id: dict(step.labels)
+                for element_id, step in version_registry(uow, version.id).steps.items()
+            },
         )
 
 

@@ -2,8 +2,9 @@
 
 Each process version's declarations are read from its stored BPMN once and cached by
 process and checksum, as its parsed spec is. The *lane directory* merges every
-version's declarations, newest last, so a cartable (a lane name) means what the newest
-diagram declaring it says; a task's own step comes from its instance's version first.
+version's declarations, older ones first and the current versions last, so a cartable (a
+lane name) means what the current diagram declaring it says; a task's own step comes
+from its instance's version first.
 """
 
 from __future__ import annotations
@@ -36,14 +37,15 @@ def _version_registry(uow: UnitOfWork, version_id: int, key: str) -> StepRegistr
 
 
 def _directory(uow: UnitOfWork) -> tuple[StepRegistry, dict[int, str]]:
-    """Return every version's declarations merged (newest wins) and each version's key."""
-    keys = {vid: f"{pid}:{checksum}" for vid, pid, checksum in uow.processes.version_keys()}
-    signature = tuple(sorted((vid, key) for vid, key in keys.items()))
+    """Return every version's declarations merged (current ones win) and each one's key."""
+    ordered = [(vid, f"{pid}:{checksum}") for vid, pid, checksum in uow.processes.version_keys()]
+    keys = dict(ordered)
+    signature = tuple(ordered)
     with _lock:
         merged = _merged.get(signature)
     if merged is None:
         merged = EMPTY
-        for version_id, key in sorted(keys.items()):
+        for version_id, key in ordered:  # older first, the current versions last: they win
             merged = merged.merged(_version_registry(uow, version_id, key))
         with _lock:
             _merged.clear()  # only the newest set of versions is asked for again
@@ -52,7 +54,7 @@ def _directory(uow: UnitOfWork) -> tuple[StepRegistry, dict[int, str]]:
 
 
 def lane_directory(uow: UnitOfWork) -> StepRegistry:
-    """Return the lanes (cartables) and steps of every deployed version, newest winning."""
+    """Return the lanes (cartables) and steps of every deployed version, current ones winning."""
     return _directory(uow)[0]
 
 
