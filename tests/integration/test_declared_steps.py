@@ -16,7 +16,7 @@ from engine.services.users.accounts import create_user
 from engine.services.users.admin import save_role
 from engine.workflow import NO_OPERATORS
 from tests.integration.conftest import Api
-from tests.integration.declared import PROPS, ROLE, review_diagram
+from tests.integration.declared import PROPS, ROLE, SHIPPED, review_diagram
 from tests.integration.flows import i7_invoice, task_of
 from tests.integration.test_process_versions import APPROVAL, deploy, version_count
 
@@ -146,3 +146,20 @@ def test_a_bad_declaration_is_refused_naming_the_element(
     assert all(part in message for part in named), message
     assert version_count(uow) == before
     assert api.ok("GET", f"{APPROVAL}")[0]["version"] == 1  # the shipped one stays current
+
+
+def test_a_rollback_gives_the_lane_back_its_roles(
+    api: Api, ids: dict[str, int], reviewer: str
+) -> None:
+    """Issue 12 §2: a cartable means what the current diagram declares; after a rollback
+    to the shipped version the role the newer version added no longer works the lane."""
+    shipped = SHIPPED.encode()
+    widened = shipped.replace(b'value="approver admin"', b'value="approver admin reviewer"')
+    assert widened != shipped
+    assert deploy(api, widened).status_code == 201
+    document = i7_invoice(api, ids)
+    api.ok("POST", f"/api/v1/documents/{document['id']}/submit", as_="clerk")
+    task = task_of(api, document["id"], "approval", reviewer)
+    assert deploy(api, shipped).status_code < 300  # the shipped version is current again
+    assert api.get(f"/api/v1/tasks/{task['id']}", as_=reviewer).status_code == 403
+    assert api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["id"] == task["id"]
