@@ -64,6 +64,7 @@ class Lane:
     roles: tuple[str, ...] = ()  # codes of the roles whose members work it
     assignment: Assignment = Assignment.POOL
     source: str = field(default="", compare=False)  # "file: line N: lane 'id'", for errors
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # by language
 
     @property
     def releasable(self) -> bool:

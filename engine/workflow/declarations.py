@@ -105,7 +105,7 @@ def _properties(node: Any, where: _Where) -> dict[str, str]:
 
 def _lane(node: Any, where: _Where) -> Lane:
     props = _properties(node, where)
-    unknown = set(props) - _LANE_KEYS
+    unknown = {k for k in props if k not in _LANE_KEYS and k.split(".")[0] != "label"}
     if unknown:
         raise where.fail(f"unknown propert{'ies' if len(unknown) > 1 else 'y'} {sorted(unknown)}")
     roles = tuple(props.get("role", "").replace(",", " ").split())
@@ -114,7 +114,8 @@ def _lane(node: Any, where: _Where) -> Lane:
     except ValueError:
         raise where.fail(f"assignment must be one of: {', '.join(Assignment)}") from None
     source = f"{where.file}: line {where.line}: {where.what}"
-    return Lane(node.get("name") or node.get("id"), roles, assignment, source)
+    labels = _labels(props, "", where)
+    return Lane(node.get("name") or node.get("id"), roles, assignment, source, labels)
 
 
 def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:

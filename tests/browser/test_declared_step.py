@@ -50,6 +50,7 @@ def test_a_declared_step_is_decided_with_its_field(
     expect(buttons).to_have_count(3)
     expect(row.locator("button[name=decision][value=escalate]")).to_have_text("ارجاع")
     expect(row.locator("select[data-field=risk]")).to_be_visible()
+    expect(row.locator(".badge")).to_have_text("بررسی")  # the lane's declared label
 
     row.locator("a").first.click()  # the task page
     reviewer.wait_for_url(re.compile(r".*/tasks/\d+$"))

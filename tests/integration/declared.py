@@ -47,7 +47,7 @@ def review_diagram(props: dict[str, str] | None = None, role: str = ROLE) -> byt
     """Return the approval diagram with the review lane and step (``props`` its declaration)."""
     lane = (
         '<bpmn:lane id="review_lane" name="review">'
-        + properties({"role": role})
+        + properties({"role": role, "label.en": "Review", "label.fa": "بررسی"})
         + "<bpmn:flowNodeRef>review_document</bpmn:flowNodeRef>"
         "<bpmn:flowNodeRef>review_decision</bpmn:flowNodeRef></bpmn:lane>"
     )

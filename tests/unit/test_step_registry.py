@@ -105,7 +105,9 @@ def test_lanes_for_roles() -> None:
 
 
 def test_each_shipped_step_is_labelled_in_three_languages() -> None:
-    """Issue 12 §1: the steps and decisions carry their names in fa, ar and en."""
+    """Issue 12 §1: the lanes, steps and decisions carry their names in fa, ar and en."""
+    for lane in STEPS.lanes.values():
+        assert set(lane.labels) == {"fa", "ar", "en"}, lane.name
     for step in STEPS.steps.values():
         assert set(step.labels) == {"fa", "ar", "en"}, step.element_id
         for decision in step.decisions:

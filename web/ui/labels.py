@@ -32,14 +32,6 @@ TYPES = {
     "purchase_invoice": _l("Purchase invoice"),
     "purchase_return": _l("Purchase return"),
 }
-CARTABLES = {
-    "approval": _l("Approval"),
-    "numbering": _l("Numbering"),
-    "sales": _l("Sales"),
-    "warehouse": _l("Warehouse"),
-    "author": _l("My drafts"),
-    "followup": _l("Follow-ups"),
-}
 ROLES = {
     "admin": _l("Administrator"),
     "approver": _l("Approver"),
@@ -200,7 +192,7 @@ def register_labels(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=lambda c: _label(STATES, c),
         type_label=lambda c, name=None: _label(TYPES, c, name),
-        cartable_label=lambda c: _label(CARTABLES, c),
+        cartable_label=lambda c, labels=None: label_in(labels or {}, _language(), c or ""),
         step_label=step_label,
         role_label=lambda c: _label(ROLES, c),
         perm_label=lambda c: _label(PERMISSIONS, c),

@@ -50,6 +50,7 @@ class TaskView:
     decisions: tuple[Decision, ...] = ()  # the decisions the cartable's decide form offers
     fields: tuple[Field, ...] = ()  # the form fields deciding asks
     labels: dict[str, str] | None = None  # the step's name by language
+    cartable_labels: dict[str, str] | None = None  # the lane's name by language
     bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
     releasable: bool = True  # may be released or handed over (not the author's own task)
 
@@ -79,11 +80,11 @@ def list_cartable(
         return task_views(uow, rows)
 
 
-def list_cartables(uow: UnitOfWork, *, actor_id: int) -> tuple[str, ...]:
-    """Return the cartable names (one per lane the deployed diagrams declare)."""
+def list_cartables(uow: UnitOfWork, *, actor_id: int) -> dict[str, dict[str, str]]:
+    """Return the cartables (one per lane the diagrams declare) with their labels by language."""
     with uow:
         load_actor(uow, actor_id)
-        return lane_directory(uow).cartables
+        return {lane.name: dict(lane.labels) for lane in lane_directory(uow).lanes.values()}
 
 
 def _check_cartable(directory: StepRegistry, cartable: str | None) -> None:
@@ -281,6 +282,7 @@ def _view(row: HumanTask, registry: StepRegistry) -> TaskView:
         decisions=offered,
         fields=step.fields if step and offered else (),
         labels=dict(step.labels) if step else None,
+        cartable_labels=dict(lane.labels) if lane else None,
         bulk_decision=step.bulk_decision if step else None,
         releasable=lane.releasable if lane else True,
     )

@@ -283,6 +283,7 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
                 "element_id": t.element_id,
                 "name": t.name,
                 "labels": _step_labels(uow, t),
+                "cartable_labels": _lane_labels(uow, t),
                 "cartable": t.lane,
                 "assignee_id": t.assignee_id,
             }
@@ -295,3 +296,9 @@ def _step_labels(uow: UnitOfWork, task: HumanTask) -> dict[str, str]:
     """Return the step's name by language, as its diagram declares it."""
     step = instance_registry(uow, task.instance_id).step(task.element_id)
     return dict(step.labels) if step else {}
+
+
+def _lane_labels(uow: UnitOfWork, task: HumanTask) -> dict[str, str]:
+    """Return the task's cartable's name by language, as its diagram declares it."""
+    lane = instance_registry(uow, task.instance_id).lane(task.lane)
+    return dict(lane.labels) if lane else {}
