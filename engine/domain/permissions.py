@@ -1,6 +1,8 @@
 """Permissions and the default roles that bundle them (E2, I11).
 
-Which lane needs which permission is in engine/domain/steps.py.
+Who works a cartable is not a permission: a diagram's lane names the roles whose members
+work it (issue 12 §2, docs/bpmn.md). APPROVE, NUMBER, SELL and DELIVER remain as labels of
+what the default roles are for; no rule reads them any more.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ class Perm(StrEnum):
     EDIT = "edit"  # edit documents outside the creator's time window (T3.8)
     EDIT_AFTER_APPROVAL = "edit_after_approval"  # T3.17
     DELETE = "delete"  # delete drafts outside the creator's window (T3.9)
-    APPROVE = "approve"  # work the approval cartable
-    NUMBER = "number"  # work the numbering cartable
-    SELL = "sell"  # confirm quotes into orders
-    DELIVER = "deliver"  # mark orders delivered
+    APPROVE = "approve"  # the approver's trade (lanes name roles, not this; issue 12)
+    NUMBER = "number"  # the numberer's trade (likewise)
+    SELL = "sell"  # confirming quotes into orders (likewise)
+    DELIVER = "deliver"  # marking orders delivered (likewise)
     CANCEL = "cancel"  # cancel posted documents (writes reversals, I10)
     RECORD_PAYMENTS = "record_payments"
     MANAGE_CONTACTS = "manage_contacts"

@@ -1,27 +1,34 @@
-"""Lanes, decisions and user-task steps: the one registry of the shipped BPMN's words (C2, E2).
+"""Lanes, decisions, form fields and user-task steps: the types a diagram fills (C2, E2).
 
-A *lane* of a diagram is a cartable: the permission that works it and how its task's
+A *lane* of a diagram is a cartable: the roles whose members work it and how its task's
 assignee is found. A *step* is a user task (by BPMN element id): the decisions it takes
-(each with the history event it writes, whether it needs a comment, whether a bulk
-approval may send it, its label key) and the document command that completes it, if any.
-Services, views, templates and the API read this registry; nothing else spells these
-words as a rule. The shipped values are the defaults; :meth:`StepRegistry.with_steps`
-lets a diagram's own declarations (issue 12) replace them.
+(each with its labels, the history event it writes and whether it needs a comment), the
+decision a bulk approval sends, whether its holder may edit the document (T3.10), the
+form fields it asks and the document command that completes it, if any.
+
+The diagrams declare all of it (issue 12 §1, docs/bpmn.md); engine.workflow.declarations
+reads it into a :class:`StepRegistry` per process version. Nothing in Python spells a
+shipped step, decision or lane: this module holds the types and the rules only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from engine.domain.permissions import Perm
+from engine.domain.errors import ValidationFailed
+
+LANGUAGES = ("fa", "ar", "en")  # the languages a label may be given in
+FIELD_MAX_CHARS = 2000  # a form field's value (it is kept in the instance data)
 
 
 class Assignment(StrEnum):
     """How the assignee of a lane's new task is found."""
 
-    POOL = "pool"  # nobody: any holder of the lane's permission claims it
+    POOL = "pool"  # nobody: any member of the lane's roles claims it
     CREATOR = "creator"  # the document's creator (fixed; cannot be released)
     RESPONSIBLE = "responsible"  # the user id in the task data's ``responsible_id`` (F1)
 
@@ -34,33 +41,92 @@ class StepAction(StrEnum):
     DELIVER = "deliver"  # POST /documents/{id}/deliver (I4)
 
 
+class FieldType(StrEnum):
+    """What a step's form field holds."""
+
+    TEXT = "text"
+    NUMBER = "number"  # an integer
+    DECIMAL = "decimal"  # a Decimal (money, rates)
+    DATE = "date"  # an ISO date, YYYY-MM-DD
+    CHOICE = "choice"  # one of the field's options
+
+
+def label_in(labels: Mapping[str, str], language: str, fallback: str = "") -> str:
+    """Return the label in ``language``, else in English, else any, else ``fallback``."""
+    return labels.get(language) or labels.get("en") or next(iter(labels.values()), fallback)
+
+
 @dataclass(frozen=True)
 class Lane:
     """A cartable: who works it and who gets its tasks."""
 
     name: str
-    permission: Perm | None
+    roles: tuple[str, ...] = ()  # codes of the roles whose members work it
     assignment: Assignment = Assignment.POOL
+    source: str = field(default="", compare=False)  # "file: line N: lane 'id'", for errors
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # by language
 
     @property
     def releasable(self) -> bool:
         """Whether a held task may be given back or handed over (not a creator's own)."""
         return self.assignment is not Assignment.CREATOR
 
+    def worked_by(self, role_codes: Iterable[str]) -> bool:
+        """Tell whether a holder of ``role_codes`` works this lane's pooled tasks."""
+        return self.assignment is not Assignment.CREATOR and bool(set(self.roles) & set(role_codes))
+
 
 @dataclass(frozen=True)
 class Decision:
     """One outcome of a step."""
 
-    value: str  # what the task's form sends: "approve", "reject", ...
+    value: str  # what the task's form sends: its id in the diagram
     event: str  # the document history line it writes
     needs_comment: bool = False
-    bulk: bool = False  # a bulk approval may send it
-    label: str = ""  # the label key pages translate (defaults to the value)
+    labels: Mapping[str, str] = field(default_factory=dict)  # by language
 
-    @property
-    def label_key(self) -> str:
-        return self.label or self.value
+    def label(self, language: str) -> str:
+        return label_in(self.labels, language, self.value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field a step asks when it is decided."""
+
+    name: str  # the key its value takes in the instance data
+    type: FieldType
+    required: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)
+    options: tuple[str, ...] = ()  # a choice's values
+
+    def label(self, language: str) -> str:
+        return label_in(self.labels, language, self.name)
+
+    def parse(self, raw: object) -> object:
+        """Return the typed value of ``raw``; raise ValueError saying what is wrong."""
+        text = str(raw).strip()
+        if len(text) > FIELD_MAX_CHARS:
+            raise ValueError(f"at most {FIELD_MAX_CHARS} characters")
+        if self.type is FieldType.NUMBER:
+            if isinstance(raw, bool) or not text.lstrip("-").isdigit():
+                raise ValueError("must be a whole number")
+            return int(text)
+        if self.type is FieldType.DECIMAL:
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                raise ValueError("must be a number") from None
+            if not value.is_finite() or isinstance(raw, float | bool):
+                raise ValueError("must be a number (sent as a string)")
+            return value
+        if self.type is FieldType.DATE:
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise ValueError("must be a date, YYYY-MM-DD") from None
+        if self.type is FieldType.CHOICE and text not in self.options:
+            raise ValueError(f"must be one of: {', '.join(self.options)}")
+        return text
 
 
 @dataclass(frozen=True)
@@ -68,9 +134,13 @@ class Step:
     """A user task of a diagram, by element id."""
 
     element_id: str
-    label: str  # English name; pages translate it
+    label: str  # the diagram's name of the task (English by convention)
     decisions: tuple[Decision, ...] = ()
     action: StepAction | None = None  # the document command that completes it
+    bulk: str | None = None  # the decision a bulk approval sends, if it may
+    editable: bool = False  # its holder may edit the document (T3.10)
+    fields: tuple[Field, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def decision(self, value: str) -> Decision | None:
         """Return the decision ``value``, or None when this step does not take it."""
@@ -83,7 +153,7 @@ class Step:
     @property
     def bulk_decision(self) -> str | None:
         """The decision a bulk approval sends for this step, if it may."""
-        return next((d.value for d in self.decisions if d.bulk), None)
+        return self.bulk
 
     @property
     def action_decision(self) -> str:
@@ -95,10 +165,48 @@ class Step:
         """The decisions the cartable offers (none when a document command completes it)."""
         return () if self.action is not None else self.decisions
 
+    def check(self, decision: str, comment: str | None) -> Decision | None:
+        """Return the chosen decision, None for a step of free decisions (F1).
+
+        Raises ValidationFailed for a decision the step does not take, or a bare one
+        that needs a comment.
+        """
+        if not self.decisions:
+            return None
+        chosen = self.decision(decision)
+        if chosen is None:
+            raise ValidationFailed.single("decision", f"must be one of: {', '.join(self.values)}")
+        if chosen.needs_comment and not (comment or "").strip():
+            raise ValidationFailed.single("comment", f"the decision {decision!r} needs a comment")
+        return chosen
+
+    def read_fields(self, submitted: Mapping[str, object]) -> dict[str, object]:
+        """Return the typed values of this step's fields from ``submitted``.
+
+        Raises ValidationFailed naming every unknown, missing or malformed field
+        (``fields.<name>``).
+        """
+        known = {f.name: f for f in self.fields}
+        errors = {f"fields.{n}": "this step has no such field" for n in submitted if n not in known}
+        values: dict[str, object] = {}
+        for name, spec in known.items():
+            raw = submitted.get(name)
+            if raw is None or str(raw).strip() == "":
+                if spec.required:
+                    errors[f"fields.{name}"] = "required"
+                continue
+            try:
+                values[name] = spec.parse(raw)
+            except ValueError as error:
+                errors[f"fields.{name}"] = str(error)
+        if errors:
+            raise ValidationFailed(errors)
+        return values
+
 
 @dataclass(frozen=True)
 class StepRegistry:
-    """Lanes by name and steps by element id."""
+    """Lanes by name and steps by element id, as one process version declares them."""
 
     lanes: Mapping[str, Lane] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)
@@ -114,86 +222,14 @@ class StepRegistry:
         """The cartable names (one per lane), in their display order."""
         return tuple(self.lanes)
 
-    def lanes_for(self, permissions: Iterable[str]) -> list[str]:
-        """Return the lanes whose pooled tasks a holder of ``permissions`` may take."""
-        held = set(permissions)
-        return [
-            lane.name
-            for lane in self.lanes.values()
-            if lane.permission is not None and lane.permission in held
-        ]
+    def lanes_for(self, role_codes: Iterable[str]) -> list[str]:
+        """Return the lanes whose pooled tasks a holder of ``role_codes`` may take."""
+        held = set(role_codes)
+        return [lane.name for lane in self.lanes.values() if lane.worked_by(held)]
 
-    def for_action(self, action: StepAction) -> Step:
-        """Return the step a document command completes (exactly one per command)."""
-        for step in self.steps.values():
-            if step.action is action:
-                return step
-        raise LookupError(f"no step is completed by {action!r}")
-
-    def event_for(self, element_id: str, decision: str) -> str:
-        """Return the history event a decision writes (the decision itself if unregistered)."""
-        step = self.step(element_id)
-        found = step.decision(decision) if step else None
-        return found.event if found else (decision or element_id)
-
-    def with_steps(self, steps: Iterable[Step]) -> StepRegistry:
-        """Return a registry where ``steps`` (e.g. read from a diagram) replace the defaults."""
-        merged = dict(self.steps)
-        for step in steps:
-            default = merged.get(step.element_id)
-            if default is not None and not step.decisions:
-                step = replace(step, decisions=default.decisions)
-            merged[step.element_id] = step
-        return StepRegistry(lanes=self.lanes, steps=merged)
+    def merged(self, newer: StepRegistry) -> StepRegistry:
+        """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
+        return StepRegistry({**self.lanes, **newer.lanes}, {**self.steps, **newer.steps})
 
 
-def _approval(element_id: str, label: str, approved_event: str) -> Step:
-    return Step(
-        element_id,
-        label,
-        (
-            Decision("approve", approved_event, bulk=True),
-            Decision("reject", "rejected", needs_comment=True),
-        ),
-    )
-
-
-# The shipped diagrams (bpmn/*.bpmn). The next issue fills this from the diagrams.
-STEPS = StepRegistry(
-    lanes={
-        lane.name: lane
-        for lane in (
-            Lane("approval", Perm.APPROVE),
-            Lane("numbering", Perm.NUMBER),
-            Lane("sales", Perm.SELL),
-            Lane("warehouse", Perm.DELIVER),
-            Lane("author", None, Assignment.CREATOR),
-            Lane("followup", Perm.FOLLOW_UP, Assignment.RESPONSIBLE),
-        )
-    },
-    steps={
-        step.element_id: step
-        for step in (
-            _approval("approve_document", "Approve document", "approved"),
-            _approval("number_document", "Number document", "number_approved"),
-            Step(
-                "confirm_quote",
-                "Confirm quote",
-                (Decision("confirm", "confirm_requested"),),
-                StepAction.CONFIRM,
-            ),
-            Step(
-                "deliver_order",
-                "Deliver order",
-                (Decision("deliver", "delivery_recorded"),),
-                StepAction.DELIVER,
-            ),
-            Step(
-                "revise_document",
-                "Revise document",
-                (Decision("resubmit", "resubmitted"),),
-                StepAction.SUBMIT,
-            ),
-        )
-    },
-)
+EMPTY = StepRegistry()

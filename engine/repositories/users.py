@@ -44,6 +44,11 @@ class UserRepository(Repository[User]):
         """Stage a new API token (written at the next flush)."""
         self.session.add(token)
 
+    @staticmethod
+    def role_codes(user: User) -> frozenset[str]:
+        """Return the codes of ``user``'s roles, the ones lanes name (issue 12 §2)."""
+        return frozenset(role.code for role in user.roles)
+
     def roles(self) -> list[Role]:
         """Return every role, by code."""
         return list(self.session.scalars(select(Role).order_by(Role.code)))

@@ -16,6 +16,7 @@ from engine.repositories.base import Repository
 
 # The large JSON columns of a version, loaded on first access (issue 11 §4).
 _WITHOUT_FILES = (defer(ProcessVersion.bpmn_files), defer(ProcessVersion.spec_json))
+_VERSION_KEYS = "process_version_keys"  # session.info: the versions' keys, read once
 
 
 class ProcessRepository(Repository[ProcessInstance]):
@@ -74,8 +75,38 @@ class ProcessRepository(Repository[ProcessInstance]):
             found.setdefault(process_id, {})[checksum] = version_id
         return found
 
+    def version_keys(self) -> list[tuple[int, str, str]]:
+        """Return (id, process id, checksum) of every stored version, the current ones last.
+
+        Older versions come first by id, so a reader merging them lets the current
+        versions win (a rollback included). Read once per unit of work (versions are
+        never changed, only added through :meth:`add_version`, which forgets it): the
+        cartable asks on every task.
+        """
+        known: list[tuple[int, str, str]] | None = self.session.info.get(_VERSION_KEYS)
+        if known is None:
+            stmt = (
+                select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.checksum)
+                .outerjoin(Process, Process.current_version_id == ProcessVersion.id)
+                .order_by(Process.process_id.is_not(None), ProcessVersion.id)
+            )
+            rows = self.session.execute(stmt)
+            known = self.session.info[_VERSION_KEYS] = [(v, p, c) for v, p, c in rows]
+        return known
+
+    def version_ids_of(self, instance_ids: Iterable[int]) -> dict[int, int]:
+        """Return each instance's version id, by instance id, in one query."""
+        wanted = set(instance_ids)
+        if not wanted:
+            return {}
+        stmt = select(ProcessInstance.id, ProcessInstance.version_id).where(
+            ProcessInstance.id.in_(wanted)
+        )
+        return {instance_id: version_id for instance_id, version_id in self.session.execute(stmt)}
+
     def make_current(self, process_id: str, version_id: int) -> int | None:
         """Point a process at one of its versions; return the previous current version id."""
+        self.session.info.pop(_VERSION_KEYS, None)
         row = self.session.get(Process, process_id)
         if row is None:
             self.session.add(Process(process_id=process_id, current_version_id=version_id))
@@ -127,6 +158,7 @@ class ProcessRepository(Repository[ProcessInstance]):
 
     def add_version(self, version: ProcessVersion) -> ProcessVersion:
         """Stage a new version."""
+        self.session.info.pop(_VERSION_KEYS, None)
         self.session.add(version)
         self.session.flush()
         return version

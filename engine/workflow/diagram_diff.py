@@ -15,7 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from engine.workflow.parsing import NSMAP, parse_xml
+from engine.workflow.declarations import NSMAP
+from engine.workflow.parsing import parse_xml
 
 _MODEL = NSMAP["bpmn"]
 

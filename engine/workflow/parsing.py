@@ -24,14 +24,12 @@ from SpiffWorkflow.spiff.parser.process import SpiffProcessParser
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.steps import StepRegistry
+from engine.workflow.declarations import NSMAP, declarations_of
 from engine.workflow.expressions import ExpressionRejected, compile_expression
 from engine.workflow.operators import OperatorTask
 from engine.workflow.serialization import specs_to_json
 
-NSMAP = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 _SCRIPTS = ".//bpmn:scriptTask | .//spiffworkflow:preScript | .//spiffworkflow:postScript"
 # Every element whose text SpiffWorkflow evaluates (the script engine refuses the
 # rest at run time anyway; checking here makes a bad file fail when it is deployed).
@@ -52,6 +50,7 @@ class ProcessBundle:
     process_id: str
     checksum: str
     spec_json: dict[str, Any]
+    registry: StepRegistry  # the lanes and steps its diagrams declare (issue 12)
 
 
 class CartableProcessParser(SpiffProcessParser):  # type: ignore[misc]
@@ -81,7 +80,8 @@ def parse_process(process_id: str, xml_files: Mapping[str, bytes]) -> ProcessBun
     ``xml_files`` maps file names to XML bytes; the checksum covers the files the
     process and its call-activity targets come from. Raises ValidationFailed on field
     ``bpmn`` for malformed XML, a DOCTYPE, a schema error, a script, a refused
-    expression, an unknown process id or a call activity calling an unknown process.
+    expression, an unknown process id, a call activity calling an unknown process, or a
+    bad lane or step declaration (engine.workflow.declarations).
     """
     roots = {name: parse_xml(name, data) for name, data in sorted(xml_files.items())}
     parser = CartableBpmnParser(validator=VALIDATOR)
@@ -101,12 +101,14 @@ def parse_process(process_id: str, xml_files: Mapping[str, bytes]) -> ProcessBun
         raise
     except Exception as exc:  # SpiffWorkflow raises many kinds on bad input
         raise _invalid(exc, roots, None) from exc
+    registry = declarations_of(roots)
     involved = sorted({spec.file, *(sp.file for sp in subprocess_specs.values())})
     checksum = hashlib.sha256(b"".join(xml_files[name] for name in involved)).hexdigest()
     return ProcessBundle(
         process_id=process_id,
         checksum=checksum,
         spec_json=specs_to_json(process_id, checksum, spec, subprocess_specs),
+        registry=registry,
     )
 
 

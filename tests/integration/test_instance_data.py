@@ -26,6 +26,11 @@ ROUTING = f"""<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:process id="amount_routing" name="Amount routing" isExecutable="true">
     <bpmn:laneSet id="amount_routing_lanes">
       <bpmn:lane id="approval" name="approval">
+        <bpmn:extensionElements>
+          <spiffworkflow:properties>
+            <spiffworkflow:property name="role" value="approver admin"/>
+          </spiffworkflow:properties>
+        </bpmn:extensionElements>
         <bpmn:flowNodeRef>big_review</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>small_review</bpmn:flowNodeRef>
       </bpmn:lane>

@@ -1,7 +1,7 @@
-"""Pages offer exactly what the step registry says (issue 11 §1; C2, Q3).
+"""Pages offer exactly what the diagram declares (issue 11 §1, issue 12 §1; C2, Q3).
 
 The cartable's decide buttons, its bulk approval and the release button come from the
-task view, which reads engine/domain/steps.py; the services refuse the rest.
+task view, which reads the task's diagram's declarations; the services refuse the rest.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.domain.steps import STEPS
+from engine.services.processes.deployment import BPMN_DIR
+from engine.workflow.declarations import read_declarations
 from tests.integration.conftest import Api
 from tests.integration.test_ui_flow import created_id, i7_form, task_row, ui  # noqa: F401
 
@@ -32,11 +33,12 @@ def test_approval_row_offers_the_registrys_decisions(
     ui: Any,  # noqa: F811
     ids: dict[str, int],
 ) -> None:
-    """Issue 11 §1 (C2): one button per registry decision; the comment-needing one is danger."""
+    """Issue 12 §1 (C2): one button per declared decision; the comment-needing one is danger."""
     clerk, approver = ui("clerk"), ui("approver")
     document_id, page = _waiting_for_approval(clerk, approver, ids)
     row = _row(page, task_row(page, document_id))
-    step = STEPS.step("approve_document")
+    shipped = read_declarations({p.name: p.read_bytes() for p in BPMN_DIR.glob("*.bpmn")})
+    step = shipped.step("approve_document")
     assert step is not None
     expected = [("danger" if d.needs_comment else "primary", d.value) for d in step.decisions]
     assert [(m.group(1), m.group(2)) for m in BUTTON.finditer(row)] == expected

@@ -23,7 +23,7 @@ from engine.services.messaging.files import build_files
 from engine.services.messaging.outbox import enqueue_message
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
-from engine.services.users.roles import create_role
+from engine.services.users.roles import update_role
 from tests.integration.conftest import Api
 from tests.integration.flows import i7_invoice, task_of
 from tests.integration.postings import customer, on_day, pay, posted_invoice
@@ -270,9 +270,9 @@ def test_issue10_7_one_rule_for_the_list_the_page_and_the_cartable(
     """T3.11, one rule: a user who may work a restricted document's open step (it is in
     their cartable) sees it in the list as on its page; once the step is done, neither.
     Before, the list ignored the step's holder while the page honoured it."""
-    admin = ids["admin"]
-    create_role(uow, code="approve_only", name="Approve", permissions=["approve"], actor_id=admin)
-    create_user(uow, username="approver2", password="approver2", roles=["approve_only"])
+    # The approval lane names the approver role (issue 12 §2): here it may not view all.
+    update_role(uow, code="approver", permissions=["approve"], actor_id=ids["admin"])
+    create_user(uow, username="approver2", password="approver2", roles=["approver"])
     api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"restrict_view": True})
     doc = i7_invoice(api, ids)
     listed = lambda: [d["id"] for d in api.ok("GET", "/api/v1/documents", as_="approver2")]  # noqa: E731

@@ -85,6 +85,9 @@ class FakeUsers(FakeRepository[User]):
     def with_roles(self, user_id: int) -> User | None:
         return self.find(user_id)
 
+    def role_codes(self, user: User) -> frozenset[str]:
+        return frozenset(role.code for role in user.roles)
+
 
 class FakeAudit(FakeRepository[AuditEntry]):
     def record(

@@ -27,6 +27,11 @@ def shipped_spec(process_id: str) -> tuple[str, dict[str, Any]]:
     return bundle.checksum, bundle.spec_json
 
 
+def shipped_files(process_id: str) -> dict[str, str]:
+    """Return a shipped diagram's files as a version stores them."""
+    return {name: (BPMN_DIR / name).read_text(encoding="utf-8") for name in SHIPPED[process_id]}
+
+
 class FakeProcesses(FakeRepository[ProcessInstance]):
     """Instances in a dict; the versions are the shipped diagrams, parsed from bpmn/."""
 
@@ -48,7 +53,7 @@ class FakeProcesses(FakeRepository[ProcessInstance]):
             process_id=process_id,
             version=1,
             checksum=checksum,
-            bpmn_files={},
+            bpmn_files=shipped_files(process_id),  # the steps and lanes it declares
             spec_json=spec_json,
         )
         self.versions[version.id] = version
@@ -59,6 +64,12 @@ class FakeProcesses(FakeRepository[ProcessInstance]):
         if found is None:
             raise NotFound(f"process version {version_id} not found")
         return found
+
+    def version_keys(self) -> list[tuple[int, str, str]]:
+        return [
+            (v.id, v.process_id, v.checksum)
+            for v in sorted(self.versions.values(), key=lambda v: v.id)
+        ]
 
     def running_for_document(self, document_id: int) -> ProcessInstance | None:
         running = [i for i in self.for_document(document_id) if i.status == "running"]

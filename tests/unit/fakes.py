@@ -115,11 +115,18 @@ def seeded_uow() -> FakeUnitOfWork:
     return uow
 
 
-def add_user(uow: FakeUnitOfWork, *permissions: Perm, active: bool = True) -> int:
-    """Add a user holding ``permissions`` and return its id."""
+def add_user(
+    uow: FakeUnitOfWork, *permissions: Perm, role: str | None = None, active: bool = True
+) -> int:
+    """Add a user holding ``permissions`` through one role and return its id.
+
+    ``role`` is the role's code: name one a shipped lane names ("approver", "numberer")
+    to make the user a member of that cartable (issue 12 §2).
+    """
     user_id = len(uow.users.rows) + 1
-    role = Role(name=f"role{user_id}", permissions=[p.value for p in permissions])
-    user = User(id=user_id, username=f"user{user_id}", is_active=active, roles=[role])
+    code = role or f"role{user_id}"
+    role_row = Role(code=code, name=code, permissions=[p.value for p in permissions])
+    user = User(id=user_id, username=f"user{user_id}", is_active=active, roles=[role_row])
     return uow.users.add(user).id
 
 

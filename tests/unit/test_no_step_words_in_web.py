@@ -1,8 +1,9 @@
-"""web/ spells no BPMN element id, decision or lane as a rule (issue 11 §1).
+"""web/ (its Python, templates and scripts) spells no BPMN element id, decision or lane
+(issue 11 §1, issue 12 §1).
 
 Which steps exist, which decisions they take and which lanes there are come from the
-step registry (engine/domain/steps.py). web/ui/labels.py may key translations by a
-decision or lane value; a page may ask whether a document command (``"confirm" in
+diagrams' declarations (engine.workflow.declarations). web/ui/labels.py may key
+translations by a lane value; a page may ask whether a document command (``"confirm" in
 actions``) is allowed, since those commands are the API's paths. Nothing else.
 """
 
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.domain.steps import STEPS, StepAction
+from engine.domain.steps import StepAction
+from engine.workflow.declarations import read_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
+STEPS = read_declarations({p.name: p.read_bytes() for p in (ROOT / "bpmn").glob("*.bpmn")})
 WEB = ROOT / "web"
 SUFFIXES = {".py", ".html", ".js"}
 TRANSLATIONS = WEB / "ui" / "labels.py"
@@ -64,6 +67,12 @@ def test_no_decision_or_lane_literal_in_web() -> None:
                     continue  # the document command's button (its API path)
                 found.append(f"{path.relative_to(ROOT)}:{number}: {word}")
     assert found == []
+
+
+def test_scan_reads_templates() -> None:
+    """The scan covers the page templates, where buttons were once spelled (issue 12)."""
+    assert any(p.suffix == ".html" and "templates" in p.parts for p in _web_files())
+    assert STEPS.steps and STEPS.lanes  # the shipped diagrams declare what is scanned for
 
 
 def test_scan_sees_a_literal() -> None:

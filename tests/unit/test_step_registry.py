@@ -1,7 +1,8 @@
-"""The step registry: lanes, decisions and steps of the shipped diagrams (issue 11 §1; C2, E2).
+"""The shipped diagrams' declarations: lanes, decisions and steps (issue 12 §1-2; C2, E2).
 
-engine/domain/steps.py is the one home of these words; these tests pin what it says for
-each shipped step and lane, and that it covers every user task and lane of bpmn/*.bpmn.
+The diagrams declare these (docs/bpmn.md); engine.workflow.declarations reads them into
+the registry types of engine/domain/steps.py. These tests pin what the shipped
+bpmn/*.bpmn declare for each step and lane, so today's behaviour is kept.
 """
 
 from __future__ import annotations
@@ -11,17 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.domain.permissions import Perm
-from engine.domain.steps import (
-    STEPS,
-    Assignment,
-    Decision,
-    Step,
-    StepAction,
-)
+from engine.domain.steps import Assignment, Decision, Lane, Step, StepAction, StepRegistry
+from engine.workflow.declarations import read_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+STEPS = read_declarations({p.name: p.read_bytes() for p in (ROOT / "bpmn").glob("*.bpmn")})
+
 
 # element id → {decision: (history event, needs a comment, bulk-approvable)}
 SHIPPED = {
@@ -41,7 +38,7 @@ def test_each_shipped_step_takes_its_decisions(element_id: str) -> None:
     """Issue 11 §1 (C2): decisions, their history events, the comment and bulk rules."""
     step = STEPS.step(element_id)
     assert step is not None
-    found = {d.value: (d.event, d.needs_comment, d.bulk) for d in step.decisions}
+    found = {d.value: (d.event, d.needs_comment, step.bulk == d.value) for d in step.decisions}
     assert found == SHIPPED[element_id]
 
 
@@ -70,7 +67,7 @@ def test_document_commands_complete_their_steps() -> None:
         StepAction.SUBMIT: ("revise_document", "resubmit"),
     }
     for action, (element_id, decision) in expected.items():
-        step = STEPS.for_action(action)
+        (step,) = [s for s in STEPS.steps.values() if s.action is action]
         assert (step.element_id, step.action_decision) == (element_id, decision)
         assert step.cartable_decisions == ()  # the cartable offers no decide form for it
     assert STEPS.step("approve_document").cartable_decisions == (  # type: ignore[union-attr]
@@ -78,50 +75,66 @@ def test_document_commands_complete_their_steps() -> None:
     )
 
 
-def test_lanes_name_their_permission_and_assignee() -> None:
-    """Issue 11 §1 (E2, F1): each lane's permission and how its task's assignee is found."""
+def test_lanes_name_their_roles_and_assignee() -> None:
+    """Issue 12 §2 (E2, F1): each lane's roles and how its task's assignee is found."""
     found = {
-        name: (lane.permission, lane.assignment, lane.releasable)
-        for name, lane in STEPS.lanes.items()
+        name: (lane.roles, lane.assignment, lane.releasable) for name, lane in STEPS.lanes.items()
     }
     assert found == {
-        "approval": (Perm.APPROVE, Assignment.POOL, True),
-        "numbering": (Perm.NUMBER, Assignment.POOL, True),
-        "sales": (Perm.SELL, Assignment.POOL, True),
-        "warehouse": (Perm.DELIVER, Assignment.POOL, True),
-        "author": (None, Assignment.CREATOR, False),
-        "followup": (Perm.FOLLOW_UP, Assignment.RESPONSIBLE, True),
+        "approval": (("approver", "admin"), Assignment.POOL, True),
+        "numbering": (("numberer", "admin"), Assignment.POOL, True),
+        "sales": (("clerk", "admin"), Assignment.POOL, True),
+        "warehouse": (("clerk", "admin"), Assignment.POOL, True),
+        "author": ((), Assignment.CREATOR, False),
+        "followup": (("clerk", "accountant", "admin"), Assignment.RESPONSIBLE, True),
     }
-    assert STEPS.cartables == ("approval", "numbering", "sales", "warehouse", "author", "followup")
 
 
-def test_lanes_for_permissions() -> None:
-    """Issue 11 §1 (E2): a user's pooled lanes follow from the permissions; author never."""
-    assert STEPS.lanes_for({Perm.APPROVE, Perm.VIEW_ALL}) == ["approval"]
-    assert STEPS.lanes_for({Perm.SELL, Perm.DELIVER, Perm.FOLLOW_UP}) == [
+def test_lanes_for_roles() -> None:
+    """Issue 12 §2 (E2): a user's pooled lanes follow from their roles; author never."""
+    assert STEPS.lanes_for({"approver"}) == ["approval"]
+    assert sorted(STEPS.lanes_for({"clerk"})) == ["followup", "sales", "warehouse"]
+    assert sorted(STEPS.lanes_for({"admin"})) == [
+        "approval",
+        "followup",
+        "numbering",
         "sales",
         "warehouse",
-        "followup",
     ]
-    assert STEPS.lanes_for(set(Perm)) == ["approval", "numbering", "sales", "warehouse", "followup"]
     assert STEPS.lanes_for(set()) == []
 
 
-def test_event_of_an_unknown_step_or_decision_is_the_decision() -> None:
-    """Issue 11 §1: a designer's own step writes its decision as the history line."""
-    assert STEPS.event_for("approve_document", "reject") == "rejected"
-    assert STEPS.event_for("followup_activity", "done") == "done"
-    assert STEPS.event_for("some_step", "") == "some_step"
+def test_each_shipped_step_is_labelled_in_three_languages() -> None:
+    """Issue 12 §1: the lanes, steps and decisions carry their names in fa, ar and en."""
+    for lane in STEPS.lanes.values():
+        assert set(lane.labels) == {"fa", "ar", "en"}, lane.name
+    for step in STEPS.steps.values():
+        assert set(step.labels) == {"fa", "ar", "en"}, step.element_id
+        for decision in step.decisions:
+            assert set(decision.labels) == {"fa", "ar", "en"}, (step.element_id, decision.value)
 
 
-def test_a_diagrams_steps_replace_the_defaults() -> None:
-    """Issue 11 §1 (for issue 12): steps read from a diagram override the shipped ones."""
-    custom = Step("approve_document", "Check", (Decision("ok", "checked", bulk=True),))
-    merged = STEPS.with_steps([custom, Step("confirm_quote", "Confirm it")])
-    assert merged.step("approve_document") == custom
-    # a step declared without decisions keeps the registry's
-    assert merged.step("confirm_quote").values == ("confirm",)  # type: ignore[union-attr]
-    assert STEPS.step("approve_document").bulk_decision == "approve"  # type: ignore[union-attr]
+def test_holders_of_the_shipped_document_steps_may_edit() -> None:
+    """Issue 12 §1 (T3.10): as before, the holder of any open document step may edit it."""
+    editable = {e for e, s in STEPS.steps.items() if s.editable}
+    assert editable == {"approve_document", "number_document", "confirm_quote", "deliver_order"}
+
+
+def test_a_step_of_free_decisions_takes_any() -> None:
+    """Issue 12 §1 (F1): a task that declares no decisions takes what the API sends."""
+    assert Step("followup_activity", "Follow-up activity").check("done", None) is None
+    approve = STEPS.step("approve_document")
+    assert approve is not None and approve.check("reject", "too dear") == approve.decision("reject")
+
+
+def test_a_newer_registry_replaces_same_named_lanes_and_steps() -> None:
+    """Issue 12: the lane directory merges versions, the newest declaration winning."""
+    older = StepRegistry({"x": Lane("x", ("approver",))}, {"s": Step("s", "S")})
+    custom = Step("s", "Check", (Decision("ok", "checked"),), bulk="ok")
+    merged = older.merged(StepRegistry({"x": Lane("x", ("finance",))}, {"s": custom}))
+    assert merged.lane("x") == Lane("x", ("finance",))
+    assert merged.step("s") == custom
+    assert older.step("s") == Step("s", "S")
 
 
 def _diagram_user_tasks_and_lanes() -> tuple[set[str], set[str]]:
@@ -139,11 +152,11 @@ def _diagram_user_tasks_and_lanes() -> tuple[set[str], set[str]]:
 
 
 def test_registry_covers_the_shipped_diagrams() -> None:
-    """Issue 11 §1: every user task's lane is registered, and every registered step exists.
+    """Issue 12 §1: every user task's lane is declared, and every declared step exists.
 
-    The follow-up activity takes free decisions (F1), so it is the one unregistered task.
+    The follow-up activity takes free decisions (F1), so it is the one undeclared task.
     """
     tasks, lanes = _diagram_user_tasks_and_lanes()
-    assert lanes == set(STEPS.lanes)
+    assert lanes == set(STEPS.lanes)  # a lane of service tasks only is no cartable
     assert set(STEPS.steps) <= tasks
     assert tasks - set(STEPS.steps) == {"followup_activity"}

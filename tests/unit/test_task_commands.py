@@ -29,8 +29,8 @@ class Office:
     def __init__(self) -> None:
         self.uow = seeded_uow()
         self.clerk = add_user(self.uow, Perm.CREATE)
-        self.approver = add_user(self.uow, Perm.APPROVE)
-        self.colleague = add_user(self.uow, Perm.APPROVE)
+        self.approver = add_user(self.uow, Perm.APPROVE, role="approver")
+        self.colleague = add_user(self.uow, Perm.APPROVE, role="approver")
         self.assigner = add_user(self.uow, Perm.ASSIGN_TASKS)
         self.outsider = add_user(self.uow, Perm.CREATE)
         content = Content([LineCommand(add_product(self.uow, "2500"), Decimal(4))])

@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services.cartable import (
-    CARTABLES,
     assign_task,
     claim_task,
     complete_task,
@@ -21,6 +20,27 @@ from web.context import actor_id, new_uow, require_token
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Cartables")
 blp.before_request(require_token)
+
+
+class LabelsOut(Schema):
+    fa = Text()
+    ar = Text()
+    en = Text()
+
+
+class DecisionOut(Schema):
+    id = Text(attribute="value")
+    labels = fields.Nested(LabelsOut)
+    comment_required = fields.Boolean(attribute="needs_comment")
+    event = Text()
+
+
+class FieldOut(Schema):
+    name = Text()
+    type = Text()
+    required = fields.Boolean()
+    labels = fields.Nested(LabelsOut)
+    options = fields.List(Text())
 
 
 class TaskOut(Schema):
@@ -40,10 +60,20 @@ class TaskOut(Schema):
     due_at = fields.DateTime(allow_none=True)
     priority = LocalInteger()
     instance_id = Id()
+    decisions = fields.List(
+        fields.Nested(DecisionOut), metadata={"description": "what its diagram lets it decide"}
+    )
+    form_fields = fields.List(
+        fields.Nested(FieldOut),
+        attribute="fields",
+        data_key="fields",
+        metadata={"description": "the form fields deciding asks"},
+    )
+    bulk_decision = Text(allow_none=True)
 
 
 class TaskQuery(Schema):
-    cartable = Text(load_default=None, validate=validate.OneOf(CARTABLES))
+    cartable = Text(load_default=None, metadata={"description": "a lane of a deployed diagram"})
     limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
     offset = Offset()
 
@@ -51,6 +81,13 @@ class TaskQuery(Schema):
 class CompleteIn(Schema):
     decision = Text(required=True)
     comment = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    form_fields = fields.Dict(
+        data_key="fields",
+        keys=Text(),
+        values=fields.Raw(allow_none=True),
+        load_default=dict,
+        metadata={"description": "the step's form fields by name; decimals as strings"},
+    )
 
 
 class CompleteOut(Schema):
@@ -107,5 +144,12 @@ def assign(body: dict[str, Any], task_id: int) -> Any:
 @blp.arguments(CompleteIn)
 @blp.response(200, CompleteOut)
 def complete(body: dict[str, Any], task_id: int) -> Any:
-    """Decide (approve or reject, with a comment) and move the document on."""
-    return complete_task(new_uow(), task_id=task_id, actor_id=actor_id(), **body)
+    """Decide one of the step's decisions, with a comment and its fields, and move on."""
+    return complete_task(
+        new_uow(),
+        task_id=task_id,
+        actor_id=actor_id(),
+        decision=body["decision"],
+        comment=body["comment"],
+        fields=body["form_fields"],
+    )

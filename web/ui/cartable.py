@@ -17,13 +17,13 @@ from flask_login import current_user, login_required
 from engine.domain.errors import CartableError, PermissionDenied, ValidationFailed
 from engine.repositories.workflow import TaskQuery
 from engine.services.cartable import (
-    CARTABLES,
     FILTER_KEYS,
     assign_task,
     claim_task,
     complete_task,
     delete_filter,
     get_task,
+    list_cartables,
     list_filters,
     save_filter,
     search_cartable,
@@ -94,7 +94,7 @@ def index() -> ResponseReturnValue:
         return render_template("cartable/_table.html", **context)
     return render_template(
         "cartable/index.html",
-        cartables=CARTABLES,
+        cartables=list_cartables(new_uow(), actor_id=current_user.id),
         types=list_types(new_uow()),
         saved=list_filters(new_uow(), actor_id=current_user.id),
         **context,
@@ -204,11 +204,21 @@ def assign(task_id: int) -> ResponseReturnValue:
 @bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
 @login_required
 def complete(task_id: int) -> ResponseReturnValue:
-    """Decide one of the task's decisions (the registry says which need a comment)."""
+    """Decide one of the task's decisions with its form fields (as its diagram declares)."""
     decision = request.form.get("decision", "")
     comment = (request.form.get("comment") or "").strip() or None
+    fields = {
+        key.removeprefix("field."): value
+        for key, value in request.form.items()
+        if key.startswith("field.") and value.strip()
+    }
     result = complete_task(
-        new_uow(), task_id=task_id, actor_id=current_user.id, decision=decision, comment=comment
+        new_uow(),
+        task_id=task_id,
+        actor_id=current_user.id,
+        decision=decision,
+        comment=comment,
+        fields=fields,
     )
     flash(_("Done."), "success")
     if result.document_id is not None and request.form.get("next") is None:

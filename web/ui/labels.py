@@ -5,10 +5,12 @@ The engine keeps stable English codes; pages show these labels in the page's lan
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_babel import gettext, lazy_gettext as _l
+from collections.abc import Mapping
 
-from engine.domain.steps import STEPS as STEP_REGISTRY
+from flask import Flask
+from flask_babel import get_locale, gettext, lazy_gettext as _l
+
+from engine.domain.steps import label_in
 
 STATES = {
     "draft": _l("Draft"),
@@ -39,23 +41,6 @@ WEEKDAYS = {
     "thursday": _l("Thursday"),
     "friday": _l("Friday"),
 }
-CARTABLES = {
-    "approval": _l("Approval"),
-    "numbering": _l("Numbering"),
-    "sales": _l("Sales"),
-    "warehouse": _l("Warehouse"),
-    "author": _l("My drafts"),
-    "followup": _l("Follow-ups"),
-}
-# The step registry (engine/domain/steps.py) names each step in English; these marks keep
-# the shipped names in the catalogs, and step_label translates whatever name it gets.
-STEP_NAMES = (
-    _l("Approve document"),
-    _l("Number document"),
-    _l("Revise document"),
-    _l("Confirm quote"),
-    _l("Deliver order"),
-)
 # The default roles' display names (engine/domain/permissions.py DEFAULT_ROLE_NAMES) in
 # the catalogs; role_label translates whatever name it gets, so a typed name shows as typed.
 ROLE_NAMES = (
@@ -126,13 +111,6 @@ EVENTS = {
     "follower_added": _l("Follower added"),
     "follower_removed": _l("Follower removed"),
 }
-DECISIONS = {
-    "approve": _l("Approve"),
-    "reject": _l("Reject"),
-    "confirm": _l("Confirm"),
-    "deliver": _l("Deliver"),
-    "resubmit": _l("Resubmit"),
-}
 CHANNELS = {"email": _l("Email"), "sms": _l("SMS"), "letter": _l("Letter")}
 MESSAGE_STATUSES = {
     "queued": _l("Queued"),
@@ -195,13 +173,25 @@ def _label(table: dict[str, object], code: str | None, fallback: str | None = No
     return str(found) if found is not None else (fallback or code)
 
 
-def step_label(element_id: str | None, name: str | None = None) -> str:
-    """Return the translated name of a step: the registry's name, else the diagram's."""
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "fa"
+
+
+def step_label(
+    element_id: str | None, name: str | None = None, labels: Mapping[str, str] | None = None
+) -> str:
+    """Return a step's name: its diagram's label in the page's language, else its name."""
     if element_id is None:
         return ""
-    step = STEP_REGISTRY.step(element_id)
-    text = step.label if step else (name or element_id)
-    return gettext(text)
+    return label_in(labels or {}, _language(), name or element_id)
+
+
+def event_label(code: str | None, labels: Mapping[str, str] | None = None) -> str:
+    """Return a history line's name; a diagram's own decision shows the decision's label."""
+    if code in EVENTS or not labels:
+        return _label(EVENTS, code)
+    return label_in(labels, _language(), code or "")
 
 
 DIFF_CHANGES = {
@@ -228,12 +218,11 @@ def register_labels(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=lambda c: _label(STATES, c),
         type_label=lambda c, name=None: _label(TYPES, c, name),
-        cartable_label=lambda c: _label(CARTABLES, c),
+        cartable_label=lambda c, labels=None: label_in(labels or {}, _language(), c or ""),
         step_label=step_label,
         role_label=lambda name: gettext(name) if name else "",
         perm_label=lambda c: _label(PERMISSIONS, c),
-        event_label=lambda c: _label(EVENTS, c),
-        decision_label=lambda c: _label(DECISIONS, c),
+        event_label=event_label,
         instance_status_label=lambda c: _label(INSTANCE_STATUS, c),
         sort_label=lambda c: _label(SORTS, c),
         preview_label=lambda c: _label(PREVIEWS, c),

@@ -154,7 +154,7 @@ def pay_amount_due(
     cheque's due date, an invoice paid meanwhile) apply unchanged.
     """
     with uow:
-        viewer = viewer_of(load_actor(uow, actor_id))
+        viewer = viewer_of(uow, load_actor(uow, actor_id))
         uow.contacts.get(contact_id)
         rows = invoice_report(  # the invoices the payer sees on the page (T3.11)
             uow, as_of=clock.business_today(), contact_ids=[contact_id], limit=1000, viewer=viewer

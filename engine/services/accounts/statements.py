@@ -168,7 +168,7 @@ def followup_report(
             as_of=as_of,
             contact_ids=contact_ids,
             with_invoices=with_invoices,
-            viewer=viewer_of(actor),
+            viewer=viewer_of(uow, actor),
         )
 
 

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
         save_filter as save_filter,
     )
     from engine.services.cartable.tasks import (
-        CARTABLES as CARTABLES,
         assign_task as assign_task,
         claim_task as claim_task,
         complete_task as complete_task,
         get_task as get_task,
         list_cartable as list_cartable,
+        list_cartables as list_cartables,
         search_cartable as search_cartable,
         unclaim_task as unclaim_task,
     )

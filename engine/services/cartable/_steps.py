@@ -1,7 +1,8 @@
-"""Completing one user task: who may, which decisions exist, what history it writes.
+"""Completing one user task: who may, which decisions and fields, what history it writes.
 
 Every way a step is completed (the cartable API, submit after a rejection, confirming
-a quote, delivering an order) comes through :func:`complete_task_row`.
+a quote, delivering an order) comes through :func:`complete_task_row`. What a step takes
+is what its diagram declares (engine.services.processes._registry; issue 12 §1).
 """
 
 from __future__ import annotations
@@ -10,39 +11,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import clock
-from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
-from engine.domain.steps import STEPS, Assignment
+from engine.domain.errors import Conflict, PermissionDenied
+from engine.domain.steps import Assignment, Step, StepAction
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.models.workflow import HumanTask
 from engine.services.documents._posting import record_event
+from engine.services.processes._registry import instance_registry, lane_directory
 from engine.services.processes._runs import restore_run, save_run
 from engine.services.unit_of_work import AbstractUnitOfWork
 
 
-def check_may_work(actor: User, task: HumanTask) -> None:
+def check_may_work(uow: AbstractUnitOfWork, actor: User, task: HumanTask) -> None:
     """Raise PermissionDenied unless ``actor`` may complete or claim ``task``."""
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise PermissionDenied("this task is held by another user")
-    lane = STEPS.lane(task.lane)
+    lane = lane_directory(uow).lane(task.lane)
     if lane is not None and lane.assignment is Assignment.CREATOR:
         if task.assignee_id != actor.id:
             raise PermissionDenied("only the document's author may work this task")
         return
-    if lane is None or lane.permission is None or lane.permission not in actor.permissions:
+    if lane is None or not lane.worked_by(uow.users.role_codes(actor)):
         raise PermissionDenied(f"you are not in the {task.lane!r} cartable")
 
 
-def check_decision(task: HumanTask, decision: str, comment: str | None) -> None:
-    """Raise ValidationFailed for a decision the task does not take, or a bare rejection."""
-    step = STEPS.step(task.element_id)
-    if step is None:  # a step the registry does not know takes any decision
-        return
-    chosen = step.decision(decision)
-    if chosen is None:
-        raise ValidationFailed.single("decision", f"must be one of: {', '.join(step.values)}")
-    if chosen.needs_comment and not (comment or "").strip():
-        raise ValidationFailed.single("comment", "a rejection needs a comment for the author")
+def step_of(uow: AbstractUnitOfWork, task: HumanTask) -> Step | None:
+    """Return what the task's diagram declares for it (None: a step of free decisions)."""
+    return instance_registry(uow, task.instance_id).step(task.element_id)
 
 
 def complete_task_row(
@@ -54,15 +49,22 @@ def complete_task_row(
 ) -> None:
     """Complete ``task`` with ``form`` and run the workflow to its next wait.
 
-    Raises Conflict when the task is no longer open (completed twice, or raced).
-    Everything the workflow's service tasks do joins the caller's transaction.
+    ``form`` holds ``decision``, ``comment`` and ``fields`` (the step's form fields by
+    name); the decision and the fields' typed values join the instance data. Raises
+    Conflict when the task is no longer open (completed twice, or raced),
+    ValidationFailed for a decision the step does not take, a missing comment or a bad
+    field. Everything the workflow's service tasks do joins the caller's transaction.
     """
     if task.status != "open":
         raise Conflict(f"task {task.id} is already {task.status}")
     decision = str(form.get("decision", ""))
-    comment = form.get("comment")
-    check_may_work(actor, task)
-    check_decision(task, decision, comment if isinstance(comment, str) else None)
+    raw_comment = form.get("comment")
+    comment = raw_comment if isinstance(raw_comment, str) else None
+    check_may_work(uow, actor, task)
+    step = step_of(uow, task)
+    chosen = step.check(decision, comment) if step else None
+    submitted = form.get("fields") or {}
+    values = step.read_fields(submitted) if step else dict(submitted)
     instance = uow.processes.get_for_update(task.instance_id)
     run = restore_run(uow, instance, operators)
     task.status, task.completed_by, task.completed_at, task.decision = (
@@ -72,31 +74,37 @@ def complete_task_row(
         decision,
     )
     if task.document_id is not None:
-        action = STEPS.event_for(task.element_id, decision)
-        document = uow.documents.get(task.document_id)
+        details: dict[str, object] = {"step": task.element_id}
+        if chosen is not None:  # the history shows the diagram's label of an unknown event
+            details.update(decision=chosen.value, labels=dict(chosen.labels))
         record_event(
             uow,
-            document,
-            action,
+            uow.documents.get(task.document_id),
+            chosen.event if chosen else (decision or task.element_id),
             actor_id=actor.id,
-            comment=comment if isinstance(comment, str) else None,
-            step=task.element_id,
+            comment=comment,
+            **details,
         )
-    run.complete(task.task_guid, {**form, "actor_id": actor.id})
+    data = {**values, "decision": decision, "comment": comment, "actor_id": actor.id}
+    run.complete(task.task_guid, data)
     save_run(uow, instance, run)
 
 
-def complete_open_step(
+def complete_step_of(
     uow: AbstractUnitOfWork,
     document: Document,
-    element_id: str,
+    action: StepAction,
     actor: User,
-    form: Mapping[str, Any],
     operators: Mapping[str, Any],
 ) -> bool:
-    """Complete the document's open task at ``element_id``; return False if there is none."""
+    """Complete the document's open step that ``action`` completes; False if there is none.
+
+    The step and the decision it sends are what the task's diagram declares.
+    """
     for task in uow.tasks.open_of_document(document.id):
-        if task.element_id == element_id:
+        step = step_of(uow, task)
+        if step is not None and step.action is action:
+            form = {"decision": step.action_decision}
             complete_task_row(uow, uow.tasks.get_for_update(task.id), actor, form, operators)
             return True
     return False

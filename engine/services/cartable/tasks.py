@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -10,17 +11,21 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.errors import Conflict, PermissionDenied, ValidationFailed
 from engine.domain.permissions import Perm
-from engine.domain.steps import STEPS
+from engine.domain.steps import Decision, Field, StepRegistry
 from engine.models.workflow import HumanTask
 from engine.repositories.workflow import TaskQuery
 from engine.services.cartable._steps import check_may_work, complete_task_row
 from engine.services.processes._operators import operator_run
+from engine.services.processes._registry import (
+    instance_registry,
+    lane_directory,
+    lanes_of,
+    version_registry,
+)
 from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import load_actor
 
 logger = logging.getLogger(__name__)
-
-CARTABLES = STEPS.cartables  # one per lane of the step registry
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,11 @@ class TaskView:
     due_at: datetime | None
     priority: int
     instance_id: int
-    # From the step registry, so pages offer what the services accept:
-    decisions: tuple[str, ...] = ()  # the decisions the cartable's decide form offers
-    comment_required: tuple[str, ...] = ()  # those of them that need a comment
+    # What the task's diagram declares, so pages offer what the services accept:
+    decisions: tuple[Decision, ...] = ()  # the decisions the cartable's decide form offers
+    fields: tuple[Field, ...] = ()  # the form fields deciding asks
+    labels: dict[str, str] | None = None  # the step's name by language
+    cartable_labels: dict[str, str] | None = None  # the lane's name by language
     bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
     releasable: bool = True  # may be released or handed over (not the author's own task)
 
@@ -60,18 +67,30 @@ def list_cartable(
     uow: UnitOfWork, *, actor_id: int, cartable: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[TaskView]:
     """Return the open tasks of the actor's lanes and those assigned to the actor."""
-    if cartable is not None and cartable not in CARTABLES:
-        raise ValidationFailed.single("cartable", f"must be one of: {', '.join(CARTABLES)}")
     with uow:
         actor = load_actor(uow, actor_id)
+        _check_cartable(lane_directory(uow), cartable)
         rows = uow.tasks.cartable(
             user_id=actor.id,
-            lanes=STEPS.lanes_for(actor.permissions),
+            lanes=lanes_of(uow, actor),
             only_lanes=None if cartable is None else [cartable],
             limit=min(limit, 500),
             offset=offset,
         )
-        return [task_view(row) for row in rows]
+        return task_views(uow, rows)
+
+
+def list_cartables(uow: UnitOfWork, *, actor_id: int) -> dict[str, dict[str, str]]:
+    """Return the cartables (one per lane the diagrams declare) with their labels by language."""
+    with uow:
+        load_actor(uow, actor_id)
+        return {lane.name: dict(lane.labels) for lane in lane_directory(uow).lanes.values()}
+
+
+def _check_cartable(directory: StepRegistry, cartable: str | None) -> None:
+    if cartable is not None and cartable not in directory.cartables:
+        names = ", ".join(directory.cartables)
+        raise ValidationFailed.single("cartable", f"must be one of: {names}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +108,6 @@ def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> Cart
     Only the task index is read, never a serialized workflow (ARCHITECTURE §5).
     """
     errors: dict[str, str] = {}
-    if query.cartable is not None and query.cartable not in CARTABLES:
-        errors["cartable"] = f"must be one of: {', '.join(CARTABLES)}"
     if query.sort not in SORTS:
         errors["sort"] = f"must be one of: {', '.join(SORTS)}"
     if (
@@ -105,10 +122,11 @@ def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> Cart
         raise ValidationFailed(errors)
     with uow:
         actor = load_actor(uow, actor_id)
+        _check_cartable(lane_directory(uow), query.cartable)
         rows, total = uow.tasks.search(
-            user_id=actor.id, lanes=STEPS.lanes_for(actor.permissions), query=query, now=clock.now()
+            user_id=actor.id, lanes=lanes_of(uow, actor), query=query, now=clock.now()
         )
-        return CartablePage([task_view(row) for row in rows], total)
+        return CartablePage(task_views(uow, rows), total)
 
 
 def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -117,12 +135,12 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get(task_id)
         if (
-            task.lane not in STEPS.lanes_for(actor.permissions)
+            task.lane not in lanes_of(uow, actor)
             and task.assignee_id != actor.id
             and task.completed_by != actor.id
         ):
             raise PermissionDenied("this task is not in your cartable")
-        return task_view(task)
+        return task_view(uow, task)
 
 
 def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -133,11 +151,11 @@ def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskV
         _check_open(task)
         if task.assignee_id is not None and task.assignee_id != actor.id:
             raise Conflict("another user already holds this task")
-        check_may_work(actor, task)
+        check_may_work(uow, actor, task)
         task.assignee_id, task.claimed_at = actor.id, clock.now()
         uow.audit.record(actor_id=actor.id, action="task.claim", entity="task", entity_id=task.id)
         uow.commit()
-        return task_view(task)
+        return task_view(uow, task)
 
 
 def unclaim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -148,13 +166,13 @@ def unclaim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> Tas
         _check_open(task)
         if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
             raise PermissionDenied("only the holder may release this task")
-        lane = STEPS.lane(task.lane)
+        lane = lane_directory(uow).lane(task.lane)
         if lane is not None and not lane.releasable:
             raise Conflict("the author's task cannot be released")
         task.assignee_id, task.claimed_at = None, None
         uow.audit.record(actor_id=actor.id, action="task.unclaim", entity="task", entity_id=task.id)
         uow.commit()
-        return task_view(task)
+        return task_view(uow, task)
 
 
 def assign_task(
@@ -173,7 +191,7 @@ def assign_task(
         previous = task.assignee_id
         task.assignee_id = None
         try:
-            check_may_work(assignee, task)
+            check_may_work(uow, assignee, task)
         except PermissionDenied as error:
             raise ValidationFailed.single(
                 "assignee_id", "that user cannot work this cartable"
@@ -187,7 +205,7 @@ def assign_task(
             details={"from": previous, "to": assignee.id},
         )
         uow.commit()
-        return task_view(task)
+        return task_view(uow, task)
 
 
 def complete_task(
@@ -197,16 +215,19 @@ def complete_task(
     actor_id: int,
     decision: str,
     comment: str | None = None,
+    fields: Mapping[str, object] | None = None,
 ) -> CompletionResult:
-    """Complete a task with a decision and run the process to its next wait.
+    """Complete a task with a decision (and its form fields) and run the process on.
 
-    Raises PermissionDenied (not the holder, not in the lane), Conflict (already
-    completed), ValidationFailed (unknown decision, rejection without a comment).
+    The decision and the fields' typed values join the instance data. Raises
+    PermissionDenied (not the holder, not in the lane), Conflict (already completed),
+    ValidationFailed (unknown decision, a decision needing a comment without one, an
+    unknown, missing or malformed field, named ``fields.<name>``).
     """
     with uow:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get_for_update(task_id)
-        form = {"decision": decision, "comment": comment}
+        form = {"decision": decision, "comment": comment, "fields": dict(fields or {})}
         with operator_run(uow, actor_id=actor.id) as run:
             complete_task_row(uow, task, actor, form, run.operators)
         uow.audit.record(
@@ -227,10 +248,21 @@ def _check_open(task: HumanTask) -> None:
         raise Conflict(f"task {task.id} is already {task.status}")
 
 
-def task_view(row: HumanTask) -> TaskView:
+def task_views(uow: UnitOfWork, rows: list[HumanTask]) -> list[TaskView]:
+    """Return the views of many task rows (one registry per process version)."""
+    versions = uow.processes.version_ids_of(row.instance_id for row in rows)
+    registries = {v: version_registry(uow, v) for v in set(versions.values())}
+    return [_view(row, registries[versions[row.instance_id]]) for row in rows]
+
+
+def task_view(uow: AbstractUnitOfWork, row: HumanTask) -> TaskView:
     """Return the plain view of a task row, with what its step and lane allow."""
-    step = STEPS.step(row.element_id)
-    lane = STEPS.lane(row.lane)
+    return _view(row, instance_registry(uow, row.instance_id))
+
+
+def _view(row: HumanTask, registry: StepRegistry) -> TaskView:
+    step = registry.step(row.element_id)
+    lane = registry.lane(row.lane)
     offered = step.cartable_decisions if step else ()
     return TaskView(
         id=row.id,
@@ -249,8 +281,10 @@ def task_view(row: HumanTask) -> TaskView:
         due_at=row.due_at,
         priority=row.priority,
         instance_id=row.instance_id,
-        decisions=tuple(d.value for d in offered),
-        comment_required=tuple(d.value for d in offered if d.needs_comment),
+        decisions=offered,
+        fields=step.fields if step and offered else (),
+        labels=dict(step.labels) if step else None,
+        cartable_labels=dict(lane.labels) if lane else None,
         bulk_decision=step.bulk_decision if step else None,
         releasable=lane.releasable if lane else True,
     )

@@ -131,7 +131,7 @@ def _require_reader(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     actor = load_actor(uow, actor_id)
     if Perm.VIEW_ALL not in actor.permissions:
         require(actor, Perm.MANAGE_CONTACTS)
-    return viewer_of(actor)
+    return viewer_of(uow, actor)
 
 
 def _export_row(c: Contact, group: str | None, balance: Decimal | None) -> list[object]:

@@ -13,10 +13,9 @@ from functools import partial
 from engine.domain.errors import CartableError, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.states import CANCELLABLE_WITH_PERMISSION, DocumentState
-from engine.domain.steps import STEPS
 from engine.models.documents import Document
 from engine.models.users import User
-from engine.services.cartable._steps import check_may_work
+from engine.services.cartable._steps import check_may_work, step_of
 
 # The rule checks of the commands themselves, so the offer never drifts from the rule.
 from engine.services.documents._rules import check_cancellable, check_may_edit, check_window
@@ -55,8 +54,8 @@ def allowed_actions(uow: UnitOfWork, *, document_id: int, actor_id: int) -> froz
         if _may_cancel(uow, actor, document):
             allowed.add("cancel")
         for task in uow.tasks.open_of_document(document.id):
-            step = STEPS.step(task.element_id)  # a step a document command completes
-            if step and step.action and _passes(partial(check_may_work, actor, task)):
+            step = step_of(uow, task)  # a step a document command completes
+            if step and step.action and _passes(partial(check_may_work, uow, actor, task)):
                 allowed.add(step.action.value)
         return frozenset(allowed)
 

@@ -15,10 +15,10 @@ from engine.domain.bounds import check_document_header
 from engine.domain.errors import InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.states import CANCELLABLE_WITH_PERMISSION, POSTED, DocumentState, transition
-from engine.domain.steps import STEPS, StepAction
+from engine.domain.steps import StepAction
 from engine.models.documents import Document
 from engine.models.users import User
-from engine.services.cartable._steps import complete_open_step
+from engine.services.cartable._steps import complete_step_of
 from engine.services.documents._posting import record_event, release_reservation, reverse_postings
 from engine.services.documents._returns import check_source
 from engine.services.documents._rules import check_cancellable, check_window, start_data
@@ -145,11 +145,10 @@ def submit_document(uow: AbstractUnitOfWork, *, document_id: int, actor_id: int)
         check_source(uow, document, doc_type)
         check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
         record_event(uow, document, "submitted", actor_id=actor.id)
-        revise = STEPS.for_action(StepAction.SUBMIT)  # a rejected draft's open step
-        form = {"decision": revise.action_decision}
         with operator_run(uow, actor_id=actor.id) as run:
             operators = run.operators
-            if not complete_open_step(uow, document, revise.element_id, actor, form, operators):
+            # A rejected draft's open step, if its diagram has one the submit completes.
+            if not complete_step_of(uow, document, StepAction.SUBMIT, actor, operators):
                 start_instance(
                     uow,
                     process_id=doc_type.process_id,
@@ -205,17 +204,15 @@ def advance_document(
 ) -> str:
     """Complete the document's open step that ``action`` completes (confirm, deliver).
 
-    The step and the decision it sends come from the step registry (engine/domain/steps.py).
+    The step and the decision it sends are what the task's diagram declares (issue 12).
     """
-    step = STEPS.for_action(action)
     with uow:
         actor = load_actor(uow, actor_id)
         document = uow.documents.get_for_update(document_id)
-        form = {"decision": step.action_decision}
         with operator_run(uow, actor_id=actor.id) as run:
-            if not complete_open_step(uow, document, step.element_id, actor, form, run.operators):
+            if not complete_step_of(uow, document, action, actor, run.operators):
                 raise InvalidState(
-                    f"document {document.id} is not waiting for {step.element_id!r}"
+                    f"document {document.id} has no open step to {action.value}"
                     f" (state {document.state})"
                 )
         uow.commit()

@@ -11,8 +11,9 @@ from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.overdue import is_overdue
 from engine.domain.states import OPEN, DocumentState
 from engine.models.documents import Document
-from engine.models.workflow import ProcessInstance
+from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.documents._posting import open_amount
+from engine.services.processes._registry import instance_registry, version_registry
 from engine.services.processes._runs import restore_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import can_view, load_actor, viewer_of
@@ -83,6 +84,8 @@ class InstanceView:
     created_at: datetime
     updated_at: datetime
     incident: IncidentView | None = None
+    # Each declared step's name by language, by element id (its diagram's labels).
+    step_labels: dict[str, dict[str, str]] | None = None
 
 
 def get_document(uow: UnitOfWork, *, document_id: int, actor_id: int) -> DocumentView:
@@ -119,7 +122,7 @@ def list_documents(
             contact_id=contact_id,
             overdue_on=clock.business_today() if overdue else None,
             q=q,
-            viewer=viewer_of(actor),
+            viewer=viewer_of(uow, actor),
             limit=min(limit, 500),
             offset=offset,
         )
@@ -189,6 +192,10 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             created_at=instance.created_at,
             updated_at=instance.updated_at,
             incident=incident_of(instance),
+            step_labels={
+                element_id: dict(step.labels)
+                for element_id, step in version_registry(uow, version.id).steps.items()
+            },
         )
 
 
@@ -274,9 +281,24 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
             {
                 "id": t.id,
                 "element_id": t.element_id,
+                "name": t.name,
+                "labels": _step_labels(uow, t),
+                "cartable_labels": _lane_labels(uow, t),
                 "cartable": t.lane,
                 "assignee_id": t.assignee_id,
             }
             for t in tasks
         ],
     )
+
+
+def _step_labels(uow: UnitOfWork, task: HumanTask) -> dict[str, str]:
+    """Return the step's name by language, as its diagram declares it."""
+    step = instance_registry(uow, task.instance_id).step(task.element_id)
+    return dict(step.labels) if step else {}
+
+
+def _lane_labels(uow: UnitOfWork, task: HumanTask) -> dict[str, str]:
+    """Return the task's cartable's name by language, as its diagram declares it."""
+    lane = instance_registry(uow, task.instance_id).lane(task.lane)
+    return dict(lane.labels) if lane else {}

@@ -163,7 +163,7 @@ def follower_viewer(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     """Load the actor, check they work follow-ups (F4-F8), and return what they see."""
     actor = load_actor(uow, actor_id)
     require(actor, Perm.FOLLOW_UP)
-    return viewer_of(actor)
+    return viewer_of(uow, actor)
 
 
 def _views(

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import clock
-from engine.domain.steps import STEPS, Assignment
+from engine.domain.steps import EMPTY, Assignment, StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.services.processes._registry import version_registry
 from engine.services.processes.deployment import (
     BPMN_DIR,
     SHIPPED,
@@ -150,16 +151,19 @@ def sync_tasks(
     for guid, row in by_guid.items():
         if guid not in ready_ids:
             row.status = "cancelled"
-    for task in ready:
-        if task.id not in by_guid:
-            uow.tasks.stage(_task_row(uow, instance, task))
+    new = [task for task in ready if task.id not in by_guid]
+    registry = version_registry(uow, instance.version_id) if new else EMPTY
+    for task in new:
+        uow.tasks.stage(_task_row(uow, instance, task, registry))
     if flush:
         uow.flush()
 
 
-def _task_row(uow: AbstractUnitOfWork, instance: ProcessInstance, task: ReadyTask) -> HumanTask:
+def _task_row(
+    uow: AbstractUnitOfWork, instance: ProcessInstance, task: ReadyTask, registry: StepRegistry
+) -> HumanTask:
     document_id = task.data.get("document_id") or instance.document_id
-    lane = STEPS.lane(task.lane or "")
+    lane = registry.lane(task.lane or "")  # its diagram says how its assignee is found
     assignment = lane.assignment if lane else None
     row = HumanTask(
         instance_id=instance.id,

@@ -22,6 +22,7 @@ from engine.models.workflow import ProcessVersion
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
 from engine.workflow import ProcessBundle, parse_process
+from engine.workflow.declarations import lane_roles
 from engine.workflow.limits import DiagramLimits, check_diagram_limits
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ def deploy_process(
     ``process.activate``); callers bundling a replaced file follow (docs/decisions.md §6).
     Raises PermissionDenied without the design permission, ValidationFailed (field
     ``process_id`` for an id over 100 characters, ``bpmn`` for a file over ``limits`` or
-    malformed or invalid BPMN), and Conflict when other deployments kept changing the
+    malformed or invalid BPMN, a bad lane or step declaration, a lane naming an unknown
+    role: nothing is stored), and Conflict when other deployments kept changing the
     processes during the parse.
     """
     snapshot = _read_snapshot(uow, actor_id)
@@ -167,6 +169,7 @@ def _write(
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         if uow.processes.current_ids(lock=True) != snapshot.current:
             raise _Changed
+        _check_roles(uow, plans)
         try:
             results = [_store(uow, plan, actor_id) for plan in plans]
         except IntegrityError as error:  # a concurrent first deployment took the number
@@ -176,6 +179,16 @@ def _write(
                 _audit(uow, info, previous, actor_id, plan.comment)
         uow.commit()
     return results[0][0]
+
+
+def _check_roles(uow: UnitOfWork, plans: list[_Parsed]) -> None:
+    """Refuse a lane naming a role that does not exist (issue 12 §2), naming the lane."""
+    for plan in plans:
+        for lane, code in lane_roles(plan.bundle.registry):
+            if uow.users.role_by_code(code) is None:
+                raise ValidationFailed.single(
+                    "bpmn", f"{lane.source} (name {lane.name!r}): unknown role {code!r}"
+                )
 
 
 def _store(uow: UnitOfWork, plan: _Parsed, actor_id: int | None) -> tuple[VersionInfo, int | None]:

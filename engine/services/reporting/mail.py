@@ -82,7 +82,7 @@ def email_statements(
     if recipient is not None and (contact_ids is None or len(contact_ids) != 1):
         raise ValidationFailed.single("recipient", "give an address only for one customer")
     with uow:
-        viewer = viewer_of(_require_sender(uow, actor_id))  # they send what they see
+        viewer = viewer_of(uow, _require_sender(uow, actor_id))  # they send what they see
         ids = list(dict.fromkeys(contact_ids)) if contact_ids is not None else None
         accounts = uow.contacts.accounts(ids, period.end, viewer)
         if ids is not None:  # every known contact has a row, entries or not

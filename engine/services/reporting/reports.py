@@ -118,7 +118,7 @@ def unpaid_invoices(
             overdue_only=overdue_only,
             contact_ids=contact_ids,
             limit=limit,
-            viewer=viewer_of(load_actor(uow, actor_id)),
+            viewer=viewer_of(uow, load_actor(uow, actor_id)),
         )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from engine.domain.errors import PermissionDenied
 from engine.domain.permissions import Perm
-from engine.domain.steps import STEPS
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.repositories.visibility import Viewer
+from engine.services.processes._registry import lanes_of
 from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 
 # Who may read accounts: balances, ledgers, payments, statements and customer messages.
@@ -29,16 +29,16 @@ def require(user: User, permission: Perm) -> None:
         raise PermissionDenied(f"you need the {permission.value!r} permission for this")
 
 
-def viewer_of(user: User) -> Viewer | None:
+def viewer_of(uow: UnitOfWork, user: User) -> Viewer | None:
     """Return what ``user`` sees under the visibility rule (None: everything, view_all)."""
     if Perm.VIEW_ALL in user.permissions:
         return None
-    return Viewer(user.id, tuple(STEPS.lanes_for(user.permissions)))
+    return Viewer(user.id, tuple(lanes_of(uow, user)))
 
 
 def can_view(uow: UnitOfWork, user: User, document: Document) -> bool:
     """Tell whether ``user`` may see ``document`` (T3.11; engine.repositories.visibility)."""
-    return uow.documents.is_visible(document.id, viewer_of(user))
+    return uow.documents.is_visible(document.id, viewer_of(uow, user))
 
 
 def require_account_reader(user: User) -> None:
@@ -51,4 +51,4 @@ def account_viewer(uow: UnitOfWork, actor_id: int) -> Viewer | None:
     """Load the actor, check they may read accounts, and return what they see."""
     actor = load_actor(uow, actor_id)
     require_account_reader(actor)
-    return viewer_of(actor)
+    return viewer_of(uow, actor)

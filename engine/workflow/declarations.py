@@ -1,0 +1,241 @@
+"""Read what a diagram declares for people: its lanes' roles and its user tasks' steps.
+
+Both are ``spiffworkflow:property`` elements inside ``spiffworkflow:properties`` in the
+element's ``bpmn:extensionElements`` (issue 12 §1-2; docs/bpmn.md lists every name with
+an example). bpmn-js keeps them when it round-trips the XML, and a designer can write
+them by hand. A bad declaration raises ValidationFailed on ``bpmn`` naming the file,
+line and element id, so a diagram fails when it is deployed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from engine.domain.errors import ValidationFailed
+from engine.domain.steps import (
+    LANGUAGES,
+    Assignment,
+    Decision,
+    Field,
+    FieldType,
+    Lane,
+    Step,
+    StepAction,
+    StepRegistry,
+)
+
+NSMAP = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+_PROPERTIES = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
+# Keys the engine itself puts in a task's data: a field may not overwrite them.
+RESERVED_FIELDS = frozenset(
+    {"decision", "comment", "actor_id", "document_id", "author_id", "responsible_id"}
+)
+_BOOLEANS = {"true": True, "false": False}
+_COMMENT = {"required": True, "optional": False}
+_LANE_KEYS = frozenset({"role", "assignment"})
+_STEP_KEYS = frozenset({"decisions", "fields", "bulk", "editable", "command"})
+_DECISION_KEYS = frozenset({"event", "comment"})
+_FIELD_KEYS = frozenset({"type", "required", "options"})
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a declaration is, for error messages: file, line, element."""
+
+    file: str
+    line: int
+    what: str
+
+    def fail(self, reason: str) -> ValidationFailed:
+        return ValidationFailed.single(
+            "bpmn", f"{self.file}: line {self.line}: {self.what}: {reason}"
+        )
+
+
+def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
+    """Return the lanes and steps that the parsed diagrams ``roots`` (by file) declare.
+
+    Raises ValidationFailed naming the file, line and element for a bad declaration, or
+    a lane name two files give different roles.
+    """
+    lanes: dict[str, Lane] = {}
+    steps: dict[str, Step] = {}
+    for name, root in sorted(roots.items()):
+        user_tasks = set(root.xpath(".//bpmn:userTask/@id", namespaces=NSMAP))
+        for node in root.xpath(".//bpmn:lane", namespaces=NSMAP):
+            lane = _lane(node, _Where(name, node.sourceline, f"lane {node.get('id')!r}"))
+            refs = {
+                ref.text.strip()
+                for ref in node.xpath("bpmn:flowNodeRef", namespaces=NSMAP)
+                if ref.text
+            }
+            if not refs & user_tasks:
+                continue  # a lane of service tasks only is no cartable
+            if lane.name in lanes and lanes[lane.name] != lane:
+                raise _Where(name, node.sourceline, f"lane {node.get('id')!r}").fail(
+                    f"another diagram declares lane {lane.name!r} with other roles"
+                )
+            lanes[lane.name] = lane
+        for node in root.xpath(".//bpmn:userTask", namespaces=NSMAP):
+            where = _Where(name, node.sourceline, f"user task {node.get('id')!r}")
+            props = _properties(node, where)
+            if props:  # a task declaring nothing takes free decisions, or an older version's
+                steps[node.get("id")] = _step(node, props, where)
+    return StepRegistry(lanes, steps)
+
+
+def _properties(node: Any, where: _Where) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for prop in node.xpath(_PROPERTIES, namespaces=NSMAP):
+        key, value = prop.get("name") or "", (prop.get("value") or "").strip()
+        if key in found:
+            raise where.fail(f"property {key!r} is given twice")
+        found[key] = value
+    return found
+
+
+def _lane(node: Any, where: _Where) -> Lane:
+    props = _properties(node, where)
+    unknown = {k for k in props if k not in _LANE_KEYS and k.split(".")[0] != "label"}
+    if unknown:
+        raise where.fail(f"unknown propert{'ies' if len(unknown) > 1 else 'y'} {sorted(unknown)}")
+    roles = tuple(props.get("role", "").replace(",", " ").split())
+    try:
+        assignment = Assignment(props.get("assignment") or Assignment.POOL)
+    except ValueError:
+        raise where.fail(f"assignment must be one of: {', '.join(Assignment)}") from None
+    source = f"{where.file}: line {where.line}: {where.what}"
+    labels = _labels(props, "", where)
+    return Lane(node.get("name") or node.get("id"), roles, assignment, source, labels)
+
+
+def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:
+    decision_ids = _ids(props.get("decisions", ""), "decision", where)
+    field_ids = _ids(props.get("fields", ""), "field", where)
+    _check_keys(props, decision_ids, field_ids, where)
+    decisions = tuple(_decision(d, props, where) for d in decision_ids)
+    bulk = props.get("bulk") or None
+    if bulk is not None and bulk not in decision_ids:
+        raise where.fail(f"bulk names {bulk!r}, which is not one of its decisions")
+    command = props.get("command") or None
+    if command is not None and command not in set(StepAction):
+        raise where.fail(f"command must be one of: {', '.join(StepAction)}")
+    if command is not None and not decisions:
+        raise where.fail("a step a command completes needs the decision it sends")
+    return Step(
+        element_id=node.get("id"),
+        label=node.get("name") or node.get("id"),
+        decisions=decisions,
+        action=StepAction(command) if command else None,
+        bulk=bulk,
+        editable=_boolean(props, "editable", where),
+        fields=tuple(_field(f, props, where) for f in field_ids),
+        labels=_labels(props, "", where),
+    )
+
+
+def _ids(text: str, kind: str, where: _Where) -> tuple[str, ...]:
+    ids = tuple(text.replace(",", " ").split())
+    for value in ids:
+        if not _IDENTIFIER.match(value):
+            raise where.fail(f"{kind} id {value!r} must be lowercase letters, digits and _")
+        if ids.count(value) > 1:
+            raise where.fail(f"{kind} {value!r} is declared twice")
+        if kind == "field" and value in RESERVED_FIELDS:
+            raise where.fail(f"field {value!r} would overwrite the engine's own data")
+    return ids
+
+
+def _check_keys(
+    props: Mapping[str, str], decisions: tuple[str, ...], fields: tuple[str, ...], where: _Where
+) -> None:
+    """Refuse a property the step does not understand (a typo would be silently ignored)."""
+    for key in props:
+        parts = key.split(".")
+        if key in _STEP_KEYS or (len(parts) == 2 and parts[0] == "label"):
+            continue
+        if parts[0] in ("decision", "field") and len(parts) >= 3:
+            owner, known = (
+                (decisions, _DECISION_KEYS) if parts[0] == "decision" else (fields, _FIELD_KEYS)
+            )
+            if parts[1] not in owner:
+                raise where.fail(f"property {key!r}: {parts[0]} {parts[1]!r} is not declared")
+            if (len(parts) == 3 and parts[2] in known) or (len(parts) == 4 and parts[2] == "label"):
+                continue
+        raise where.fail(f"unknown property {key!r}")
+
+
+def _labels(props: Mapping[str, str], prefix: str, where: _Where) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for key, value in props.items():
+        if key.startswith(f"{prefix}label."):
+            language = key.rsplit(".", 1)[1]
+            if language not in LANGUAGES:
+                raise where.fail(f"property {key!r}: a label's language is one of {LANGUAGES}")
+            if value:
+                labels[language] = value
+    return labels
+
+
+def _decision(value: str, props: Mapping[str, str], where: _Where) -> Decision:
+    prefix = f"decision.{value}."
+    labels = _labels(props, prefix, where)
+    if not labels:
+        raise where.fail(f"decision {value!r} has no label (decision.{value}.label.en)")
+    comment = props.get(f"{prefix}comment", "optional")
+    if comment not in _COMMENT:
+        raise where.fail(f"decision {value!r}: comment must be 'required' or 'optional'")
+    return Decision(value, props.get(f"{prefix}event") or value, _COMMENT[comment], labels)
+
+
+def _field(name: str, props: Mapping[str, str], where: _Where) -> Field:
+    prefix = f"field.{name}."
+    raw_type = props.get(f"{prefix}type", "")
+    try:
+        kind = FieldType(raw_type)
+    except ValueError:
+        raise where.fail(
+            f"field {name!r} has unknown type {raw_type!r} (one of: {', '.join(FieldType)})"
+        ) from None
+    options = tuple(props.get(f"{prefix}options", "").replace(",", " ").split())
+    if (kind is FieldType.CHOICE) != bool(options):
+        raise where.fail(f"field {name!r}: options are given for a choice, and only for it")
+    labels = _labels(props, prefix, where)
+    if not labels:
+        raise where.fail(f"field {name!r} has no label (field.{name}.label.en)")
+    required = _boolean(props, f"{prefix}required", where)
+    return Field(name, kind, required, labels, options)
+
+
+def _boolean(props: Mapping[str, str], key: str, where: _Where) -> bool:
+    value = props.get(key, "false")
+    if value not in _BOOLEANS:
+        raise where.fail(f"property {key!r} must be 'true' or 'false'")
+    return _BOOLEANS[value]
+
+
+def lane_roles(registry: StepRegistry) -> Iterator[tuple[Lane, str]]:
+    """Yield each lane with each role code it names (for checking they exist)."""
+    for lane in registry.lanes.values():
+        for code in lane.roles:
+            yield lane, code
+
+
+def read_declarations(files: Mapping[str, str | bytes]) -> StepRegistry:
+    """Return the declarations of stored diagram files (already validated when deployed)."""
+    return declarations_of({name: _root(xml) for name, xml in files.items()})
+
+
+def _root(xml: str | bytes) -> Any:
+    data = xml.encode() if isinstance(xml, str) else xml
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)

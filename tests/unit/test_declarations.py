@@ -1,0 +1,109 @@
+"""Reading and checking what a diagram declares (issue 12 §1-3; docs/bpmn.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from engine.domain.errors import ValidationFailed
+from engine.domain.steps import Field, FieldType, Step
+from engine.workflow.declarations import read_declarations
+
+HEAD = (
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+    ' xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d">'
+    '<bpmn:process id="p">'
+)
+
+
+def _props(values: dict[str, str]) -> str:
+    rows = "".join(f'<spiffworkflow:property name="{k}" value="{v}"/>' for k, v in values.items())
+    return (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        f"{rows}</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+
+
+def _diagram(task_props: dict[str, str], lane_props: dict[str, str] | None = None) -> str:
+    lane = _props(lane_props or {"role": "clerk"})
+    return (
+        f'{HEAD}<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="desk">{lane}'
+        "<bpmn:flowNodeRef>t1</bpmn:flowNodeRef></bpmn:lane>"
+        f'</bpmn:laneSet><bpmn:userTask id="t1" name="Check">{_props(task_props)}'
+        "</bpmn:userTask></bpmn:process></bpmn:definitions>"
+    )
+
+
+OK = {"decisions": "yes no", "decision.yes.label.en": "Yes", "decision.no.label.fa": "خیر"}
+
+
+def test_a_declared_step_and_lane_are_read() -> None:
+    """Issue 12 §1-2: decisions in order with labels, defaults; a lane's roles."""
+    registry = read_declarations({"a.bpmn": _diagram({**OK, "decision.no.comment": "required"})})
+    step = registry.step("t1")
+    assert step is not None and step.values == ("yes", "no")
+    assert step.decision("no").needs_comment and step.decision("yes").event == "yes"  # type: ignore[union-attr]
+    assert step.decision("no").label("en") == "خیر"  # type: ignore[union-attr]
+    assert registry.lane("desk").roles == ("clerk",)  # type: ignore[union-attr]
+
+
+def test_a_task_declaring_nothing_is_not_a_step() -> None:
+    """Issue 12: such a task takes free decisions (F1) or an older version's declaration."""
+    assert read_declarations({"a.bpmn": _diagram({})}).step("t1") is None
+
+
+@pytest.mark.parametrize(
+    ("props", "lane", "reason"),
+    [
+        ({**OK, "decision.yes.label.en": ""}, None, "decision 'yes' has no label"),
+        ({**OK, "decisions": "yes yes"}, None, "declared twice"),
+        ({**OK, "decisions": "Yes"}, None, "lowercase"),
+        ({**OK, "fields": "x", "field.x.type": "money", "field.x.label.en": "X"}, None, "money"),
+        ({**OK, "fields": "x", "field.x.type": "choice", "field.x.label.en": "X"}, None, "options"),
+        ({**OK, "fields": "decision"}, None, "engine's own data"),
+        ({**OK, "bulk": "maybe"}, None, "bulk"),
+        ({**OK, "command": "sing"}, None, "command"),
+        ({**OK, "editable": "yes"}, None, "'true' or 'false'"),
+        ({**OK, "decision.maybe.event": "x"}, None, "not declared"),
+        ({**OK, "label.de": "Prüfen"}, None, "language"),
+        (OK, {"role": "clerk", "colour": "red"}, "lane 'l1'"),
+        (OK, {"assignment": "boss"}, "assignment"),
+    ],
+)
+def test_a_bad_declaration_names_file_line_and_element(
+    props: dict[str, str], lane: dict[str, str] | None, reason: str
+) -> None:
+    """Issue 12 §3: refused with the file, line and element id."""
+    with pytest.raises(ValidationFailed) as caught:
+        read_declarations({"a.bpmn": _diagram(props, lane)})
+    (message,) = caught.value.fields["bpmn"]
+    assert message.startswith("a.bpmn: line 1: ")
+    assert reason in message
+    assert "'t1'" in message or "'l1'" in message
+
+
+def test_fields_are_typed_and_checked() -> None:
+    """Issue 12 §1: number, decimal, date, choice; required; unknown names refused."""
+    step = Step(
+        "t",
+        "T",
+        fields=(
+            Field("n", FieldType.NUMBER),
+            Field("d", FieldType.DECIMAL, required=True),
+            Field("on", FieldType.DATE),
+            Field("c", FieldType.CHOICE, options=("a", "b")),
+        ),
+    )
+    values = step.read_fields({"n": "12", "d": "1.50", "on": "2026-12-04", "c": "b"})
+    assert values == {"n": 12, "d": Decimal("1.50"), "on": date(2026, 12, 4), "c": "b"}
+    with pytest.raises(ValidationFailed) as caught:
+        step.read_fields({"n": "1.5", "on": "04/12/2026", "c": "z", "x": "1"})
+    assert set(caught.value.fields) == {"fields.n", "fields.d", "fields.on", "fields.c", "fields.x"}
+    with pytest.raises(ValidationFailed) as caught:
+        step.read_fields({"d": 1.5})  # money never travels as a float
+    assert set(caught.value.fields) == {"fields.d"}
+    text = Step("t", "T", fields=(Field("note", FieldType.TEXT),))
+    with pytest.raises(ValidationFailed):
+        text.read_fields({"note": "x" * 2001})
