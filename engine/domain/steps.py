@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -141,6 +141,9 @@ class Step:
     editable: bool = False  # its holder may edit the document (T3.10)
     fields: tuple[Field, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
+    # Working time from the task's creation to its due time, over the company calendar
+    # (issue 12 §6); None: the task is due when its document is.
+    due: timedelta | None = None
 
     def decision(self, value: str) -> Decision | None:
         """Return the decision ``value``, or None when this step does not take it."""

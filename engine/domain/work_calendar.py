@@ -8,6 +8,7 @@ eight-hour day is eight hours on the office clock, whatever the zone's offset do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,9 @@ WEEK_ORDER = (5, 6, 0, 1, 2, 3, 4)
 DEFAULT_HOURS: Mapping[int, tuple[time, time]] = {
     day: (time(8), time(16)) for day in WEEK_ORDER if WEEKDAYS[day] != "friday"
 }
+# A step's due time in working hours and minutes, as an ISO 8601 duration: PT8H, PT1H30M.
+_SPAN = re.compile(r"PT(?:(\d{1,5})H)?(?:(\d{1,6})M)?\Z")
+MAX_SPAN = timedelta(hours=10_000)
 # A span longer than this many working days is refused: it is a mistake, and walking it
 # day by day would be the cost of the mistake.
 MAX_WORKING_DAYS = 3660
@@ -108,6 +112,21 @@ def check_hours(hours: Mapping[int, tuple[time, time]]) -> None:
     }
     if errors:
         raise ValidationFailed(errors)
+
+
+def parse_working_span(text: str) -> timedelta:
+    """Return the working time ``PT<h>H<m>M`` spells (ValueError when it spells none).
+
+    Only hours and minutes: a "day" of working time would depend on which day it is.
+    """
+    found = _SPAN.match(text.strip().upper())
+    if found is None or not any(found.groups()):
+        raise ValueError("give working hours and minutes as an ISO 8601 duration: PT8H, PT1H30M")
+    hours, minutes = (int(part or 0) for part in found.groups())
+    span = timedelta(hours=hours, minutes=minutes)
+    if not timedelta(0) < span <= MAX_SPAN:
+        raise ValueError(f"must be more than nothing and at most {MAX_SPAN.days * 24:,} hours")
+    return span
 
 
 def weekday_number(name: str) -> int:

@@ -8,10 +8,12 @@ helpers they call) use are listed: a query service keeps the concrete unit of wo
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from engine.domain.followups import LevelRule
+from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentType
 from engine.models.followups import CustomerFollowup
@@ -20,6 +22,12 @@ from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import User
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 from engine.repositories.visibility import Viewer
+
+
+class Calendar(Protocol):
+    def week(self) -> list[WorkDay]: ...
+
+    def holidays(self, *, since: date | None = None) -> list[Holiday]: ...
 
 
 class Users(Protocol):

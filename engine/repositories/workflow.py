@@ -257,10 +257,12 @@ class TaskRepository(Repository[HumanTask]):
         user_id: int,
         lanes: Iterable[str],
         only_lanes: Iterable[str] | None = None,
+        overdue_at: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[HumanTask]:
-        """Return open tasks of the user's lanes or assigned to the user, oldest first.
+        """Return open tasks of the user's lanes or assigned to the user, oldest first;
+        with ``overdue_at``, only those due before it.
 
         Reads only this table (and its indexes): never a workflow state.
         """
@@ -273,6 +275,8 @@ class TaskRepository(Repository[HumanTask]):
         stmt = select(HumanTask).where(HumanTask.status == "open", visible)
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
+        if overdue_at is not None:
+            stmt = stmt.where(HumanTask.due_at < overdue_at)
         stmt = stmt.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
         return list(self.session.scalars(stmt))
 

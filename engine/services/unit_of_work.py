@@ -30,6 +30,7 @@ from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.outbox import OutboxRepository
 from engine.repositories.protocols import (
     Audit,
+    Calendar,
     Contacts,
     Documents,
     DocumentTypes,
@@ -82,6 +83,7 @@ class AbstractUnitOfWork(abc.ABC):
     processes: Processes
     tasks: Tasks
     followups: Followups
+    calendar: Calendar
 
     @abc.abstractmethod
     def __enter__(self) -> Self:
@@ -124,6 +126,7 @@ class UnitOfWork(AbstractUnitOfWork):
     processes: ProcessRepository
     tasks: TaskRepository
     followups: FollowupRepository
+    calendar: CalendarRepository
     outbox: OutboxRepository
     followers: FollowerRepository
     cockpit: CockpitRepository

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from lxml import etree
@@ -28,6 +29,7 @@ from engine.domain.steps import (
     StepAction,
     StepRegistry,
 )
+from engine.domain.work_calendar import parse_working_span
 
 NSMAP = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -42,7 +44,7 @@ RESERVED_FIELDS = frozenset(
 _BOOLEANS = {"true": True, "false": False}
 _COMMENT = {"required": True, "optional": False}
 _LANE_KEYS = frozenset({"role", "assignment"})
-_STEP_KEYS = frozenset({"decisions", "fields", "bulk", "editable", "command"})
+_STEP_KEYS = frozenset({"decisions", "fields", "bulk", "editable", "command", "due"})
 _DECISION_KEYS = frozenset({"event", "comment"})
 _FIELD_KEYS = frozenset({"type", "required", "options"})
 
@@ -140,7 +142,18 @@ def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:
         editable=_boolean(props, "editable", where),
         fields=tuple(_field(f, props, where) for f in field_ids),
         labels=_labels(props, "", where),
+        due=_due(props, where),
     )
+
+
+def _due(props: Mapping[str, str], where: _Where) -> timedelta | None:
+    text = props.get("due")
+    if not text:
+        return None
+    try:
+        return parse_working_span(text)
+    except ValueError as error:
+        raise where.fail(f"due: {error}") from None
 
 
 def _ids(text: str, kind: str, where: _Where) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ call (engine.repositories.protocols) are here.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -14,6 +15,7 @@ from engine.domain.errors import NotFound
 from engine.domain.states import DocumentState
 from engine.models.audit import AuditEntry
 from engine.models.base import Base
+from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentType
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
@@ -223,3 +225,16 @@ class FakePayments(FakeRepository[Payment]):
         return [
             a for p in self.rows.values() for a in p.allocations if a.document_id == document_id
         ]
+
+
+class FakeCalendar:
+    """The company calendar: the default week, and holidays a test adds to ``days``."""
+
+    def __init__(self) -> None:
+        self.days: dict[date, Holiday] = {}
+
+    def week(self) -> list[WorkDay]:
+        return []  # nothing saved: the default week (Saturday to Thursday, 08-16)
+
+    def holidays(self, *, since: date | None = None) -> list[Holiday]:
+        return [h for d, h in sorted(self.days.items()) if since is None or d >= since]

@@ -32,6 +32,7 @@ from engine.services.setup.bootstrap import _default_type
 from engine.services.unit_of_work import AbstractUnitOfWork
 from tests.unit.fake_repositories import (
     FakeAudit,
+    FakeCalendar,
     FakeContacts,
     FakeDocuments,
     FakeDocumentTypes,
@@ -59,6 +60,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.processes = FakeProcesses()
         self.tasks = FakeTasks()
         self.followups = FakeFollowups()
+        self.calendar = FakeCalendar()
         self.committed = False
         self.commits = 0
         self._open = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -107,3 +107,17 @@ def test_fields_are_typed_and_checked() -> None:
     text = Step("t", "T", fields=(Field("note", FieldType.TEXT),))
     with pytest.raises(ValidationFailed):
         text.read_fields({"note": "x" * 2001})
+
+
+def test_a_step_declares_its_deadline_in_working_hours() -> None:
+    """Issue 12 §6: ``due`` is working time from the task's creation."""
+    step = read_declarations({"a.bpmn": _diagram({**OK, "due": "PT8H"})}).step("t1")
+    assert step is not None and step.due == timedelta(hours=8)
+    assert read_declarations({"a.bpmn": _diagram(OK)}).step("t1").due is None  # type: ignore[union-attr]
+
+
+def test_a_deadline_that_is_not_working_hours_is_refused_naming_the_task() -> None:
+    with pytest.raises(ValidationFailed) as error:
+        read_declarations({"a.bpmn": _diagram({**OK, "due": "P1D"})})
+    assert "user task 't1'" in error.value.fields["bpmn"][0]
+    assert "due" in error.value.fields["bpmn"][0]

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from engine.domain.errors import ValidationFailed
-from engine.domain.work_calendar import DEFAULT_HOURS, WEEKDAYS, WorkCalendar, weekday_number
+from engine.domain.work_calendar import (
+    DEFAULT_HOURS,
+    WEEKDAYS,
+    WorkCalendar,
+    parse_working_span,
+    weekday_number,
+)
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 HOURS = timedelta(hours=1)
@@ -115,3 +121,16 @@ def test_adding_is_monotonic_and_additive(
     low, high = sorted((first, second))
     assert cal.add(start, low) <= cal.add(start, high)
     assert cal.add(cal.add(start, first), second) == cal.add(start, first + second)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("PT8H", 8), ("PT1H30M", 1.5), ("pt45m", 0.75), (" PT24H ", 24)]
+)
+def test_a_working_span_is_hours_and_minutes(text: str, hours: float) -> None:
+    assert parse_working_span(text) == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize("text", ["8h", "P1D", "PT", "PT0H", "PT0M", "PT10001H", "PT1.5H", ""])
+def test_anything_else_is_not_a_working_span(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_working_span(text)

@@ -74,6 +74,7 @@ class TaskOut(Schema):
 
 class TaskQuery(Schema):
     cartable = Text(load_default=None, metadata={"description": "a lane of a deployed diagram"})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "only past due"})
     limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
     offset = Offset()
 

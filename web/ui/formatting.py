@@ -89,6 +89,20 @@ def span(seconds: float | None) -> str:
     return local_digits(ngettext("%(num)s minute", "%(num)s minutes", max(1, minutes)))
 
 
+def time_left(due: datetime | None) -> str:
+    """Say how long until ``due``, or how long it is overdue, in the page's language."""
+    if due is None:
+        return ""
+    seconds = (due - clock.now()).total_seconds()
+    if seconds >= 0:
+        return str(gettext("%(span)s left", span=span(seconds)))
+    return str(gettext("%(span)s overdue", span=span(-seconds)))
+
+
+def is_overdue(due: datetime | None) -> bool:
+    return due is not None and due < clock.now()
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(
@@ -103,4 +117,6 @@ def register_filters(app: Flask) -> None:
         ltr=ltr,
         age=age,
         span=span,
+        time_left=time_left,
+        overdue=is_overdue,
     )

@@ -64,9 +64,16 @@ class CompletionResult:
 
 
 def list_cartable(
-    uow: UnitOfWork, *, actor_id: int, cartable: str | None = None, limit: int = 50, offset: int = 0
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    cartable: str | None = None,
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[TaskView]:
-    """Return the open tasks of the actor's lanes and those assigned to the actor."""
+    """Return the open tasks of the actor's lanes and those assigned to the actor
+    (only those past their due time when ``overdue``)."""
     with uow:
         actor = load_actor(uow, actor_id)
         _check_cartable(lane_directory(uow), cartable)
@@ -74,6 +81,7 @@ def list_cartable(
             user_id=actor.id,
             lanes=lanes_of(uow, actor),
             only_lanes=None if cartable is None else [cartable],
+            overdue_at=clock.now() if overdue else None,
             limit=min(limit, 500),
             offset=offset,
         )

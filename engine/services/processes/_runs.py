@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from engine import clock
 from engine.domain.steps import EMPTY, Assignment, StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
-from engine.services.processes._registry import version_registry
+from engine.services.processes._registry import instance_registry, version_registry
+from engine.services.processes.calendar import work_calendar
 from engine.services.processes.deployment import (
     BPMN_DIR,
     SHIPPED,
@@ -178,6 +180,7 @@ def _task_row(
         row.document_id = document.id
         row.document_type = document.type.code
         _summarize(uow, row, document)
+        row.due_at = _document_due(document)
         if assignment is Assignment.CREATOR:  # the author's own task: back to the creator
             row.assignee_id = document.created_by
     if assignment is Assignment.RESPONSIBLE:  # F1: in the responsible user's cartable
@@ -185,13 +188,24 @@ def _task_row(
         row.assignee_id = responsible if isinstance(responsible, int) else None
         row.contact_name = str(task.data.get("contact_name") or "")[:200]
         row.name = str(task.data.get("activity_summary") or row.name)[:200]
+    step = registry.step(task.element_id)
+    if step is not None and step.due is not None:  # the diagram's own deadline (issue 12 §6)
+        row.due_at = work_calendar(uow).add(row.created_at, step.due)
     return row
+
+
+def _document_due(document: Document) -> datetime | None:
+    """A step that declares no deadline is due when its document is (issue 4)."""
+    return clock.end_of_business_day(document.due_date) if document.due_date else None
 
 
 def refresh_task_summaries(uow: AbstractUnitOfWork, document: Document) -> None:
     """Make the document's open cartable rows show it as it is now (after an edit)."""
     for row in uow.tasks.open_of_document(document.id):
         _summarize(uow, row, document)
+        step = instance_registry(uow, row.instance_id).step(row.element_id)
+        if step is None or step.due is None:  # due with its document: follow its due date
+            row.due_at = _document_due(document)
 
 
 def _summarize(uow: AbstractUnitOfWork, row: HumanTask, document: Document) -> None:
@@ -199,5 +213,3 @@ def _summarize(uow: AbstractUnitOfWork, row: HumanTask, document: Document) -> N
     row.document_label = document.number or f"#{document.id}"
     row.contact_name = uow.contacts.get(document.contact_id).name
     row.amount = document.total
-    # The document's due date is what an approver sorts and filters by (issue 4).
-    row.due_at = clock.end_of_business_day(document.due_date) if document.due_date else None

@@ -16,7 +16,7 @@ from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.work_calendar import DEFAULT_HOURS, WEEK_ORDER, WEEKDAYS, WorkCalendar
 from engine.models.calendar import Holiday, WorkDay
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import load_actor, require
 
 NAME_LENGTH = 120
@@ -113,13 +113,13 @@ def remove_holiday(uow: UnitOfWork, *, actor_id: int, day: date) -> None:
         uow.commit()
 
 
-def work_calendar(uow: UnitOfWork) -> WorkCalendar:
+def work_calendar(uow: AbstractUnitOfWork) -> WorkCalendar:
     """Return the calendar steps count working time over (in an open unit of work)."""
     holidays = frozenset(h.day for h in uow.calendar.holidays())
     return WorkCalendar(hours=_hours(uow), zone=clock.business_zone(), holidays=holidays)
 
 
-def _hours(uow: UnitOfWork) -> dict[int, tuple[time, time]]:
+def _hours(uow: AbstractUnitOfWork) -> dict[int, tuple[time, time]]:
     saved = uow.calendar.week()
     if not saved:
         return dict(DEFAULT_HOURS)
