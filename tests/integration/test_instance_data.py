@@ -14,36 +14,15 @@ from engine.services.processes._runs import restore_run
 from engine.services.unit_of_work import UnitOfWork
 from engine.workflow import NO_OPERATORS
 from tests.integration.conftest import Api
+from tests.integration.diagrams import approval_lane_process
 from tests.integration.flows import i7_invoice, task_of
 
 LIMIT = Decimal(100000000)
 
-ROUTING = f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="amount_routing_definitions" targetNamespace="https://cartable.example/bpmn">
-  <bpmn:process id="amount_routing" name="Amount routing" isExecutable="true">
-    <bpmn:laneSet id="amount_routing_lanes">
-      <bpmn:lane id="approval" name="approval">
-        <bpmn:extensionElements>
-          <spiffworkflow:properties>
-            <spiffworkflow:property name="role" value="approver admin"/>
-          </spiffworkflow:properties>
-        </bpmn:extensionElements>
-        <bpmn:flowNodeRef>big_review</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>small_review</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="submitted"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="submitted" targetRef="mark_awaiting_approval"/>
-    <bpmn:serviceTask id="mark_awaiting_approval">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="mark_awaiting_approval">
-          <spiffworkflow:parameters/>
-        </spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+ROUTING = approval_lane_process(
+    "amount_routing",
+    ["big_review", "small_review"],
+    f"""
     <bpmn:sequenceFlow id="f2" sourceRef="mark_awaiting_approval" targetRef="amount_gate"/>
     <bpmn:exclusiveGateway id="amount_gate" default="to_small"/>
     <bpmn:sequenceFlow id="to_big" sourceRef="amount_gate" targetRef="big_review">
@@ -55,10 +34,8 @@ ROUTING = f"""<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:userTask id="small_review" name="Review a small amount"/>
     <bpmn:sequenceFlow id="f3" sourceRef="big_review" targetRef="done"/>
     <bpmn:sequenceFlow id="f4" sourceRef="small_review" targetRef="done"/>
-    <bpmn:endEvent id="done"/>
-  </bpmn:process>
-</bpmn:definitions>
-""".encode()
+    <bpmn:endEvent id="done"/>""",
+)
 
 
 @pytest.fixture

@@ -13,35 +13,16 @@ import time_machine
 from flask import Flask
 
 from tests.integration.conftest import Api
+from tests.integration.diagrams import approval_lane_process
 from tests.integration.flows import i7_invoice, task_of
 from tests.integration.test_ui_flow import UiClient
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
-TIMED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-    id="timed_review_definitions" targetNamespace="https://cartable.example/bpmn">
-  <bpmn:process id="timed_review" name="Timed review" isExecutable="true">
-    <bpmn:laneSet id="timed_review_lanes">
-      <bpmn:lane id="approval" name="approval">
-        <bpmn:extensionElements>
-          <spiffworkflow:properties>
-            <spiffworkflow:property name="role" value="approver admin"/>
-          </spiffworkflow:properties>
-        </bpmn:extensionElements>
-        <bpmn:flowNodeRef>review</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="submitted"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="submitted" targetRef="mark_awaiting_approval"/>
-    <bpmn:serviceTask id="mark_awaiting_approval">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="mark_awaiting_approval">
-          <spiffworkflow:parameters/>
-        </spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+TIMED = approval_lane_process(
+    "timed_review",
+    ["review"],
+    """
     <bpmn:sequenceFlow id="f2" sourceRef="mark_awaiting_approval" targetRef="review"/>
     <bpmn:userTask id="review" name="Review within a working day">
       <bpmn:extensionElements>
@@ -53,10 +34,8 @@ TIMED = b"""<?xml version="1.0" encoding="UTF-8"?>
       </bpmn:extensionElements>
     </bpmn:userTask>
     <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="done"/>
-    <bpmn:endEvent id="done"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    <bpmn:endEvent id="done"/>""",
+)
 
 
 def tehran(day: int, hour: int) -> datetime:
