@@ -91,6 +91,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
     api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
     api.register_blueprint(users.blp)
+    api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
 
 
 def _register_webhooks(app: Flask) -> None:

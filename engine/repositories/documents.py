@@ -84,6 +84,20 @@ class DocumentTypeRepository(Repository[DocumentType]):
             taken = self.session.execute(stmt).scalar_one()
         return int(taken)
 
+    def numbers(self, type_id: int) -> builtins.list[str]:
+        """Return every number given to a document of the type."""
+        stmt = select(Document.number).where(
+            Document.type_id == type_id, Document.number.is_not(None)
+        )
+        return [number for number in self.session.scalars(stmt) if number]
+
+    def sequence_values(self, type_id: int) -> dict[str, int]:
+        """Return {period key: last value taken} of the type's counters."""
+        stmt = select(NumberSequence.period_key, NumberSequence.last_value).where(
+            NumberSequence.type_id == type_id
+        )
+        return {key: int(value) for key, value in self.session.execute(stmt)}
+
     def _create_sequence(self, type_id: int, period_key: str) -> None:
         # A nested transaction, so losing the race to create the row costs only the
         # savepoint; the winner's row is then used.

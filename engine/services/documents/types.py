@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from engine.domain.errors import Conflict, ValidationFailed
-from engine.domain.numbering import validate_pattern
+from engine.domain.numbering import parse_number, validate_pattern
 from engine.domain.permissions import Perm
 from engine.models.documents import DocumentType
 from engine.services.unit_of_work import UnitOfWork
@@ -100,6 +100,13 @@ def update_type(
             raise ValidationFailed.single("code", "another type has this code")
         if "process_id" in changes:
             uow.processes.current_version(str(changes["process_id"]))  # NotFound if undeployed
+        if {"numbering_pattern", "code"} & set(changes):
+            _check_no_repeat(
+                uow,
+                doc_type,
+                str(changes.get("numbering_pattern", doc_type.numbering_pattern)),
+                str(changes.get("code", doc_type.code)),
+            )
         before = settings_of(doc_type)
         for name, value in changes.items():
             setattr(doc_type, name, value)
@@ -113,6 +120,21 @@ def update_type(
         )
         uow.commit()
         return settings_of(doc_type)
+
+
+def _check_no_repeat(uow: UnitOfWork, doc_type: DocumentType, pattern: str, code: str) -> None:
+    """Refuse a pattern under which a counter still to come would give a used number.
+
+    The counters are keyed by period, not by pattern, so a new pattern could render a
+    number already given (issue 14 §8: that failed at submit with a 500 before).
+    """
+    last = uow.types.sequence_values(doc_type.id)
+    for number in uow.types.numbers(doc_type.id):
+        parsed = parse_number(pattern, code=code, number=number)
+        if parsed is not None and parsed[1] > last.get(parsed[0], 0):
+            raise ValidationFailed.single(
+                "numbering_pattern", f"would give {number} again, already used by this type"
+            )
 
 
 def _check_changes(changes: Mapping[str, object]) -> None:
