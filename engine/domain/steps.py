@@ -174,6 +174,14 @@ STEPS = StepRegistry(
     steps={
         step.element_id: step
         for step in (
+            Step(  # issue 14 §5: a sale past the credit limit; decided one by one
+                "approve_credit",
+                "Approve credit",
+                (
+                    Decision("approve", "credit_approved"),
+                    Decision("reject", "rejected", needs_comment=True),
+                ),
+            ),
             _approval("approve_document", "Approve document", "approved"),
             _approval("number_document", "Number document", "number_approved"),
             Step(

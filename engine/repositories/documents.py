@@ -180,6 +180,17 @@ class DocumentRepository(Repository[Document]):
         """Stage one history line."""
         self.session.add(event)
 
+    def of_contact(
+        self, contact_id: int, states: Collection[DocumentState]
+    ) -> builtins.list[Document]:
+        """Return the contact's documents in one of ``states``, oldest first."""
+        stmt = (
+            select(Document)
+            .where(Document.contact_id == contact_id, states_in(states))
+            .order_by(Document.id)
+        )
+        return list(self.session.scalars(stmt))
+
     def children(self, source_id: int, *, kind: str | None = None) -> builtins.list[Document]:
         """Return the documents made from ``source_id`` (returns, invoices of an order)."""
         stmt = select(Document).join(DocumentType).where(Document.source_id == source_id)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from engine.domain.errors import Conflict, ValidationFailed
 from engine.domain.numbering import parse_number, validate_pattern
 from engine.domain.permissions import Perm
+from engine.domain.terms import CreditBreach
 from engine.models.documents import DocumentType
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
@@ -46,6 +47,7 @@ class TypeSettings:
     restrict_view: bool
     assign_customer_number: bool
     reapprove_after_edit: bool
+    credit_breach: str
     preview_format: str
     lock_version: int
 
@@ -60,6 +62,7 @@ EDITABLE = frozenset(f.name for f in fields(TypeSettings)) - {
 }
 SORTS = ("created_desc", "created_asc", "number", "issue_date", "issue_date_jalali")
 PREVIEWS = ("pdf", "image", "word")
+CREDIT_BREACHES = tuple(CreditBreach)
 
 
 def list_types(uow: UnitOfWork) -> list[TypeSettings]:
@@ -160,6 +163,8 @@ def _check_changes(changes: Mapping[str, object]) -> None:
             errors[name] = "must be a whole number of hours, or empty for no limit"
     if "sort_by" in changes and changes["sort_by"] not in SORTS:
         errors["sort_by"] = f"must be one of: {', '.join(SORTS)}"
+    if "credit_breach" in changes and changes["credit_breach"] not in CREDIT_BREACHES:
+        errors["credit_breach"] = f"must be one of: {', '.join(CREDIT_BREACHES)}"
     if "preview_format" in changes and changes["preview_format"] not in PREVIEWS:
         errors["preview_format"] = f"must be one of: {', '.join(PREVIEWS)}"
     if "name" in changes and not str(changes["name"] or "").strip():
