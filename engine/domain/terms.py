@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from engine.domain.errors import ValidationFailed
-from engine.domain.money import format_amount
+from engine.domain.money import format_amount, to_decimal
 
 
 def due_date(issued_on: date, *, days: int | None, months: int | None) -> date:
@@ -64,6 +64,11 @@ def credit_breached(
 
 def credit_refusal(*, limit: Decimal, exposure: Decimal) -> ValidationFailed:
     """Return the 422 that refuses a sale past the limit, naming the limit and the exposure."""
+    # Stored amounts carry trailing zeros (scale 4); show them as typed.
+    limit, exposure = (
+        to_decimal(limit, field="credit_limit"),
+        to_decimal(exposure, field="exposure"),
+    )
     places = _places(limit, exposure)
     shown_limit, shown_exposure = (format_amount(v, places=places) for v in (limit, exposure))
     return ValidationFailed.single(

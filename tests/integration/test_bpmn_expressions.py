@@ -52,7 +52,7 @@ def test_gateway_condition_escaping_the_sandbox_is_refused_at_deploy(
 
     assert response.status_code == 422, response.get_data(as_text=True)
     reasons = response.get_json()["errors"]["bpmn"]
-    assert reasons[0].startswith("document_approval.bpmn: line 119: expression ")
+    assert reasons[0].startswith("document_approval.bpmn: line 158: expression ")
     assert counts(uow) == before
     with uow:
         assert uow.processes.latest_version("document_approval").version == version_before

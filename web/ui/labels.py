@@ -55,6 +55,7 @@ STEP_NAMES = (
     _l("Revise document"),
     _l("Confirm quote"),
     _l("Deliver order"),
+    _l("Approve credit"),
 )
 # The default roles' display names (engine/domain/permissions.py DEFAULT_ROLE_NAMES) in
 # the catalogs; role_label translates whatever name it gets, so a typed name shows as typed.
@@ -105,6 +106,7 @@ EVENTS = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "number_approved": _l("Numbering approved"),
+    "credit_approved": _l("Credit approved"),
     "numbered": _l("Numbered"),
     "posted": _l("Posted"),
     "cancelled": _l("Cancelled"),
