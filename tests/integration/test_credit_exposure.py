@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from engine.services.processes._runs import restore_run
 from engine.services.unit_of_work import UnitOfWork
-from engine.workflow import NO_OPERATORS
 from tests.integration.conftest import Api
 from tests.integration.flows import approve_and_number, field_errors, task_of
+from tests.integration.test_instance_data import ready_data
 
 
 @pytest.fixture(autouse=True)
@@ -159,13 +158,6 @@ def test_delivering_to_a_customer_past_the_limit_is_refused(api: Api, ids: dict[
 def test_unlimited_credit_is_never_refused(api: Api, ids: dict[str, int]) -> None:
     contact = customer(api, "", opening="999999999999")
     assert invoice(api, ids, contact, "999999999").status_code == 201
-
-
-def ready_data(uow: UnitOfWork, instance_id: int) -> dict[str, object]:
-    with uow:
-        run = restore_run(uow, uow.processes.get(instance_id), NO_OPERATORS)
-        [task] = run.ready_user_tasks()
-        return dict(task.data)
 
 
 def test_approve_mode_routes_a_breach_to_credit_approval(
