@@ -93,6 +93,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
     api.register_blueprint(users.blp)
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
+    api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
 
 
 def _register_webhooks(app: Flask) -> None:

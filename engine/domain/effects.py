@@ -144,3 +144,9 @@ def stock_posting(effect: str, quantity: Decimal) -> tuple[str, Decimal] | None:
 def is_receivable(effect: str) -> bool:
     """Tell whether payments received from the contact may settle this kind of document."""
     return effect == ContactEffect.DEBIT
+
+
+def is_credit_sale(effect: str, source_kind: str | None) -> bool:
+    """Tell whether a document of this kind sells on credit: it makes the contact owe
+    us, and answers no other document (a purchase return does neither, P4)."""
+    return effect == ContactEffect.DEBIT and source_kind is None

@@ -24,6 +24,8 @@ import jdatetime
 from engine.domain.errors import ValidationFailed
 
 MAX_PATTERN_LENGTH = 64
+# A number names its printout's file: these would break the name or the shell (issue 14 §8).
+UNSAFE_CHARACTERS = frozenset('/\\:*?"<>|$')
 _TOKENS = frozenset({"code", "year", "month", "jyear", "jmonth", "seq"})
 _SEQ_SPEC = re.compile(r"(0(?P<width>[1-9]\d?))?d?")
 _MAX_SEQ_WIDTH = 20
@@ -91,6 +93,42 @@ def format_number(pattern: str, *, code: str, seq: int, issued_on: date) -> str:
     return "".join(parts)
 
 
+def parse_number(pattern: str, *, code: str, number: str) -> tuple[str, int] | None:
+    """Return the (period key, counter) under which ``pattern`` renders ``number``, or None.
+
+    Used to tell whether a new pattern could give a number again (issue 14 §8): the
+    pattern becomes a regular expression, and a match counts only if rendering its
+    counter gives the same text back (``{seq:05d}`` never reads ``123`` as 123).
+    Raises ``ValidationFailed`` on ``numbering_pattern`` for a bad pattern.
+    """
+    pieces = _parse(pattern, field="numbering_pattern")
+    widths = {"year": 4, "month": 2, "jyear": 4, "jmonth": 2}
+    regex: list[str] = []
+    for piece in pieces:
+        regex.append(re.escape(piece.literal))
+        if piece.token == "code":
+            regex.append(re.escape(code))
+        elif piece.token is not None and f"<{piece.token}>" in "".join(regex):
+            regex.append(f"(?P={piece.token})")  # a token used twice renders the same
+        elif piece.token == "seq":
+            regex.append("(?P<seq>\\d+)")
+        elif piece.token is not None:
+            regex.append(f"(?P<{piece.token}>\\d{{{widths[piece.token]}}})")
+    match = re.fullmatch("".join(regex), number)
+    if match is None:
+        return None
+    seq_spec = next(piece.spec for piece in pieces if piece.token == "seq")
+    seq = int(match.group("seq"))
+    if seq < 1 or format(seq, seq_spec) != match.group("seq"):
+        return None
+    found = match.groupdict()
+    for year, month, mark in (("jyear", "jmonth", "J"), ("year", "month", "G")):
+        if found.get(year):
+            key = f"{mark}{found[year]}"
+            return (f"{key}-{found[month]}" if found.get(month) else key), seq
+    return "", seq
+
+
 def _parse(pattern: str, *, field: str) -> list[_Piece]:
     """Split ``pattern`` into literal text and checked tokens, or raise ValidationFailed."""
     if not isinstance(pattern, str) or not pattern.strip():
@@ -105,7 +143,16 @@ def _parse(pattern: str, *, field: str) -> list[_Piece]:
         _piece(literal, name, spec, conversion, field) for literal, name, spec, conversion in parsed
     ]
     _check_tokens({piece.token for piece in pieces if piece.token}, field)
+    _check_literals("".join(piece.literal for piece in pieces), field)
     return pieces
+
+
+def _check_literals(text: str, field: str) -> None:
+    """Refuse literal characters that are unsafe in a file name, and control characters."""
+    unsafe = sorted({ch for ch in text if ch in UNSAFE_CHARACTERS or not ch.isprintable()})
+    if unsafe:
+        shown = " ".join(repr(ch) for ch in unsafe)
+        raise ValidationFailed.single(field, f"must not contain {shown} (unsafe in a file name)")
 
 
 def _piece(

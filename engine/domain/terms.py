@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import format_amount, to_decimal
@@ -33,31 +34,48 @@ def due_date(issued_on: date, *, days: int | None, months: int | None) -> date:
     return issued_on
 
 
-def check_credit_limit(*, limit: Decimal | None, open_balance: Decimal, amount: Decimal) -> None:
-    """Refuse a credit sale that would take the contact past its credit limit (P4).
+class CreditBreach(StrEnum):
+    """What a document type does with a sale past the contact's credit limit (issue 14 §5)."""
 
-    ``limit`` None is unlimited; ``limit`` 0 forbids any credit sale. Raises
-    ``ValidationFailed`` on ``contact_id`` naming the limit and the open balance.
+    REFUSE = "refuse"  # a 422 naming credit_limit
+    APPROVE = "approve"  # the document goes on, to its diagram's credit approval
+
+
+def credit_breached(
+    *, limit: Decimal | None, before: Decimal, after: Decimal, recheck: bool = False
+) -> bool:
+    """Tell whether moving the contact's exposure from ``before`` to ``after`` breaks
+    its credit limit (P4, issue 14 §5).
+
+    ``limit`` None is unlimited; 0 allows no credit at all, so only a sale the
+    contact's credit (an advance) pays in full up front passes. Exposure that does not
+    grow breaks nothing (an edit counts only its change), unless ``recheck`` asks
+    whether the exposure as it stands is past the limit (before goods ship).
+    Raises ``ValidationFailed`` on ``credit_limit`` for a negative limit.
     """
     if limit is None:
-        return
-    limit = to_decimal(limit, field="credit_limit")
-    open_balance = to_decimal(open_balance, field="open_balance")
-    amount = to_decimal(amount, field="amount")
+        return False
     if limit < 0:
         raise ValidationFailed.single("credit_limit", "must not be negative")
-    if amount <= 0:
-        return  # nothing is sold on credit
-    if limit == 0:
-        raise ValidationFailed.single("contact_id", "credit sales are not allowed (credit limit 0)")
-    if open_balance + amount > limit:
-        places = _places(limit, open_balance, amount)
-        shown = [format_amount(value, places=places) for value in (limit, open_balance, amount)]
-        raise ValidationFailed.single(
-            "contact_id",
-            f"credit limit {shown[0]} would be exceeded: "
-            f"open balance {shown[1]} + this document {shown[2]}",
-        )
+    if after <= before and not recheck:
+        return False
+    return after > limit
+
+
+def credit_refusal(*, limit: Decimal, exposure: Decimal) -> ValidationFailed:
+    """Return the 422 that refuses a sale past the limit, naming the limit and the exposure."""
+    # Stored amounts carry trailing zeros (scale 4); show them as typed.
+    limit, exposure = (
+        to_decimal(limit, field="credit_limit"),
+        to_decimal(exposure, field="exposure"),
+    )
+    places = _places(limit, exposure)
+    shown_limit, shown_exposure = (format_amount(v, places=places) for v in (limit, exposure))
+    return ValidationFailed.single(
+        "credit_limit",
+        f"credit limit {shown_limit} would be exceeded: exposure {shown_exposure} "
+        "(open receivables and confirmed orders, with this document)",
+    )
 
 
 def _check_term(value: int | None, field: str) -> None:

@@ -50,6 +50,11 @@ class DocumentType(Base):
     restrict_view: Mapped[bool] = mapped_column(default=False)
     assign_customer_number: Mapped[bool] = mapped_column(default=False)
     reapprove_after_edit: Mapped[bool] = mapped_column(default=True)
+    # A sale past the contact's credit limit: "refuse" (422) or "approve" (routed to
+    # the diagram's credit approval); engine.domain.terms.CreditBreach (issue 14 §5).
+    credit_breach: Mapped[str] = mapped_column(
+        String(10), default="refuse", server_default="refuse"
+    )
     preview_format: Mapped[str] = mapped_column(String(10), default="pdf")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)

@@ -21,14 +21,22 @@ class ContactRepository(Repository[Contact]):
     label = "contact"
 
     def list(
-        self, *, kind: str | None = None, q: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        *,
+        kind: str | None = None,
+        q: str | None = None,
+        group_id: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> builtins.list[Contact]:
-        """Return contacts by name, optionally of a kind (``both`` matches either)."""
+        """Return contacts by name, optionally of a kind (``both`` matches either) or group."""
         stmt = select(Contact).order_by(Contact.name, Contact.id).limit(limit).offset(offset)
         if kind in ("customer", "supplier"):
             stmt = stmt.where(Contact.kind.in_((kind, "both")))
         if q:
             stmt = stmt.where(Contact.name.contains(q))
+        if group_id is not None:
+            stmt = stmt.where(Contact.customer_group_id == group_id)
         return list(self.session.scalars(stmt))
 
     def balance(self, contact_id: int, viewer: Viewer | None = None) -> Decimal:
@@ -113,6 +121,32 @@ class ContactRepository(Repository[Contact]):
             group = CustomerGroup(name=name)
             self.session.add(group)
             self.session.flush()
+        return group
+
+    def groups(self) -> builtins.list[tuple[CustomerGroup, int]]:
+        """Return every customer group by name with how many contacts it holds."""
+        members = (
+            select(func.count(Contact.id))
+            .where(Contact.customer_group_id == CustomerGroup.id)
+            .scalar_subquery()
+        )
+        stmt = select(CustomerGroup, members).order_by(CustomerGroup.name, CustomerGroup.id)
+        return [(group, int(count)) for group, count in self.session.execute(stmt)]
+
+    def find_group(self, group_id: int) -> CustomerGroup | None:
+        """Return the customer group with this id, or None."""
+        return self.session.get(CustomerGroup, group_id)
+
+    def group_named(self, name: str) -> CustomerGroup | None:
+        """Return the customer group with this name, or None."""
+        stmt = select(CustomerGroup).where(CustomerGroup.name == name)
+        return self.session.scalars(stmt).first()
+
+    def add_group(self, name: str) -> CustomerGroup:
+        """Stage a new customer group and give it its id."""
+        group = CustomerGroup(name=name)
+        self.session.add(group)
+        self.session.flush()
         return group
 
     def group_name(self, group_id: int | None) -> str | None:

@@ -84,6 +84,20 @@ class DocumentTypeRepository(Repository[DocumentType]):
             taken = self.session.execute(stmt).scalar_one()
         return int(taken)
 
+    def numbers(self, type_id: int) -> builtins.list[str]:
+        """Return every number given to a document of the type."""
+        stmt = select(Document.number).where(
+            Document.type_id == type_id, Document.number.is_not(None)
+        )
+        return [number for number in self.session.scalars(stmt) if number]
+
+    def sequence_values(self, type_id: int) -> dict[str, int]:
+        """Return {period key: last value taken} of the type's counters."""
+        stmt = select(NumberSequence.period_key, NumberSequence.last_value).where(
+            NumberSequence.type_id == type_id
+        )
+        return {key: int(value) for key, value in self.session.execute(stmt)}
+
     def _create_sequence(self, type_id: int, period_key: str) -> None:
         # A nested transaction, so losing the race to create the row costs only the
         # savepoint; the winner's row is then used.
@@ -165,6 +179,17 @@ class DocumentRepository(Repository[Document]):
     def add_event(self, event: DocumentEvent) -> None:
         """Stage one history line."""
         self.session.add(event)
+
+    def of_contact(
+        self, contact_id: int, states: Collection[DocumentState]
+    ) -> builtins.list[Document]:
+        """Return the contact's documents in one of ``states``, oldest first."""
+        stmt = (
+            select(Document)
+            .where(Document.contact_id == contact_id, states_in(states))
+            .order_by(Document.id)
+        )
+        return list(self.session.scalars(stmt))
 
     def children(self, source_id: int, *, kind: str | None = None) -> builtins.list[Document]:
         """Return the documents made from ``source_id`` (returns, invoices of an order)."""

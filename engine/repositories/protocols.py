@@ -8,11 +8,13 @@ helpers they call) use are listed: a query service keeps the concrete unit of wo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from engine.domain.followups import LevelRule
+from engine.domain.states import DocumentState
 from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentType
@@ -91,6 +93,8 @@ class Documents(Protocol):
     def delete(self, document: Document) -> None: ...
 
     def add_event(self, event: DocumentEvent) -> None: ...
+
+    def of_contact(self, contact_id: int, states: Collection[DocumentState]) -> list[Document]: ...
 
     def children(self, source_id: int, *, kind: str | None = None) -> list[Document]: ...
 

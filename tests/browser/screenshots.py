@@ -29,6 +29,7 @@ PAGES = (
     ("documents", "/documents"),
     ("document", "/documents/{document_id}"),
     ("new-invoice", "/documents/new?type=sales_invoice"),
+    ("contact-form", "/contacts/new"),
     ("task", "/tasks/{task_id}"),
     ("admin-types", "/admin/types/sales_invoice"),
     ("admin-users", "/admin/users"),

@@ -67,7 +67,7 @@ def test_a_bad_document_is_refused_naming_the_field(
     assert counts(uow) == before
 
 
-def test_a_sale_past_the_credit_limit_names_the_limit_and_the_open_balance(
+def test_a_sale_past_the_credit_limit_names_the_limit_and_the_exposure(
     api: Api, ids: dict[str, int], uow: UnitOfWork
 ) -> None:
     """P4: «علیرضا سامری» may owe at most 500,000,000; six desks with tax are 588,600,000."""
@@ -75,8 +75,8 @@ def test_a_sale_past_the_credit_limit_names_the_limit_and_the_open_balance(
     response = api.post("/api/v1/documents", invoice_body(ids, quantity="6"), as_="clerk")
 
     assert response.status_code == 422
-    message = " ".join(field_errors(response)["contact_id"])
-    assert "500,000,000" in message and "open balance 0" in message, message
+    message = " ".join(field_errors(response)["credit_limit"])
+    assert "500,000,000" in message and "exposure 588,600,000" in message, message
     assert counts(uow) == before
 
 

@@ -22,6 +22,7 @@ from engine.domain.steps import StepAction
 from engine.models.users import User
 from engine.services.cartable.saved_filters import save_filter
 from engine.services.cartable.tasks import claim_task, list_cartable
+from engine.services.contacts.records import NewContact, create_contact
 from engine.services.documents.commands import (
     NewDocument,
     advance_document,
@@ -248,6 +249,12 @@ def _contact(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"contact_id": w.ids["sameri"]}, {}
 
 
+def _new_contact(w: World, r: str) -> int:
+    return create_contact(
+        w.uow, NewContact(name=f"n-{r}", kind="customer"), actor_id=w.ids["admin"]
+    )
+
+
 def _contact_file(fmt: str) -> Callable[[World, str], tuple[dict[str, Any], dict[str, Any]]]:
     return lambda w, r: ({"contact_id": w.ids["sameri"], "fmt": fmt}, {})
 
@@ -443,6 +450,23 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("contact_pages.statements", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "xlsx"}, {})),
     ("contact_pages.export", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "csv"}, {})),
     ("contact_pages.import_", "POST"): Case(SELLERS, _import_file),
+    # The contact form and customer groups: manage_contacts (issue 14 §8)
+    ("contact_forms.new", "GET"): Case(CONTACT_MANAGERS),
+    ("contact_forms.create", "POST"): Case(
+        CONTACT_MANAGERS, lambda w, r: ({}, {"name": f"c-{r}", "kind": "customer"})
+    ),
+    ("contact_forms.edit", "GET"): Case(CONTACT_MANAGERS, _contact),
+    ("contact_forms.save", "POST"): Case(
+        CONTACT_MANAGERS,
+        lambda w, r: (
+            {"contact_id": _new_contact(w, r)},
+            {"name": f"e-{r}", "kind": "both"},
+        ),
+    ),
+    ("contact_forms.groups", "GET"): Case(CONTACT_MANAGERS),
+    ("contact_forms.groups_save", "POST"): Case(
+        CONTACT_MANAGERS, lambda w, r: ({}, {"name": f"g-{r}"})
+    ),
     ("followup_pages.index", "GET"): Case(FOLLOWERS),
     ("followup_pages.process", "POST"): Case(FOLLOWERS, _process),
     ("followup_pages.show", "GET"): Case(FOLLOWERS, _late),
@@ -476,6 +500,10 @@ def world(app: Flask, uow: UnitOfWork, ids: dict[str, int]) -> World:
         create_user(uow, username=name, password=name, roles=[role])
     with uow:
         all_ids = {u.username: u.id for u in uow.session.scalars(select(User))}
+        # Every route gets its own invoices of this customer, and submitted ones count
+        # toward the credit limit (issue 14 §5): no limit here, this tests who may.
+        uow.contacts.get(ids["sameri"]).credit_limit = None
+        uow.commit()
     return World(app, uow, {**ids, **all_ids})
 
 

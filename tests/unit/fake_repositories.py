@@ -7,6 +7,7 @@ call (engine.repositories.protocols) are here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -196,6 +197,9 @@ class FakeDocuments(FakeRepository[Document]):
 
     def actions_of(self, document_id: int) -> list[str]:
         return [e.action for e in self.events if e.document_id == document_id]
+
+    def of_contact(self, contact_id: int, states: Collection[DocumentState]) -> list[Document]:
+        return [d for d in self.rows.values() if d.contact_id == contact_id and d.state in states]
 
     def children(self, source_id: int, *, kind: str | None = None) -> list[Document]:
         return [

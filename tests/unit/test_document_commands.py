@@ -101,14 +101,14 @@ def test_create_needs_the_create_permission(uow: FakeUnitOfWork) -> None:
     assert uow.documents.rows == {}
 
 
-def test_create_past_the_credit_limit_names_the_contact(uow: FakeUnitOfWork) -> None:
+def test_create_past_the_credit_limit_names_the_limit(uow: FakeUnitOfWork) -> None:
     clerk = add_user(uow, Perm.CREATE)
     contact = add_contact(uow, credit_limit=Decimal(100))
     with pytest.raises(ValidationFailed) as caught:
         create_document(
             uow, new_document(uow, type_code="sales_invoice", contact_id=contact), actor_id=clerk
         )
-    assert "contact_id" in caught.value.fields
+    assert "credit limit 100 would be exceeded" in caught.value.fields["credit_limit"][0]
     assert uow.documents.rows == {}
 
 

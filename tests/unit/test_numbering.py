@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from engine.domain.errors import ValidationFailed
-from engine.domain.numbering import format_number, period_key, validate_pattern
+from engine.domain.numbering import format_number, parse_number, period_key, validate_pattern
 
 ISSUED = date(2026, 11, 23)  # 1405-09-02 in the Jalali calendar
 
@@ -57,7 +57,7 @@ def test_format_number_refuses_a_non_positive_seq(seq: int) -> None:
         ("INV-{jyear}-{seq:05d}", "J1405"),
         ("INV-{year}-{seq:05d}", "G2026"),
         ("{jyear}{jmonth}{seq}", "J1405-09"),
-        ("{year}/{month}/{seq}", "G2026-11"),
+        ("{year}-{month}-{seq}", "G2026-11"),
     ],
 )
 def test_period_key_follows_the_date_tokens(pattern: str, key: str) -> None:
@@ -125,3 +125,28 @@ def test_validate_pattern_reports_the_given_field() -> None:
 def test_format_number_rejects_a_bad_pattern() -> None:
     with pytest.raises(ValidationFailed):
         format_number("{code}", code="X", seq=1, issued_on=ISSUED)
+
+
+@pytest.mark.parametrize("char", ["/", "\\", ":", "*", "?", '"', "<", ">", "|", "$", "\x07"])
+def test_characters_unsafe_in_a_file_name_are_refused(char: str) -> None:
+    """Issue 14 §8: a number names its printout's file."""
+    with pytest.raises(ValidationFailed) as exc:
+        validate_pattern(f"INV{char}{{seq:05d}}")
+    assert "unsafe in a file name" in exc.value.fields["numbering_pattern"][0]
+
+
+def test_a_number_is_read_back_into_its_period_and_counter() -> None:
+    assert parse_number("INV-{jyear}-{seq:05d}", code="X", number="INV-1405-00012") == (
+        "J1405",
+        12,
+    )
+    assert parse_number("{code}{year}{month}-{seq}", code="SI", number="SI202612-7") == (
+        "G2026-12",
+        7,
+    )
+    assert parse_number("INV-1405-{seq:05d}", code="X", number="INV-1405-00012") == ("", 12)
+
+
+def test_a_number_another_pattern_cannot_render_is_not_read() -> None:
+    assert parse_number("INV-{seq:05d}", code="X", number="INV-1405-00012") is None
+    assert parse_number("INV-{seq}", code="X", number="INV-007") is None  # no zero padding

@@ -22,6 +22,10 @@ STEPS = read_declarations({p.name: p.read_bytes() for p in (ROOT / "bpmn").glob(
 
 # element id → {decision: (history event, needs a comment, bulk-approvable)}
 SHIPPED = {
+    "approve_credit": {
+        "approve": ("credit_approved", False, False),
+        "reject": ("rejected", True, False),
+    },
     "approve_document": {"approve": ("approved", False, True), "reject": ("rejected", True, False)},
     "number_document": {
         "approve": ("number_approved", False, True),
@@ -50,7 +54,11 @@ def test_only_a_rejection_needs_a_comment() -> None:
         for d in step.decisions
         if d.needs_comment
     }
-    assert needing == {("approve_document", "reject"), ("number_document", "reject")}
+    assert needing == {
+        ("approve_credit", "reject"),
+        ("approve_document", "reject"),
+        ("number_document", "reject"),
+    }
 
 
 def test_bulk_approval_sends_approve_only_to_approval_steps() -> None:

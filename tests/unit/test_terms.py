@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import ValidationFailed
-from engine.domain.terms import check_credit_limit, due_date
+from engine.domain.terms import credit_breached, credit_refusal, due_date
 
 D = Decimal
 
@@ -66,58 +66,51 @@ def test_bad_terms_are_rejected_on_their_field(
     assert list(exc.value.fields) == [field]
 
 
-# --- check_credit_limit (P4) -----------------------------------------------------------
+# --- credit_breached (P4, issue 14 §5) ---------------------------------------------------
 
 
 def test_no_limit_means_unlimited_credit() -> None:
     """P4: an empty credit limit is unlimited."""
-    check_credit_limit(limit=None, open_balance=D(10**15), amount=D(10**15))
+    assert not credit_breached(limit=None, before=D(0), after=D(10**15))
 
 
-def test_sale_within_the_limit_passes() -> None:
-    check_credit_limit(limit=D(50_000_000), open_balance=D(30_000_000), amount=D(20_000_000))
+def test_exposure_within_the_limit_passes() -> None:
+    assert not credit_breached(limit=D(1_000_000), before=D(900_000), after=D(1_000_000))
 
 
-def test_sale_over_the_limit_names_the_limit_and_open_balance() -> None:
-    """P4: over the limit, credit sales are blocked."""
-    with pytest.raises(ValidationFailed) as exc:
-        check_credit_limit(limit=D(50_000_000), open_balance=D(40_000_000), amount=D(20_000_000))
-    assert exc.value.fields == {
-        "contact_id": [
-            "credit limit 50,000,000 would be exceeded: "
-            "open balance 40,000,000 + this document 20,000,000"
-        ]
-    }
+def test_exposure_past_the_limit_breaks_it() -> None:
+    assert credit_breached(limit=D(1_000_000), before=D(900_000), after=D(1_100_000))
 
 
-def test_message_keeps_cents_when_amounts_have_them() -> None:
-    with pytest.raises(ValidationFailed) as exc:
-        check_credit_limit(limit=D("100.50"), open_balance=D(100), amount=D("0.75"))
-    assert "credit limit 100.50" in exc.value.fields["contact_id"][0]
+def test_an_exposure_that_does_not_grow_breaks_nothing() -> None:
+    """Issue 14 §5: an edit counts only its change (already past the limit, going down)."""
+    assert not credit_breached(limit=D(100), before=D(500), after=D(400))
 
 
-def test_zero_limit_forbids_any_credit_sale() -> None:
-    """P4: a credit limit of 0 means no credit sale at all, even with a credit balance."""
-    with pytest.raises(ValidationFailed) as exc:
-        check_credit_limit(limit=D(0), open_balance=D(-1_000_000), amount=D(1))
-    assert "contact_id" in exc.value.fields
+def test_a_recheck_looks_at_the_exposure_as_it_stands() -> None:
+    """Issue 14 §5: before goods ship, an order already past the limit is caught."""
+    assert credit_breached(limit=D(100), before=D(500), after=D(500), recheck=True)
+    assert not credit_breached(limit=D(500), before=D(500), after=D(500), recheck=True)
 
 
-def test_zero_amount_is_never_blocked() -> None:
-    check_credit_limit(limit=D(0), open_balance=D(5), amount=D(0))
-
-
-def test_credit_balance_makes_room_under_the_limit() -> None:
-    check_credit_limit(limit=D(100), open_balance=D(-50), amount=D(150))
+def test_zero_limit_passes_only_a_sale_paid_up_front() -> None:
+    """Issue 14 §5: limit 0 is no credit; an advance covering the sale is not credit."""
+    assert not credit_breached(limit=D(0), before=D(-1_000_000), after=D(0))
+    assert credit_breached(limit=D(0), before=D(-1_000_000), after=D(1))
 
 
 def test_negative_limit_is_rejected() -> None:
     with pytest.raises(ValidationFailed) as exc:
-        check_credit_limit(limit=D(-1), open_balance=D(0), amount=D(1))
+        credit_breached(limit=D(-1), before=D(0), after=D(1))
     assert list(exc.value.fields) == ["credit_limit"]
 
 
-def test_float_amount_is_rejected() -> None:
-    with pytest.raises(ValidationFailed) as exc:
-        check_credit_limit(limit=D(100), open_balance=D(0), amount=1.5)  # type: ignore[arg-type]
-    assert list(exc.value.fields) == ["amount"]
+def test_the_refusal_names_the_limit_and_the_exposure() -> None:
+    error = credit_refusal(limit=D(1_000_000), exposure=D(1_100_000))
+    (message,) = error.fields["credit_limit"]
+    assert message.startswith("credit limit 1,000,000 would be exceeded: exposure 1,100,000")
+
+
+def test_the_refusal_keeps_cents_when_amounts_have_them() -> None:
+    error = credit_refusal(limit=D("100.50"), exposure=D("101.25"))
+    assert "credit limit 100.50" in error.fields["credit_limit"][0]

@@ -22,6 +22,7 @@ def start(recorder: Recorder, *, approval: bool = True, numbering: bool = True) 
     data = {
         "document_id": 7,
         "requires_approval": approval,
+        "credit_breach": False,
         "requires_numbering": numbering,
         "author_id": 3,
     }
@@ -159,7 +160,12 @@ def test_operator_exception_propagates_unchanged() -> None:
     with pytest.raises(LedgerDown) as exc:
         WorkflowRun.start(
             shipped("document_approval"),
-            {"document_id": 1, "requires_approval": False, "requires_numbering": False},
+            {
+                "document_id": 1,
+                "requires_approval": False,
+                "requires_numbering": False,
+                "credit_breach": False,
+            },
             operators,
         )
 
@@ -173,7 +179,12 @@ def test_unknown_operator_raises_invalid_state_naming_it() -> None:
     with pytest.raises(InvalidState) as exc:
         WorkflowRun.start(
             shipped("document_approval"),
-            {"document_id": 1, "requires_approval": True, "requires_numbering": False},
+            {
+                "document_id": 1,
+                "requires_approval": True,
+                "requires_numbering": False,
+                "credit_breach": False,
+            },
             operators,
         )
 
@@ -184,7 +195,7 @@ def test_missing_start_data_fails_the_gateway_as_invalid_state() -> None:
     with pytest.raises(InvalidState) as exc:
         WorkflowRun.start(shipped("document_approval"), {"document_id": 1}, Recorder().operators)
 
-    assert exc.value.details["element_id"] == "approval_needed"
+    assert exc.value.details["element_id"] == "credit_needed"
 
 
 def test_cancel_completes_the_run_without_posting() -> None:

@@ -17,7 +17,13 @@ from tests.unit.test_workflow_support import (
 )
 
 APPROVAL = "document_approval"
-DATA = {"document_id": 1, "requires_approval": True, "requires_numbering": True, "author_id": 3}
+DATA = {
+    "document_id": 1,
+    "requires_approval": True,
+    "requires_numbering": True,
+    "author_id": 3,
+    "credit_breach": False,
+}
 
 
 def edited(process_id: str, old: bytes, new: bytes) -> LoadedSpec:

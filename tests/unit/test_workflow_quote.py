@@ -12,6 +12,7 @@ def start_quote(recorder: Recorder) -> WorkflowRun:
     data = {
         "document_id": QUOTE_ID,
         "requires_approval": False,
+        "credit_breach": False,
         "requires_numbering": False,
         "author_id": 3,
     }

@@ -14,6 +14,7 @@ from tests.unit.test_workflow_support import APPROVE, Recorder, complete_step, o
 APPROVAL_DATA = {
     "document_id": 7,
     "requires_approval": True,
+    "credit_breach": False,
     "requires_numbering": True,
     "author_id": 3,
 }

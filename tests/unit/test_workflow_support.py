@@ -75,6 +75,7 @@ class Recorder:
             "quote_id": call.data["document_id"],
             "document_id": self.invoice_id,
             "requires_approval": True,
+            "credit_breach": False,
             "requires_numbering": True,
         }
 

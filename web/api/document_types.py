@@ -7,7 +7,14 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.services.documents import PREVIEWS, SORTS, get_type, list_types, update_type
+from engine.services.documents import (
+    CREDIT_BREACHES,
+    PREVIEWS,
+    SORTS,
+    get_type,
+    list_types,
+    update_type,
+)
 from web.api.fields import DecimalString, LocalInteger, Text
 from web.context import actor_id, new_uow, require_token
 
@@ -45,6 +52,8 @@ class TypeFields(Schema):
     assign_customer_number = fields.Boolean()
     reapprove_after_edit = fields.Boolean()
     preview_format = Text(validate=validate.OneOf(PREVIEWS))
+    # A sale past the contact's credit limit: refused (422) or sent to credit approval.
+    credit_breach = Text(validate=validate.OneOf(CREDIT_BREACHES))
 
 
 class TypePatch(TypeFields):

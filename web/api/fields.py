@@ -49,6 +49,16 @@ class DecimalString(fields.Field):  # type: ignore[type-arg]
             raise ValidationError(_reason(error)) from error
 
 
+class OptionalDecimalString(DecimalString):
+    """A DecimalString where empty text means no value (None): ``credit_limit: ""`` is
+    unlimited credit (issue 14 §8)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class LocalInteger(fields.Integer):
     """An integer in bounds.INT_MIN..INT_MAX, maybe a string of Persian or Arabic digits.
 

@@ -77,6 +77,7 @@ def _register_pages(app: Flask) -> None:
     from web.ui.admin import bp as admin_pages
     from web.ui.calendar import bp as calendar_pages
     from web.ui.cartable import bp as cartable_pages
+    from web.ui.contact_forms import bp as contact_forms
     from web.ui.contacts import bp as contact_pages
     from web.ui.documents import bp as document_pages
     from web.ui.followers import bp as follower_pages
@@ -90,6 +91,7 @@ def _register_pages(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (print_pages, contact_pages, report_pages):  # I9, I12, P6, E6, E7, F9, F10
         app.register_blueprint(bp)
+    app.register_blueprint(contact_forms)  # the contact form and customer groups (issue 14 §8)
     app.register_blueprint(followup_pages)  # F1, F4, F5, F7, F8
     app.register_blueprint(follower_pages)  # a document's followers and thread (F1, F7)
     app.register_blueprint(calendar_pages)  # the working week and holidays (issue 12 §6)

@@ -17,6 +17,7 @@ from flask_login import current_user
 from engine.domain.errors import ValidationFailed
 from engine.domain.permissions import Perm
 from engine.services.documents import (
+    CREDIT_BREACHES,
     EDITABLE,
     PREVIEWS,
     SORTS,
@@ -53,7 +54,15 @@ BOOL_SETTINGS = (
     "assign_customer_number",
     "reapprove_after_edit",
 )
-TEXT_SETTINGS = ("name", "description", "code", "numbering_pattern", "sort_by", "preview_format")
+TEXT_SETTINGS = (
+    "name",
+    "description",
+    "code",
+    "numbering_pattern",
+    "sort_by",
+    "preview_format",
+    "credit_breach",
+)
 INT_SETTINGS = ("position", "quantity_decimals")
 OPTIONAL_INT_SETTINGS = ("editable_hours", "deletable_hours")
 PERCENT_SETTINGS = ("tax_percent", "levy_percent")
@@ -234,6 +243,7 @@ def _type_page(settings: Any, *, errors: dict[str, list[str]]) -> str:
         bool_settings=BOOL_SETTINGS,
         sorts=SORTS,
         previews=PREVIEWS,
+        credit_breaches=CREDIT_BREACHES,
     )
 
 

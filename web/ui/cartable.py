@@ -27,6 +27,7 @@ from engine.services.cartable import (
     list_filters,
     save_filter,
     search_cartable,
+    task_credit,
     unclaim_task,
 )
 from engine.services.documents import document_history, get_document, list_types
@@ -166,8 +167,14 @@ def show(task_id: int) -> ResponseReturnValue:
             new_uow(), document_id=task.document_id, actor_id=current_user.id
         )
     people = _people()
+    credit = task_credit(new_uow(), task_id=task_id, actor_id=current_user.id)
     return render_template(
-        "cartable/task.html", task=task, document=document, history=history, people=people
+        "cartable/task.html",
+        task=task,
+        document=document,
+        history=history,
+        people=people,
+        credit=credit,
     )
 
 

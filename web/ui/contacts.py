@@ -20,7 +20,7 @@ from engine.services.accounts import (
     customer_statements,
     pay_amount_due,
 )
-from engine.services.contacts import KINDS, export_contacts, import_contacts
+from engine.services.contacts import KINDS, export_contacts, import_contacts, list_groups
 from engine.services.reporting import (
     XLSX_MIME,
     Period,
@@ -31,7 +31,7 @@ from engine.services.reporting import (
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.formatting import local_digits
-from web.ui.forms import optional_date, optional_decimal, page_number
+from web.ui.forms import optional_date, optional_decimal, optional_int, page_number
 from web.ui.messages import readable_messages
 from web.ui.pages import ui_blueprint
 
@@ -51,14 +51,22 @@ def _list_page(import_errors: dict[str, list[str]] | None = None, status: int = 
     q = request.args.get("q") or None
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     page = page_number(request.args.get("page"))
+    group_id = optional_int(request.args.get("group_id"), field="group_id")
     rows = contact_rows(
-        new_uow(), actor_id=current_user.id, q=q, kind=kind, limit=PAGE, offset=(page - 1) * PAGE
+        new_uow(),
+        actor_id=current_user.id,
+        q=q,
+        kind=kind,
+        group_id=group_id,
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
     )
     html = render_template(
         "contacts/index.html",
         rows=rows,
-        params={"q": q or "", "kind": kind or ""},
+        params={"q": q or "", "kind": kind or "", "group_id": group_id or ""},
         kinds=KINDS,
+        groups=list_groups(new_uow()),
         page=page,
         more=len(rows) == PAGE,
         import_errors=_error_rows(import_errors or {}),

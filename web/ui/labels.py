@@ -90,6 +90,7 @@ EVENTS = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "number_approved": _l("Numbering approved"),
+    "credit_approved": _l("Credit approved"),
     "numbered": _l("Numbered"),
     "posted": _l("Posted"),
     "cancelled": _l("Cancelled"),

@@ -68,6 +68,7 @@ def contact_rows(
     actor_id: int,
     q: str | None = None,
     kind: str | None = None,
+    group_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[ContactRow]:
@@ -77,7 +78,9 @@ def contact_rows(
     """
     with uow:
         viewer = account_viewer(uow, actor_id)
-        contacts = uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
+        contacts = uow.contacts.list(
+            kind=kind, q=q, group_id=group_id, limit=min(limit, 500), offset=offset
+        )
         ids = [c.id for c in contacts]
         balances = uow.ledger.balances(ids, viewer)
         due = uow.reports.open_amounts(ids, viewer)

@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING
 from engine.services.public_names import lazy_exports
 
 if TYPE_CHECKING:
+    from engine.services.cartable.credit import (
+        TaskCredit as TaskCredit,
+        task_credit as task_credit,
+    )
     from engine.services.cartable.saved_filters import (
         FILTER_KEYS as FILTER_KEYS,
         delete_filter as delete_filter,

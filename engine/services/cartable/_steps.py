@@ -96,15 +96,17 @@ def complete_step_of(
     action: StepAction,
     actor: User,
     operators: Mapping[str, Any],
+    data: Mapping[str, object] | None = None,
 ) -> bool:
     """Complete the document's open step that ``action`` completes; False if there is none.
 
-    The step and the decision it sends are what the task's diagram declares.
+    The step and the decision it sends are what the task's diagram declares; ``data``
+    goes into the instance with it (a resubmission's credit check, issue 14 §5).
     """
     for task in uow.tasks.open_of_document(document.id):
         step = step_of(uow, task)
         if step is not None and step.action is action:
-            form = {"decision": step.action_decision}
+            form = {"decision": step.action_decision, **(data or {})}
             complete_task_row(uow, uow.tasks.get_for_update(task.id), actor, form, operators)
             return True
     return False

@@ -11,10 +11,17 @@ from typing import TYPE_CHECKING
 from engine.services.public_names import lazy_exports
 
 if TYPE_CHECKING:
+    from engine.services.contacts.editing import update_contact as update_contact
     from engine.services.contacts.files import (
         FORMATS as FORMATS,
         export_contacts as export_contacts,
         import_contacts as import_contacts,
+    )
+    from engine.services.contacts.groups import (
+        GroupView as GroupView,
+        create_group as create_group,
+        list_groups as list_groups,
+        rename_group as rename_group,
     )
     from engine.services.contacts.records import (
         KINDS as KINDS,

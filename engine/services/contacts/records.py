@@ -57,6 +57,8 @@ class ContactView:
     delivery_address: str | None
     balance: Decimal | None = None
     ledger: list[dict[str, object]] = field(default_factory=list)
+    customer_group_id: int | None = None
+    lock_version: int = 1
 
 
 @dataclass(frozen=True)
@@ -179,15 +181,16 @@ def list_contacts(
     *,
     kind: str | None = None,
     q: str | None = None,
+    group_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[ContactView]:
-    """Return contacts by name."""
+    """Return contacts by name, optionally of a kind or a customer group."""
     with uow:
-        return [
-            _contact_view(uow, c, None, [])
-            for c in uow.contacts.list(kind=kind, q=q, limit=min(limit, 500), offset=offset)
-        ]
+        found = uow.contacts.list(
+            kind=kind, q=q, group_id=group_id, limit=min(limit, 500), offset=offset
+        )
+        return [_contact_view(uow, c, None, []) for c in found]
 
 
 def create_product(uow: UnitOfWork, cmd: NewProduct, *, actor_id: int) -> int:
@@ -287,6 +290,8 @@ def _contact_view(
         delivery_address=c.delivery_address,
         balance=balance,
         ledger=ledger,
+        customer_group_id=c.customer_group_id,
+        lock_version=c.lock_version,
     )
 
 

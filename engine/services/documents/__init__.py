@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         document_print_html as document_print_html,
     )
     from engine.services.documents.types import (
+        CREDIT_BREACHES as CREDIT_BREACHES,
         EDITABLE as EDITABLE,
         PREVIEWS as PREVIEWS,
         SORTS as SORTS,

@@ -12,11 +12,11 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.effects import StockEffect, contact_posting, stock_posting
 from engine.domain.numbering import format_number, period_key
-from engine.domain.states import POSTED, payment_state, transition
+from engine.domain.states import IN_APPROVAL, POSTED, payment_state, transition
 from engine.models.documents import Document, DocumentEvent
 from engine.models.ledger import LedgerEntry
 from engine.models.products import StockMove
-from engine.services.documents.content import check_credit
+from engine.services.documents._credit import check_sale
 from engine.services.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,11 @@ def post_document(uow: AbstractUnitOfWork, document: Document, *, actor_id: int 
     """Write the ledger and stock rows of an approved document and mark it posted."""
     doc_type = document.type
     contact = uow.contacts.get(document.contact_id)
-    check_credit(uow, document, doc_type, contact)
+    # In approval, the sale has counted since its submission; posted straight from
+    # a draft, it adds what it adds over its last posting (an edit's change). An
+    # "approve" type's breach was routed to the credit approval before this.
+    old = None if document.state in IN_APPROVAL else _last_posted(uow, document.id)
+    check_sale(uow, document, old=old, route=True)
     today = clock.business_today()
     debit, credit = contact_posting(doc_type.contact_effect, document.total)
     if debit or credit:
@@ -161,6 +165,12 @@ def _reverse_moves(uow: AbstractUnitOfWork, document_id: int) -> None:
                     reverses_id=move.id,
                 )
             )
+
+
+def _last_posted(uow: AbstractUnitOfWork, document_id: int) -> Decimal:
+    """Return the debit less credit the document's last reversed posting had (0 if none)."""
+    reversals = [e for e in uow.ledger.of_document(document_id) if e.reverses_id is not None]
+    return reversals[-1].credit - reversals[-1].debit if reversals else Decimal(0)
 
 
 def open_amount(document: Document) -> Decimal:

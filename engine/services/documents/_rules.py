@@ -24,6 +24,7 @@ def start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
         **document_data(document),
         "requires_approval": doc_type.requires_approval,
         "requires_numbering": doc_type.requires_numbering,
+        "credit_breach": False,  # a credit check sets it (issue 14 §5)
     }
 
 

@@ -19,12 +19,12 @@ from engine.domain.steps import StepAction
 from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.cartable._steps import complete_step_of
+from engine.services.documents._credit import check_sale
 from engine.services.documents._posting import record_event, release_reservation, reverse_postings
 from engine.services.documents._returns import check_source
 from engine.services.documents._rules import check_cancellable, check_window, start_data
 from engine.services.documents.content import (
     Content,
-    check_credit,
     check_due_date,
     due_date_for,
     fill_document,
@@ -89,7 +89,7 @@ def create_document(uow: AbstractUnitOfWork, cmd: NewDocument, *, actor_id: int)
         )
         fill_document(uow, document, doc_type, cmd.content)
         check_source(uow, document, doc_type)
-        check_credit(uow, document, doc_type, contact)
+        check_sale(uow, document, route=True)  # "approve" types are routed at submit
         document.due_date = cmd.due_date or due_date_for(uow, document)
         check_due_date(document)
         uow.documents.add(document)
@@ -143,17 +143,19 @@ def submit_document(uow: AbstractUnitOfWork, *, document_id: int, actor_id: int)
             require(actor, Perm.EDIT)
         doc_type = document.type
         check_source(uow, document, doc_type)
-        check_credit(uow, document, doc_type, uow.contacts.get(document.contact_id))
+        credit = check_sale(uow, document, route=True).data()  # issue 14 §5
         record_event(uow, document, "submitted", actor_id=actor.id)
         with operator_run(uow, actor_id=actor.id) as run:
             operators = run.operators
             # A rejected draft's open step, if its diagram has one the submit completes.
-            if not complete_step_of(uow, document, StepAction.SUBMIT, actor, operators):
+            if not complete_step_of(
+                uow, document, StepAction.SUBMIT, actor, operators, data=credit
+            ):
                 start_instance(
                     uow,
                     process_id=doc_type.process_id,
                     document_id=document.id,
-                    data=start_data(document, doc_type),
+                    data={**start_data(document, doc_type), **credit},
                     operators=operators,
                 )
         uow.audit.record(

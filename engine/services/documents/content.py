@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from engine.domain.effects import ContactEffect
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import check_scale
 from engine.domain.pricing import (
@@ -24,8 +23,7 @@ from engine.domain.pricing import (
     Totals,
     price_document,
 )
-from engine.domain.terms import check_credit_limit, due_date
-from engine.models.contacts import Contact
+from engine.domain.terms import due_date
 from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
 from engine.services.unit_of_work import AbstractUnitOfWork
 
@@ -136,19 +134,6 @@ def fill_document(
     document.override_discount = content.overrides.discount
     document.override_tax = content.overrides.tax
     document.override_levy = content.overrides.levy
-
-
-def check_credit(
-    uow: AbstractUnitOfWork, document: Document, doc_type: DocumentType, contact: Contact
-) -> None:
-    """Refuse a sale that would take the contact past its credit limit (P4)."""
-    if doc_type.contact_effect != ContactEffect.DEBIT or doc_type.source_kind is not None:
-        return
-    check_credit_limit(
-        limit=contact.credit_limit,
-        open_balance=uow.contacts.balance(contact.id),
-        amount=document.total,
-    )
 
 
 def check_due_date(document: Document) -> None:

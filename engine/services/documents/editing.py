@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from engine import clock
 from engine.domain.bounds import check_document_header
@@ -17,6 +18,7 @@ from engine.domain.errors import Conflict, InvalidState, ValidationFailed
 from engine.domain.states import IN_APPROVAL, POSTED, DocumentState, transition
 from engine.models.documents import Document
 from engine.models.users import User
+from engine.services.documents._credit import CreditCheck, check_sale
 from engine.services.documents._instance_data import document_data, refresh_instance_data
 from engine.services.documents._posting import record_event, reverse_postings
 from engine.services.documents._returns import check_source
@@ -24,7 +26,6 @@ from engine.services.documents._rules import check_may_edit, start_data
 from engine.services.documents.content import (
     Content,
     ContentPatch,
-    check_credit,
     check_due_date,
     current_content,
     due_date_for,
@@ -75,14 +76,16 @@ def update_document(
         check_may_edit(uow, actor, document)
         submitted_content = _approved_content(document)
         data_before = document_data(document)
+        old_contact = document.contact_id
         _apply_edit(uow, document, edit)
+        credit = _check_edit(uow, document, data_before, old_contact)
         refresh_instance_data(uow, document, data_before)  # issue 12 §3: gateways see it
         document.updated_at = clock.now()
         record_event(uow, document, "updated", actor_id=actor.id, total=str(document.total))
         if was_posted:
-            _repost_after_edit(uow, document, actor)
+            _repost_after_edit(uow, document, actor, credit)
         elif document.state in IN_APPROVAL and _approved_content(document) != submitted_content:
-            _restart_approval(uow, document, actor)
+            _restart_approval(uow, document, actor, credit)
         else:
             refresh_task_summaries(uow, document)
         uow.audit.record(
@@ -122,7 +125,25 @@ def _approved_content(document: Document) -> tuple[object, ...]:
     return (parties, dates, totals, overrides, lines, additions)
 
 
-def _restart_approval(uow: AbstractUnitOfWork, document: Document, actor: User) -> None:
+def _check_edit(
+    uow: AbstractUnitOfWork, document: Document, before: dict[str, object], old_contact: int
+) -> CreditCheck:
+    """Check the credit an edit adds: only its change (issue 14 §5).
+
+    A posted document counts its posted amount until it is reversed; one in approval
+    its total before the edit; under another contact, nothing yet.
+    """
+    old = None  # as stored: the ledger for a posted document, nothing for a draft
+    if document.contact_id != old_contact:
+        old = Decimal(0)
+    elif document.state in IN_APPROVAL:
+        old = Decimal(str(before["total"]))
+    return check_sale(uow, document, old=old, route=True)
+
+
+def _restart_approval(
+    uow: AbstractUnitOfWork, document: Document, actor: User, credit: CreditCheck
+) -> None:
     """Send the process holding the document's open step back to its start.
 
     Its diagram then asks again for every approval the changed content needs, and the
@@ -135,6 +156,7 @@ def _restart_approval(uow: AbstractUnitOfWork, document: Document, actor: User) 
     instance = uow.processes.get_for_update(steps[0].instance_id)
     with operator_run(uow, actor_id=actor.id) as context:
         run = restore_run(uow, instance, context.operators)
+        run.update_data(credit.data())  # the diagram routes a new breach again
         run.restart_process_of(steps[0].task_guid)
         save_run(uow, instance, run)
     logger.info("document returned to approval", extra={"document_id": document.id})
@@ -164,13 +186,14 @@ def _apply_edit(uow: AbstractUnitOfWork, document: Document, edit: DocumentEdit)
         document.due_date = due_date_for(uow, document)
     check_due_date(document)
     check_source(uow, document, document.type)
-    check_credit(uow, document, document.type, uow.contacts.get(document.contact_id))
 
 
-def _repost_after_edit(uow: AbstractUnitOfWork, document: Document, actor: User) -> None:
+def _repost_after_edit(
+    uow: AbstractUnitOfWork, document: Document, actor: User, credit: CreditCheck
+) -> None:
     reverse_postings(uow, document, actor_id=actor.id, reason="edited after approval")
     doc_type = document.type
-    data = start_data(document, doc_type)
+    data = {**start_data(document, doc_type), **credit.data()}
     if not doc_type.reapprove_after_edit:  # T3.17 off: the edit takes effect at once
         data.update(requires_approval=False, requires_numbering=False)
     transition(document, DocumentState.DRAFT)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from engine.domain.errors import Conflict, ValidationFailed
-from engine.domain.numbering import validate_pattern
+from engine.domain.numbering import parse_number, validate_pattern
 from engine.domain.permissions import Perm
+from engine.domain.terms import CreditBreach
 from engine.models.documents import DocumentType
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
@@ -46,6 +47,7 @@ class TypeSettings:
     restrict_view: bool
     assign_customer_number: bool
     reapprove_after_edit: bool
+    credit_breach: str
     preview_format: str
     lock_version: int
 
@@ -60,6 +62,7 @@ EDITABLE = frozenset(f.name for f in fields(TypeSettings)) - {
 }
 SORTS = ("created_desc", "created_asc", "number", "issue_date", "issue_date_jalali")
 PREVIEWS = ("pdf", "image", "word")
+CREDIT_BREACHES = tuple(CreditBreach)
 
 
 def list_types(uow: UnitOfWork) -> list[TypeSettings]:
@@ -100,6 +103,13 @@ def update_type(
             raise ValidationFailed.single("code", "another type has this code")
         if "process_id" in changes:
             uow.processes.current_version(str(changes["process_id"]))  # NotFound if undeployed
+        if {"numbering_pattern", "code"} & set(changes):
+            _check_no_repeat(
+                uow,
+                doc_type,
+                str(changes.get("numbering_pattern", doc_type.numbering_pattern)),
+                str(changes.get("code", doc_type.code)),
+            )
         before = settings_of(doc_type)
         for name, value in changes.items():
             setattr(doc_type, name, value)
@@ -113,6 +123,21 @@ def update_type(
         )
         uow.commit()
         return settings_of(doc_type)
+
+
+def _check_no_repeat(uow: UnitOfWork, doc_type: DocumentType, pattern: str, code: str) -> None:
+    """Refuse a pattern under which a counter still to come would give a used number.
+
+    The counters are keyed by period, not by pattern, so a new pattern could render a
+    number already given (issue 14 §8: that failed at submit with a 500 before).
+    """
+    last = uow.types.sequence_values(doc_type.id)
+    for number in uow.types.numbers(doc_type.id):
+        parsed = parse_number(pattern, code=code, number=number)
+        if parsed is not None and parsed[1] > last.get(parsed[0], 0):
+            raise ValidationFailed.single(
+                "numbering_pattern", f"would give {number} again, already used by this type"
+            )
 
 
 def _check_changes(changes: Mapping[str, object]) -> None:
@@ -138,6 +163,8 @@ def _check_changes(changes: Mapping[str, object]) -> None:
             errors[name] = "must be a whole number of hours, or empty for no limit"
     if "sort_by" in changes and changes["sort_by"] not in SORTS:
         errors["sort_by"] = f"must be one of: {', '.join(SORTS)}"
+    if "credit_breach" in changes and changes["credit_breach"] not in CREDIT_BREACHES:
+        errors["credit_breach"] = f"must be one of: {', '.join(CREDIT_BREACHES)}"
     if "preview_format" in changes and changes["preview_format"] not in PREVIEWS:
         errors["preview_format"] = f"must be one of: {', '.join(PREVIEWS)}"
     if "name" in changes and not str(changes["name"] or "").strip():

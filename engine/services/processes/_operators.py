@@ -17,6 +17,7 @@ from engine import clock
 from engine.domain.errors import InvalidState
 from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
+from engine.services.documents._credit import check_order, check_sale
 from engine.services.documents._posting import assign_number, post_document as post, record_event
 from engine.services.documents.content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followups._effects import follow_invoice, start_follow_up
@@ -85,12 +86,14 @@ def post_document(run: RunContext, call: OperatorCall) -> None:
 
 def confirm_order(run: RunContext, call: OperatorCall) -> None:
     document = _document(run, call)
+    check_order(run.uow, document, recheck=False)  # issue 14 §5: the order adds exposure
     transition(document, DocumentState.CONFIRMED)  # the quote is now a sales order (Q3)
     record_event(run.uow, document, "confirmed", actor_id=run.actor_id)
 
 
 def deliver_order(run: RunContext, call: OperatorCall) -> None:
     document = _document(run, call)
+    check_order(run.uow, document, recheck=True)  # no goods to a customer past the limit
     transition(document, DocumentState.DELIVERED)
     record_event(run.uow, document, "delivered", actor_id=run.actor_id)
 
@@ -130,6 +133,7 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
     invoice.due_date = due_date_for(run.uow, invoice)
     run.uow.documents.add(invoice)
     transition(order, DocumentState.INVOICED)
+    credit = check_sale(run.uow, invoice, route=True)  # netted against its order
     record_event(run.uow, order, "invoiced", actor_id=run.actor_id, invoice_id=invoice.id)
     record_event(run.uow, invoice, "created", actor_id=run.actor_id, source_id=order.id)
     return {
@@ -137,6 +141,7 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
         "document_id": invoice.id,
         "requires_approval": invoice_type.requires_approval,
         "requires_numbering": invoice_type.requires_numbering,
+        **credit.data(),
     }
 
 
