@@ -61,6 +61,7 @@ def _register_blueprints(api: CartableApi) -> None:
     # The one accepted place for imports inside a function: the factory wiring
     # blueprints (STYLE: avoid import cycles through the app module).
     from web.api import (
+        allocations,
         auth,
         calendar,
         contact_files,
@@ -91,6 +92,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(calendar.blp)  # the working week and holidays (issue 12 §6)
     api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
     api.register_blueprint(users.blp)
+    api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
 
 
 def _register_webhooks(app: Flask) -> None:

@@ -18,7 +18,12 @@ from engine.domain.states import CANCELLABLE_WITH_PERMISSION, POSTED, DocumentSt
 from engine.domain.steps import STEPS, StepAction
 from engine.models.documents import Document
 from engine.services.cartable._steps import complete_open_step
-from engine.services.documents._posting import record_event, release_reservation, reverse_postings
+from engine.services.documents._posting import (
+    record_event,
+    release_reservation,
+    reverse_postings,
+    undo_allocations,
+)
 from engine.services.documents._returns import check_source
 from engine.services.documents._rules import check_cancellable, check_window, start_data
 from engine.services.documents.content import (
@@ -179,6 +184,7 @@ def cancel_document(
             require(actor, Perm.CANCEL)
         _cancel_flows(uow, document, actor.id)
         if document.state in POSTED:
+            undo_allocations(uow, document, actor_id=actor.id)
             reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
         release_reservation(uow, document.id)
         transition(document, DocumentState.CANCELLED)
