@@ -116,7 +116,7 @@ class PaymentRepository(Repository[Payment]):
     def add_allocation(self, allocation: PaymentAllocation) -> None:
         """Stage an allocation of a return's credit (a payment's goes on the payment)."""
         self.session.add(allocation)
-        self.session.flush([allocation])
+        self.session.flush()
 
     def allocation_for_update(self, allocation_id: int) -> PaymentAllocation:
         """Return one allocation, locked; raise NotFound."""
