@@ -152,7 +152,8 @@ def ageing_book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
     }
     for key, (contact, price, issued, due) in plan.items():
         out[key] = posted_invoice(uow, ids, contact, price, issued=issued, due=due)
-    cancel(uow, ids, out["b_cancel"])
+    with on_day(date(2026, 6, 3)):  # reports as of a day see what was done by then
+        cancel(uow, ids, out["b_cancel"])
     pay(uow, ids, a, "900000", {out["a_old"]: "900000"}, on=date(2026, 4, 5))
     pay(uow, ids, b, "1090000", {out["b_paid"]: "1090000"}, on=date(2026, 6, 15))
     # A cheque that bounces: received, then reopened; it counts nowhere.
@@ -166,5 +167,6 @@ def ageing_book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
         method="cheque",
         cheque_due=date(2026, 5, 10),
     )
-    set_cheque_state(uow, payment_id=cheque, state="bounced", actor_id=ids["accountant"])
+    with on_day(date(2026, 5, 12)):
+        set_cheque_state(uow, payment_id=cheque, state="bounced", actor_id=ids["accountant"])
     return out
