@@ -277,8 +277,9 @@ class ReportRepository:
         amounts = past.historical(as_of)
         returns = (
             amounts.join(
+                # credit left = -(total + paid): a return's ledger amount is negative
                 select(
-                    Document.contact_id, exact(func.sum(-amounts.total - amounts.paid))
+                    Document.contact_id, exact(func.sum(amounts.total + amounts.paid))
                 ).select_from(Document)
             )
             .where(Document.type_id.in_(credit_types), Document.issue_date <= as_of)
@@ -287,7 +288,7 @@ class ReportRepository:
         if contact_ids is not None:
             returns = returns.where(Document.contact_id.in_(contact_ids))
         out: dict[int, Decimal] = {}
-        for stmt, sign in ((received, 1), (allocated, -1), (returns, 1)):
+        for stmt, sign in ((received, 1), (allocated, -1), (returns, -1)):
             for contact_id, value in self.session.execute(stmt):
                 out[contact_id] = out.get(contact_id, _ZERO) + sign * Decimal(value or 0)
         return {c: v for c, v in out.items() if v}

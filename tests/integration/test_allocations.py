@@ -3,6 +3,7 @@ credit applied and undone, cancelled paid invoices, suppliers paid."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from engine.services.contacts.records import NewContact, create_contact
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.conftest import Api
 from tests.integration.flows import field_errors
-from tests.integration.postings import customer
+from tests.integration.postings import customer, on_day
 from tests.integration.receivables import (
     balance,
     counts,
@@ -191,3 +192,32 @@ def test_bad_allocations_name_the_field_and_write_nothing(
     assert response.status_code == 422, response.get_json()
     assert field in field_errors(response), response.get_json()
     assert counts(uow) == before
+
+
+def test_an_as_of_report_is_unchanged_by_later_events(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    c = customer(uow, ids, "گزارش تاریخی")
+    with on_day(date(2027, 3, 1)):
+        first = invoice(api, c, ids["desk"])
+        second = invoice(api, c, ids["desk"])
+        pay(api, c, "1500", {first["id"]: "1090"})  # 410 unallocated
+    query = f"as_of=2027-03-01&contact_id={c}"
+
+    def seen() -> tuple[object, ...]:
+        unpaid = api.ok("GET", f"/api/v1/reports/unpaid?{query}")
+        ageing = api.ok("GET", f"/api/v1/reports/ageing?{query}")
+        return unpaid["open"], [r["document_id"] for r in unpaid["rows"]], ageing["credit"]
+
+    with on_day(date(2027, 3, 1)):
+        before = seen()
+    assert before == ("1090", [second["id"]], "410")
+    with on_day(date(2027, 3, 5)):  # later: cancelled, credit applied, returned, paid
+        api.ok("POST", f"/api/v1/documents/{first['id']}/cancel", {}, as_="admin")
+        payment = pay(api, c, "100", {second["id"]: "100"})
+        body = {"source": {"payment_id": payment["id"]}, "document_id": second["id"]}
+        sales_return(api, second, "2")
+        now = api.ok("GET", f"/api/v1/reports/unpaid?as_of=2027-03-05&contact_id={c}")
+        assert now["open"] != before[0]
+        assert api.post("/api/v1/allocations", {**body, "amount": "1"}).status_code == 422
+        assert seen() == before
