@@ -128,6 +128,17 @@ class PaymentRepository(Repository[Payment]):
             raise NotFound(f"allocation {allocation_id} not found")
         return found
 
+    def live_allocations_of_contact(self, contact_id: int) -> builtins.list[PaymentAllocation]:
+        """Return the allocations not undone to a contact's documents, newest first."""
+        stmt = (
+            select(PaymentAllocation)
+            .join(Document, Document.id == PaymentAllocation.document_id)
+            .where(Document.contact_id == contact_id, PaymentAllocation.undone_on.is_(None))
+            .order_by(PaymentAllocation.id.desc())
+            .limit(500)
+        )
+        return list(self.session.scalars(stmt))
+
     def live_allocations_of(self, document_id: int) -> builtins.list[PaymentAllocation]:
         """Return the allocations not undone made to or from a document."""
         stmt = select(PaymentAllocation).where(

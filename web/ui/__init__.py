@@ -75,6 +75,7 @@ def _register_pages(app: Flask) -> None:
     # The factory wiring blueprints: the one accepted place for imports in a function.
     from web.auth.routes import bp as auth_pages
     from web.ui.admin import bp as admin_pages
+    from web.ui.allocations import bp as allocation_pages
     from web.ui.calendar import bp as calendar_pages
     from web.ui.cartable import bp as cartable_pages
     from web.ui.contacts import bp as contact_pages
@@ -92,6 +93,7 @@ def _register_pages(app: Flask) -> None:
     app.register_blueprint(followup_pages)  # F1, F4, F5, F7, F8
     app.register_blueprint(follower_pages)  # a document's followers and thread (F1, F7)
     app.register_blueprint(calendar_pages)  # the working week and holidays (issue 12 §6)
+    app.register_blueprint(allocation_pages)  # credit applied and undone (issue 14 §2)
     app.add_url_rule("/", "home", _home)
 
 

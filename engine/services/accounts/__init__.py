@@ -17,8 +17,10 @@ if TYPE_CHECKING:
         pay_amount_due as pay_amount_due,
     )
     from engine.services.accounts.allocations import (
+        ContactCredit as ContactCredit,
         NewAllocation as NewAllocation,
         allocate_credit as allocate_credit,
+        contact_credit as contact_credit,
         undo_allocation as undo_allocation,
     )
     from engine.services.accounts.payments import (

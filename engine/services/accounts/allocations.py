@@ -4,6 +4,7 @@ and undo it (issue 14 §2, decisions §17)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from engine.domain.errors import InvalidState, ValidationFailed
@@ -13,8 +14,10 @@ from engine.models.documents import Document
 from engine.models.ledger import Payment
 from engine.services.accounts import _allocations
 from engine.services.documents._posting import open_amount
-from engine.services.unit_of_work import AbstractUnitOfWork
-from engine.services.users.access import load_actor, require
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from engine.services.users.access import account_viewer, load_actor, require
+
+HISTORY = 200  # rows on the contact page, as its other lists
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,65 @@ def _credit(uow: AbstractUnitOfWork, cmd: NewAllocation) -> _Credit:
     return _Credit(
         source.contact_id, source.type.contact_effect, open_amount(source), document=source
     )
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """Credit not yet applied: a payment's (``payment_id``) or a posted return's."""
+
+    label: str
+    left: Decimal
+    payment_id: int | None = None
+    document_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    id: int
+    source: str
+    document: str
+    amount: Decimal
+    allocated_on: date | None
+
+
+@dataclass(frozen=True)
+class ContactCredit:
+    credits: list[CreditLine]
+    allocations: list[AllocationLine]  # live ones, newest first
+
+
+def contact_credit(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> ContactCredit:
+    """Return the contact page's credit: what may be applied, and what was (to undo).
+
+    Of what the actor may see (T3.11); PermissionDenied without an account reader role.
+    """
+    with uow:
+        viewer = account_viewer(uow, actor_id)
+        documents = {d.id: (d, t) for d, t in uow.documents.history_of(contact_id, viewer, HISTORY)}
+        payments = uow.payments.list(contact_id=contact_id, viewer=viewer, limit=HISTORY)
+        credits = [
+            CreditLine(f"#{p.id} {p.method}", _allocations.payment_left(p), payment_id=p.id)
+            for p in payments
+            if _allocations.payment_left(p) > 0
+        ] + [
+            CreditLine(d.number or f"#{d.id}", open_amount(d), document_id=d.id)
+            for d, t in documents.values()
+            if t.source_kind is not None and d.state in POSTED and open_amount(d) > 0
+        ]
+        lines = []
+        for allocation in uow.payments.live_allocations_of_contact(contact_id):
+            target = documents.get(allocation.document_id)
+            if target is None:
+                continue  # a document the actor may not see
+            source = documents.get(allocation.source_document_id or 0)
+            label = (source[0].number or "") if source else f"#{allocation.payment_id}"
+            lines.append(
+                AllocationLine(
+                    allocation.id,
+                    label,
+                    target[0].number or f"#{target[0].id}",
+                    allocation.amount,
+                    allocation.allocated_on,
+                )
+            )
+        return ContactCredit(credits, lines)
