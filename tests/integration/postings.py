@@ -78,16 +78,21 @@ def _post(
         actor_id=ids["clerk"],
     )
     submit_document(uow, document_id=doc_id, actor_id=ids["clerk"])
+    walk_cartables(uow, ids, doc_id)
+    with uow:
+        assert uow.documents.get(doc_id).state == "posted"
+    return doc_id
+
+
+def walk_cartables(uow: UnitOfWork, ids: dict[str, int], doc_id: int) -> None:
+    """Approve a submitted document in each cartable it reaches (at most three)."""
     for _ in range(3):
         with uow:
             tasks = [(t.id, t.lane) for t in uow.tasks.open_of_document(doc_id)]
         if not tasks:
-            break
+            return
         task_id, lane = tasks[0]
         complete_task(uow, task_id=task_id, actor_id=ids[LANE_USER[lane]], decision="approve")
-    with uow:
-        assert uow.documents.get(doc_id).state == "posted"
-    return doc_id
 
 
 def pay(

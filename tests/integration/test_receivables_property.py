@@ -23,7 +23,6 @@ from engine.domain.states import OPEN, POSTED
 from engine.services.accounts._allocations import payment_left
 from engine.services.accounts.allocations import NewAllocation, allocate_credit, undo_allocation
 from engine.services.accounts.payments import Allocation, NewPayment, record_payment
-from engine.services.cartable.tasks import complete_task
 from engine.services.documents.commands import (
     NewDocument,
     cancel_document,
@@ -33,7 +32,7 @@ from engine.services.documents.commands import (
 from engine.services.documents.content import Content, LineCommand
 from engine.services.documents.editing import DocumentEdit, update_document
 from engine.services.unit_of_work import UnitOfWork
-from tests.integration.postings import LANE_USER, customer, on_day
+from tests.integration.postings import customer, on_day, walk_cartables
 
 START = date(2027, 1, 1)
 _names = count()
@@ -174,13 +173,7 @@ def _walk(uow: UnitOfWork, ids: dict[str, int], doc_id: int) -> None:
         state = uow.documents.get(doc_id).state
     if state == "draft":
         submit_document(uow, document_id=doc_id, actor_id=ids["clerk"])
-    for _ in range(3):
-        with uow:
-            tasks = [(t.id, t.lane) for t in uow.tasks.open_of_document(doc_id)]
-        if not tasks:
-            return
-        task_id, lane = tasks[0]
-        complete_task(uow, task_id=task_id, actor_id=ids[LANE_USER[lane]], decision="approve")
+    walk_cartables(uow, ids, doc_id)
 
 
 def _check(uow: UnitOfWork, book: Book, today: date) -> None:
