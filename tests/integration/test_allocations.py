@@ -221,3 +221,30 @@ def test_an_as_of_report_is_unchanged_by_later_events(
         assert now["open"] != before[0]
         assert api.post("/api/v1/allocations", {**body, "amount": "1"}).status_code == 422
         assert seen() == before
+
+
+def test_a_draft_return_is_patched_by_invoice_line_and_priced_from_it(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    c = customer(uow, ids, "ویرایش برگشت")
+    inv = invoice(api, c, ids["desk"])
+    line_id = inv["lines"][0]["id"]
+    body = {
+        "type": "sales_return",
+        "contact_id": c,
+        "source_id": inv["id"],
+        "lines": [{"source_line_id": line_id, "quantity": "1"}],
+    }
+    draft = api.ok("POST", "/api/v1/documents", body, as_="clerk", status=201)
+    patch = {"lines": [{"source_line_id": line_id, "quantity": "3", "unit_price": "5"}]}
+
+    patched = api.ok("PATCH", f"/api/v1/documents/{draft['id']}", patch, as_="clerk")
+
+    assert patched["lines"][0]["source_line_id"] == line_id
+    assert Decimal(patched["totals"]["total"]) == Decimal("327")  # 3 × 100 + 9%
+    too_many = {"lines": [{"source_line_id": line_id, "quantity": "11"}]}
+    response = api.patch(f"/api/v1/documents/{draft['id']}", too_many, as_="clerk")
+    assert "lines[0].quantity" in field_errors(response)
+    wrong = {"lines": [{"source_line_id": line_id + 999, "quantity": "1"}]}
+    response = api.patch(f"/api/v1/documents/{draft['id']}", wrong, as_="clerk")
+    assert "lines[0].source_line_id" in field_errors(response)
