@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
+from engine.models.types import ExactDecimal
 from engine.repositories.base import exact
 
 Join = Callable[[Any], Any]  # a select in, the same select joined out
@@ -74,7 +75,7 @@ def historical(day: date) -> Amounts:
         .subquery()
     )
     total = exact(posted.c.amount)
-    paid = exact(func.coalesce(allocated.c.amount, literal(0)))
+    paid = exact(func.coalesce(allocated.c.amount, literal(Decimal(0), ExactDecimal())))
     open_ = exact(total - paid)
 
     def join(stmt: Any) -> Any:
