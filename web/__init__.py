@@ -61,6 +61,7 @@ def _register_blueprints(api: CartableApi) -> None:
     # The one accepted place for imports inside a function: the factory wiring
     # blueprints (STYLE: avoid import cycles through the app module).
     from web.api import (
+        allocations,
         auth,
         calendar,
         contact_files,
@@ -94,6 +95,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(users.blp)
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
+    api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
 
 
 def _register_webhooks(app: Flask) -> None:

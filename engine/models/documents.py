@@ -126,6 +126,8 @@ class DocumentLine(Base):
     gross: Mapped[Decimal] = mapped_column(ExactDecimal())
     line_discount: Mapped[Decimal] = mapped_column(ExactDecimal())
     net: Mapped[Decimal] = mapped_column(ExactDecimal())
+    # On a return: the invoice line it returns (issue 14 §1), priced from that line.
+    source_line_id: Mapped[int | None] = mapped_column(ForeignKey("document_line.id"))
 
 
 class DocumentAddition(Base):

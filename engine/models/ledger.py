@@ -43,7 +43,7 @@ class NumberSequence(Base):
 
 
 class Payment(Base):
-    """A cash, bank or cheque receipt (I5, I6)."""
+    """A cash, bank or cheque receipt, or a payment out to a supplier (I5, I6)."""
 
     __tablename__ = "payment"
 
@@ -51,6 +51,8 @@ class Payment(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())
     method: Mapped[str] = mapped_column(String(10))  # cash | bank | cheque
+    # in: received from the contact (credits it); out: paid to it, e.g. a supplier (debits it)
+    direction: Mapped[str] = mapped_column(String(3), default="in", server_default="in")
     received_on: Mapped[date]
     reference: Mapped[str] = mapped_column(String(80), default="")
     cheque_number: Mapped[str | None] = mapped_column(String(40))
@@ -69,11 +71,20 @@ class Payment(Base):
 
 
 class PaymentAllocation(Base):
+    """Credit applied to an open document (decisions §20): a payment's, or a posted
+    return's (``source_document_id``). Undoing one dates it; nothing is deleted, so a
+    report as of a past date sees the allocations of that day."""
+
     __tablename__ = "payment_allocation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(
+    payment_id: Mapped[int | None] = mapped_column(
         ForeignKey("payment.id", ondelete="CASCADE"), index=True
     )
+    source_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())
+    allocated_on: Mapped[date | None]
+    undone_on: Mapped[date | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)

@@ -198,16 +198,18 @@ class DocumentRepository(Repository[Document]):
             stmt = stmt.where(DocumentType.kind == kind)
         return list(self.session.scalars(stmt))
 
-    def returned_quantities(
-        self, source_id: int, exclude_id: int | None = None
-    ) -> dict[int, Decimal]:
-        """Return {product_id: quantity} already returned (or being returned) against a source."""
+    def returned_by_line(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
+        """Return {invoice line id: quantity} returned (or being returned) against a source."""
         stmt = (
-            select(DocumentLine.product_id, func.sum(DocumentLine.quantity))
+            select(DocumentLine.source_line_id, func.sum(DocumentLine.quantity))
             .join(Document, Document.id == DocumentLine.document_id)
-            .where(Document.source_id == source_id, Document.state != DocumentState.CANCELLED)
-            .group_by(DocumentLine.product_id)
+            .where(
+                Document.source_id == source_id,
+                Document.state != DocumentState.CANCELLED,
+                DocumentLine.source_line_id.is_not(None),
+            )
+            .group_by(DocumentLine.source_line_id)
         )
         if exclude_id is not None:
             stmt = stmt.where(Document.id != exclude_id)
-        return {pid: Decimal(qty) for pid, qty in self.session.execute(stmt)}
+        return {lid: Decimal(qty) for lid, qty in self.session.execute(stmt) if lid is not None}

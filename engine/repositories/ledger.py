@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from engine.domain.errors import NotFound
 from engine.models.contacts import Contact
 from engine.models.documents import Document
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
@@ -112,10 +113,42 @@ class PaymentRepository(Repository[Payment]):
         stmt = select(Payment.id).where(Payment.id == payment_id, visible_payments(viewer))
         return self.session.execute(stmt).first() is not None
 
-    def allocations_to(self, document_id: int) -> list[PaymentAllocation]:
-        """Return every allocation made to a document."""
-        stmt = select(PaymentAllocation).where(PaymentAllocation.document_id == document_id)
+    def add_allocation(self, allocation: PaymentAllocation) -> None:
+        """Stage an allocation of a return's credit (a payment's goes on the payment)."""
+        self.session.add(allocation)
+        self.session.flush()
+
+    def allocation_for_update(self, allocation_id: int) -> PaymentAllocation:
+        """Return one allocation, locked; raise NotFound."""
+        stmt = (
+            select(PaymentAllocation).where(PaymentAllocation.id == allocation_id).with_for_update()
+        )
+        found = self.session.scalars(stmt).first()
+        if found is None:
+            raise NotFound(f"allocation {allocation_id} not found")
+        return found
+
+    def live_allocations_of_contact(self, contact_id: int) -> builtins.list[PaymentAllocation]:
+        """Return the allocations not undone to a contact's documents, newest first."""
+        stmt = (
+            select(PaymentAllocation)
+            .join(Document, Document.id == PaymentAllocation.document_id)
+            .where(Document.contact_id == contact_id, PaymentAllocation.undone_on.is_(None))
+            .order_by(PaymentAllocation.id.desc())
+            .limit(500)
+        )
         return list(self.session.scalars(stmt))
+
+    def live_allocations_of(self, document_id: int) -> builtins.list[PaymentAllocation]:
+        """Return the allocations not undone made to or from a document."""
+        stmt = select(PaymentAllocation).where(
+            or_(
+                PaymentAllocation.document_id == document_id,
+                PaymentAllocation.source_document_id == document_id,
+            ),
+            PaymentAllocation.undone_on.is_(None),
+        )
+        return list(self.session.scalars(stmt.order_by(PaymentAllocation.id)))
 
     def list(
         self,

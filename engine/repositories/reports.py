@@ -17,13 +17,15 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from engine import clock
 from engine.domain.effects import ContactEffect
 from engine.domain.overdue import days_overdue
 from engine.domain.states import OPEN, POSTED, DocumentState
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
+from engine.repositories import as_of as past
 from engine.repositories.base import exact
-from engine.repositories.documents import due_expr, open_expr, overdue_clause, states_in
+from engine.repositories.documents import due_expr, open_expr, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 
 AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -74,6 +76,8 @@ class Ageing:
     buckets: dict[str, Decimal]
     counts: dict[str, int]
     by_contact: list[tuple[int, str, str, Decimal]]  # contact id, name, bucket, amount
+    credit: Decimal = _ZERO  # unallocated credit: payments and returns not applied
+    credit_by_contact: dict[int, Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,23 @@ class ReportRepository:
         type_ids = list(self.session.scalars(debit))
         return [Document.type_id.in_(type_ids), states_in(states)]
 
+    def receivables(self, as_of: date) -> past.Amounts:
+        """Return how to read receivables' amounts on ``as_of``: the documents' own
+        columns from today on, the ledger and allocations as they stood on a past day
+        (issue 14 §6)."""
+        if as_of >= clock.business_today():
+            return past.Amounts(
+                Document.total,
+                Document.paid,
+                open_expr(),
+                self.receivable_filter(OPEN),
+            )
+        amounts = past.historical(as_of)
+        type_ids = self.receivable_filter(OPEN)[0]
+        return past.Amounts(
+            amounts.total, amounts.paid, amounts.open, [type_ids, *amounts.where], amounts.join
+        )
+
     def open_invoices(
         self,
         *,
@@ -127,23 +148,32 @@ class ReportRepository:
 
         With a ``viewer``, of the documents they may see only (T3.11).
         """
-        open_, due = open_expr(), due_expr()
+        amounts, due = self.receivables(as_of), due_expr()
+        open_ = amounts.open
         conditions: list[ColumnElement[bool]] = [open_ > _ZERO, visible_documents(viewer)]
         if overdue_only:
-            conditions.append(overdue_clause(as_of))
+            conditions.append(due < as_of)  # engine.domain.overdue: open and past due
         if contact_ids is not None:
             conditions.append(Document.contact_id.in_(contact_ids))
-        where = and_(*self.receivable_filter(OPEN), *conditions)
+        where = and_(*amounts.where, *conditions)
         count, total, paid = self.session.execute(
-            select(
-                func.count(),
-                exact(func.coalesce(func.sum(Document.total), 0)),
-                exact(func.coalesce(func.sum(Document.paid), 0)),
+            amounts.join(
+                select(
+                    func.count(),
+                    exact(func.coalesce(func.sum(amounts.total), 0)),
+                    exact(func.coalesce(func.sum(amounts.paid), 0)),
+                ).select_from(Document)
             ).where(where)
         ).one()
         # The first rows are picked on the document table alone, then joined to contacts.
-        first = select(Document.id).where(where).order_by(due, Document.id).limit(limit).subquery()
-        stmt = (
+        first = (
+            amounts.join(select(Document.id))
+            .where(where)
+            .order_by(due, Document.id)
+            .limit(limit)
+            .subquery()
+        )
+        stmt = amounts.join(
             select(
                 Document.id,
                 Document.number,
@@ -151,14 +181,14 @@ class ReportRepository:
                 Contact.name,
                 Document.issue_date,
                 due,
-                Document.total,
-                Document.paid,
+                amounts.total,
+                amounts.paid,
                 open_,
             )
+            .select_from(Document)
             .join(first, first.c.id == Document.id)
             .join(Contact, Contact.id == Document.contact_id)
-            .order_by(due, Document.id)
-        )
+        ).order_by(due, Document.id)
         rows = []
         for r in self.session.execute(stmt):
             due_on = _as_date(r[5])
@@ -206,47 +236,85 @@ class ReportRepository:
             (due >= as_of - timedelta(days=90), literal("61-90")),
             else_=literal("90+"),
         )
-        open_ = open_expr()
-        where = [*self.receivable_filter(OPEN), open_ > _ZERO]
+        amounts = self.receivables(as_of)
+        where = [*amounts.where, amounts.open > _ZERO]
         if contact_ids is not None:
             where.append(Document.contact_id.in_(contact_ids))
-        amount = exact(func.sum(open_))
+        amount = exact(func.sum(amounts.open))
         buckets = dict.fromkeys(AGEING_BUCKETS, _ZERO)
         counts = dict.fromkeys(AGEING_BUCKETS, 0)
         for name, value, count in self.session.execute(
-            select(bucket, amount, func.count()).where(*where).group_by(bucket)
+            amounts.join(select(bucket, amount, func.count()).select_from(Document))
+            .where(*where)
+            .group_by(bucket)
         ):
             buckets[name], counts[name] = value, count
         rows: list[tuple[int, str, str, Decimal]] = []
         if by_contact:
             stmt = (
-                select(Document.contact_id, Contact.name, bucket, amount)
+                amounts.join(
+                    select(Document.contact_id, Contact.name, bucket, amount).select_from(Document)
+                )
                 .join(Contact, Contact.id == Document.contact_id)
                 .where(*where)
                 .group_by(Document.contact_id, Contact.name, bucket)
             )
             rows = [(c, n, b, a) for c, n, b, a in self.session.execute(stmt)]
-        return Ageing(buckets, counts, rows)
+        credit = self.unallocated_credit(as_of, contact_ids)
+        return Ageing(buckets, counts, rows, sum(credit.values(), _ZERO), credit)
+
+    def unallocated_credit(
+        self, as_of: date, contact_ids: list[int] | None = None
+    ) -> dict[int, Decimal]:
+        """Return {customer id: credit not applied to any invoice at the end of
+        ``as_of``}: payments received less what of them was allocated, and sales
+        returns less what of them was applied (contacts with none are left out)."""
+        received, allocated = past.payment_credit_on(as_of, contact_ids)
+        credit_types = select(DocumentType.id).where(
+            DocumentType.contact_effect == ContactEffect.CREDIT.value,
+            DocumentType.source_kind.is_not(None),
+        )
+        amounts = past.historical(as_of)
+        returns = (
+            amounts.join(
+                # credit left = -(total + paid): a return's ledger amount is negative
+                select(
+                    Document.contact_id, exact(func.sum(amounts.total + amounts.paid))
+                ).select_from(Document)
+            )
+            .where(Document.type_id.in_(credit_types), Document.issue_date <= as_of)
+            .group_by(Document.contact_id)
+        )
+        if contact_ids is not None:
+            returns = returns.where(Document.contact_id.in_(contact_ids))
+        out: dict[int, Decimal] = {}
+        for stmt, sign in ((received, 1), (allocated, -1), (returns, -1)):
+            for contact_id, value in self.session.execute(stmt):
+                out[contact_id] = out.get(contact_id, _ZERO) + sign * Decimal(value or 0)
+        return {c: v for c, v in out.items() if v}
 
     def dues_by_contact(
         self, *, as_of: date, contact_ids: list[int] | None = None, viewer: Viewer | None = None
     ) -> list[ContactDues]:
         """Return each customer's open receivables split into not yet due and overdue on
         ``as_of`` (F10), most overdue first, of the documents ``viewer`` may see."""
-        open_ = open_expr()
-        overdue = overdue_clause(as_of)
-        where = [*self.receivable_filter(OPEN), open_ > _ZERO, visible_documents(viewer)]
+        amounts = self.receivables(as_of)
+        open_ = amounts.open
+        overdue = due_expr() < as_of  # among open documents (engine.domain.overdue)
+        where = [*amounts.where, open_ > _ZERO, visible_documents(viewer)]
         if contact_ids is not None:
             where.append(Document.contact_id.in_(contact_ids))
         stmt = (
-            select(
-                Document.contact_id,
-                Contact.name,
-                Contact.language,
-                func.sum(case((overdue, 0), else_=1)),
-                exact(func.sum(case((overdue, 0), else_=Document.total - Document.paid))),
-                func.sum(case((overdue, 1), else_=0)),
-                exact(func.sum(case((overdue, Document.total - Document.paid), else_=0))),
+            amounts.join(
+                select(
+                    Document.contact_id,
+                    Contact.name,
+                    Contact.language,
+                    func.sum(case((overdue, 0), else_=1)),
+                    exact(func.sum(case((overdue, 0), else_=open_))),
+                    func.sum(case((overdue, 1), else_=0)),
+                    exact(func.sum(case((overdue, open_), else_=0))),
+                ).select_from(Document)
             )
             .join(Contact, Contact.id == Document.contact_id)
             .where(*where)

@@ -57,7 +57,7 @@ def hidden_documents(viewer: Viewer) -> Select[int]:
     return select(doc.id).where(~visible_documents(viewer, doc))
 
 
-def _hidden_payments(viewer: Viewer) -> Select[int]:
+def _hidden_payments(viewer: Viewer) -> Select[int | None]:
     return select(PaymentAllocation.payment_id).where(
         PaymentAllocation.document_id.in_(hidden_documents(viewer))
     )

@@ -78,16 +78,21 @@ def _post(
         actor_id=ids["clerk"],
     )
     submit_document(uow, document_id=doc_id, actor_id=ids["clerk"])
+    walk_cartables(uow, ids, doc_id)
+    with uow:
+        assert uow.documents.get(doc_id).state == "posted"
+    return doc_id
+
+
+def walk_cartables(uow: UnitOfWork, ids: dict[str, int], doc_id: int) -> None:
+    """Approve a submitted document in each cartable it reaches (at most three)."""
     for _ in range(3):
         with uow:
             tasks = [(t.id, t.lane) for t in uow.tasks.open_of_document(doc_id)]
         if not tasks:
-            break
+            return
         task_id, lane = tasks[0]
         complete_task(uow, task_id=task_id, actor_id=ids[LANE_USER[lane]], decision="approve")
-    with uow:
-        assert uow.documents.get(doc_id).state == "posted"
-    return doc_id
 
 
 def pay(
@@ -152,7 +157,8 @@ def ageing_book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
     }
     for key, (contact, price, issued, due) in plan.items():
         out[key] = posted_invoice(uow, ids, contact, price, issued=issued, due=due)
-    cancel(uow, ids, out["b_cancel"])
+    with on_day(date(2026, 6, 3)):  # reports as of a day see what was done by then
+        cancel(uow, ids, out["b_cancel"])
     pay(uow, ids, a, "900000", {out["a_old"]: "900000"}, on=date(2026, 4, 5))
     pay(uow, ids, b, "1090000", {out["b_paid"]: "1090000"}, on=date(2026, 6, 15))
     # A cheque that bounces: received, then reopened; it counts nowhere.
@@ -166,5 +172,6 @@ def ageing_book(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int]:
         method="cheque",
         cheque_due=date(2026, 5, 10),
     )
-    set_cheque_state(uow, payment_id=cheque, state="bounced", actor_id=ids["accountant"])
+    with on_day(date(2026, 5, 12)):
+        set_cheque_state(uow, payment_id=cheque, state="bounced", actor_id=ids["accountant"])
     return out

@@ -11,7 +11,7 @@ import pytest
 from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.services.reporting import reports
 from engine.services.unit_of_work import UnitOfWork
-from tests.integration.postings import ageing_book, cancel
+from tests.integration.postings import ageing_book, cancel, on_day
 
 AS_OF = date(2026, 6, 30)
 
@@ -118,7 +118,8 @@ def test_cancelling_an_invoice_corrects_the_reports(
     uow: UnitOfWork, ids: dict[str, int], book: dict[str, int]
 ) -> None:
     before = reports.ageing(uow, actor_id=ids["accountant"], as_of=AS_OF).total
-    cancel(uow, ids, book["b_jun"])
+    with on_day(date(2026, 6, 25)):  # on or before the report's date (issue 14 §6)
+        cancel(uow, ids, book["b_jun"])
     after = reports.ageing(uow, actor_id=ids["accountant"], as_of=AS_OF)
     assert before - after.total == Decimal("4360000")
     assert after.buckets["1-30"] == 0

@@ -81,7 +81,8 @@ def test_ageing_as_xlsx_in_english(api: Api, book: dict[str, int]) -> None:
     assert ["Contact", "Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days"] == (
         values[2][:6]
     )
-    assert values[-1] == ["Total", 5450000, 4360000, 21800000, 2180000, 10000000, 43790000]
+    assert values[2][7] == "Unallocated credit"
+    assert values[-1] == ["Total", 5450000, 4360000, 21800000, 2180000, 10000000, 43790000, 0]
 
 
 def test_followup_report_splits_due_and_overdue_per_customer(

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from engine.domain.steps import StepAction
 from engine.models.users import User
+from engine.services.accounts.allocations import NewAllocation, allocate_credit
 from engine.services.cartable.saved_filters import save_filter
 from engine.services.cartable.tasks import claim_task, list_cartable
 from engine.services.contacts.records import NewContact, create_contact
@@ -38,7 +39,7 @@ from engine.services.processes.incidents import Failure, open_incident
 from engine.services.processes.migrations import MigrationPlan, run_migration
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
-from tests.integration.postings import posted_invoice
+from tests.integration.postings import pay, posted_invoice
 from tests.integration.test_ui_flow import UiClient
 
 ROLES = ("admin", "approver", "numberer", "clerk", "accountant", "designer", "viewer")
@@ -265,6 +266,28 @@ def _amount_due(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"contact_id": w.ids["sameri"]}, {"method": "cash"}
 
 
+def _credit(w: World) -> tuple[int, int]:
+    """A payment with 910 left and an open invoice of the customer: (payment, invoice)."""
+    day = date(2026, 1, 10)
+    c = w.ids["sameri"]
+    paid = posted_invoice(w.uow, w.ids, c, "1000", issued=day, due=day)  # 1,090
+    payment = pay(w.uow, w.ids, c, "2000", {paid: "1090"}, on=day)
+    return payment, posted_invoice(w.uow, w.ids, c, "1000", issued=day, due=day)
+
+
+def _allocate_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    payment, invoice = _credit(w)
+    form = {"source": f"p:{payment}", "document_id": str(invoice), "amount": "100"}
+    return {"contact_id": w.ids["sameri"]}, form
+
+
+def _allocation(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    payment, invoice = _credit(w)
+    cmd = NewAllocation(document_id=invoice, amount=Decimal(100), payment_id=payment)
+    allocation_id = allocate_credit(w.uow, cmd, actor_id=w.ids["accountant"])
+    return {"contact_id": w.ids["sameri"], "allocation_id": allocation_id}, {}
+
+
 def _import_file(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {}, {"file": (io.BytesIO(f"name,kind\nimported {r},customer\n".encode()), "c.csv")}
 
@@ -446,6 +469,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("contact_pages.index", "GET"): Case(LEDGER_READERS),
     ("contact_pages.show", "GET"): Case(LEDGER_READERS, _contact),
     ("contact_pages.pay_due", "POST"): Case(PAYERS, _amount_due),
+    ("allocation_pages.allocate", "POST"): Case(PAYERS, _allocate_form),
+    ("allocation_pages.undo", "POST"): Case(PAYERS, _allocation),
     ("contact_pages.statement", "GET"): Case(LEDGER_READERS, _contact_file("xlsx")),
     ("contact_pages.statements", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "xlsx"}, {})),
     ("contact_pages.export", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "csv"}, {})),

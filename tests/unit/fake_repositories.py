@@ -208,26 +208,44 @@ class FakeDocuments(FakeRepository[Document]):
             if d.source_id == source_id and (kind is None or d.type.kind == kind)
         ]
 
-    def returned_quantities(
-        self, source_id: int, exclude_id: int | None = None
-    ) -> dict[int, Decimal]:
+    def returned_by_line(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
         returned: dict[int, Decimal] = {}
         for child in self.children(source_id):
             if child.id == exclude_id or child.state == DocumentState.CANCELLED:
                 continue
             for line in child.lines:
-                returned[line.product_id] = returned.get(line.product_id, Decimal(0)) + (
-                    line.quantity
-                )
+                if line.source_line_id is not None:
+                    key = line.source_line_id
+                    returned[key] = returned.get(key, Decimal(0)) + line.quantity
         return returned
 
 
 class FakePayments(FakeRepository[Payment]):
     label = "payment"
 
-    def allocations_to(self, document_id: int) -> list[PaymentAllocation]:
+    standalone: list[PaymentAllocation]
+
+    def add_allocation(self, allocation: PaymentAllocation) -> None:
+        if not hasattr(self, "standalone"):
+            self.standalone = []
+        allocation.id = 10_000 + len(self.standalone)
+        self.standalone.append(allocation)
+
+    def _all(self) -> list[PaymentAllocation]:
+        own = [a for p in self.rows.values() for a in p.allocations]
+        return own + list(getattr(self, "standalone", []))
+
+    def allocation_for_update(self, allocation_id: int) -> PaymentAllocation:
+        for a in self._all():
+            if a.id == allocation_id:
+                return a
+        raise NotFound(f"allocation {allocation_id} not found")
+
+    def live_allocations_of(self, document_id: int) -> list[PaymentAllocation]:
         return [
-            a for p in self.rows.values() for a in p.allocations if a.document_id == document_id
+            a
+            for a in self._all()
+            if a.undone_on is None and document_id in (a.document_id, a.source_document_id)
         ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.domain.pricing import Overrides
 from engine.domain.steps import StepAction
@@ -35,12 +35,20 @@ blp.before_request(require_token)
 
 
 class LineIn(Schema):
-    product_id = Id(required=True)
+    """A line: a product, or on a return the invoice line it returns (issue 14 §1)."""
+
+    product_id = Id(load_default=None)
+    source_line_id = Id(load_default=None)
     quantity = DecimalString(required=True)
     unit_price = DecimalString(load_default=None, allow_none=True)
     discount_percent = DecimalString(load_default=None, allow_none=True)
     discount_amount = DecimalString(load_default=None, allow_none=True)
     description = Text(load_default="", validate=validate.Length(max=400))
+
+    @validates_schema
+    def _names_what_it_returns(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("product_id") is None and data.get("source_line_id") is None:
+            raise ValidationError("give product_id or, on a return, source_line_id", "product_id")
 
 
 class AdditionIn(Schema):
@@ -105,6 +113,7 @@ class LineOut(Schema):
     gross = DecimalString()
     discount = DecimalString()
     net = DecimalString()
+    source_line_id = Id(allow_none=True)
 
 
 class AdditionOut(Schema):
@@ -183,12 +192,13 @@ class CancelIn(Schema):
 def _lines(body: dict[str, Any]) -> list[LineCommand]:
     return [
         LineCommand(
-            product_id=line["product_id"],
+            product_id=line["product_id"] or 0,  # 0: taken from the return's invoice line
             quantity=line["quantity"],
             unit_price=line.get("unit_price"),
             discount_percent=line.get("discount_percent") or 0,
             discount_amount=line.get("discount_amount") or 0,
             description=line.get("description", ""),
+            source_line_id=line.get("source_line_id"),
         )
         for line in body.get("lines", [])
     ]

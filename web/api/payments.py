@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services.accounts import (
+    DIRECTIONS,
     METHODS,
     Allocation,
     NewPayment,
@@ -32,6 +33,7 @@ class PaymentIn(Schema):
     contact_id = Id(required=True)
     amount = DecimalString(required=True)
     method = Text(required=True, validate=validate.OneOf(METHODS))
+    direction = Text(load_default="in", validate=validate.OneOf(DIRECTIONS))
     allocations = fields.List(fields.Nested(AllocationIn), load_default=list)
     received_on = LocalDate(load_default=None, allow_none=True)
     reference = Text(load_default="", validate=validate.Length(max=80))
@@ -40,6 +42,7 @@ class PaymentIn(Schema):
 
 
 class AllocationOut(Schema):
+    id = Id()
     document_id = Id()
     amount = DecimalString()
 
@@ -49,6 +52,7 @@ class PaymentOut(Schema):
     contact_id = Id()
     amount = DecimalString()
     method = Text()
+    direction = Text()
     received_on = LocalDate()
     reference = Text()
     cheque_number = Text(allow_none=True)
@@ -72,7 +76,8 @@ class ChequeStateIn(Schema):
 @blp.arguments(PaymentIn)
 @blp.response(201, PaymentOut)
 def create(body: dict[str, Any]) -> Any:
-    """Record a receipt and allocate it to posted invoices of the contact."""
+    """Record a receipt (or, ``direction: "out"``, a payment to a supplier) and allocate it
+    to posted invoices of the contact."""
     body["allocations"] = [Allocation(**a) for a in body["allocations"]]
     payment_id = record_payment(new_uow(), NewPayment(**body), actor_id=actor_id())
     return get_payment(new_uow(), payment_id=payment_id, actor_id=actor_id())

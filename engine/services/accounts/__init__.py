@@ -1,4 +1,4 @@
-"""Customer accounts: payments and their allocation, balances and statements.
+"""Customer and supplier accounts: payments, allocation of credit, balances and statements.
 
 The use cases ``web/`` and ``notifications/`` may call are the names below, the only
 way in (``make lint``: engine.layers_check; loading: engine.services.public_names).
@@ -16,7 +16,15 @@ if TYPE_CHECKING:
         contact_rows as contact_rows,
         pay_amount_due as pay_amount_due,
     )
+    from engine.services.accounts.allocations import (
+        ContactCredit as ContactCredit,
+        NewAllocation as NewAllocation,
+        allocate_credit as allocate_credit,
+        contact_credit as contact_credit,
+        undo_allocation as undo_allocation,
+    )
     from engine.services.accounts.payments import (
+        DIRECTIONS as DIRECTIONS,
         METHODS as METHODS,
         Allocation as Allocation,
         NewPayment as NewPayment,

@@ -9,18 +9,18 @@ from datetime import date
 from decimal import Decimal
 
 from engine import clock
-from engine.domain.effects import is_receivable
 from engine.domain.errors import InvalidState, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
-from engine.domain.states import OPEN
-from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
-from engine.services.documents._posting import open_amount, record_event, refresh_payment_state
+from engine.models.ledger import LedgerEntry, Payment
+from engine.services.accounts import _allocations
+from engine.services.documents._posting import open_amount, record_event
 from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require
 
 logger = logging.getLogger(__name__)
 
 METHODS = ("cash", "bank", "cheque")
+DIRECTIONS = ("in", "out")  # received from the contact, or paid to it (a supplier)
 # A cheque moves forward only; any uncleared cheque may bounce (I6).
 CHEQUE_MOVES = {
     "received": ("deposited", "cleared", "bounced"),
@@ -46,6 +46,7 @@ class NewPayment:
     reference: str = ""
     cheque_number: str | None = None
     cheque_due_date: date | None = None
+    direction: str = "in"
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,12 @@ class PaymentView:
     cheque_state: str | None
     allocations: list[dict[str, object]]
     unallocated: Decimal
+    direction: str = "in"
 
 
 def record_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -> int:
-    """Record a receipt, credit the contact and settle the allocated invoices.
+    """Record a receipt (or, ``direction`` out, a payment to the contact), credit (debit)
+    the contact and settle the allocated invoices.
 
     Raises ValidationFailed naming ``amount``, ``method``, ``allocations[i].amount`` ...
     for a non-positive amount, an allocation past what is open on the invoice, or
@@ -80,6 +83,7 @@ def record_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -
                 contact_id=cmd.contact_id,
                 amount=cmd.amount,
                 method=cmd.method,
+                direction=cmd.direction,
                 received_on=cmd.received_on or clock.business_today(),
                 reference=cmd.reference,
                 cheque_number=cmd.cheque_number,
@@ -89,13 +93,15 @@ def record_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -
             )
         )
         _allocate(uow, payment, cmd, actor_id)
+        out = cmd.direction == "out"
         uow.ledger.stage(
             LedgerEntry(
                 contact_id=cmd.contact_id,
                 payment_id=payment.id,
                 kind="payment",
                 entry_date=payment.received_on,
-                credit=cmd.amount,
+                debit=cmd.amount if out else Decimal(0),
+                credit=Decimal(0) if out else cmd.amount,
                 memo=f"{cmd.method} {cmd.reference}".strip(),
             )
         )
@@ -170,8 +176,8 @@ def list_payments(
 
 
 def payment_view(p: Payment) -> PaymentView:
-    """Return the plain view of a payment."""
-    allocated = sum((a.amount for a in p.allocations), Decimal(0))
+    """Return the plain view of a payment: its live allocations and what is left of it."""
+    allocations = _allocations.live(p.allocations)
     return PaymentView(
         id=p.id,
         contact_id=p.contact_id,
@@ -182,8 +188,11 @@ def payment_view(p: Payment) -> PaymentView:
         cheque_number=p.cheque_number,
         cheque_due_date=p.cheque_due_date,
         cheque_state=p.cheque_state,
-        allocations=[{"document_id": a.document_id, "amount": a.amount} for a in p.allocations],
-        unallocated=p.amount - allocated,
+        allocations=[
+            {"id": a.id, "document_id": a.document_id, "amount": a.amount} for a in allocations
+        ],
+        unallocated=_allocations.payment_left(p),
+        direction=p.direction,
     )
 
 
@@ -191,6 +200,8 @@ def _check_payment(cmd: NewPayment) -> None:
     errors: dict[str, str] = {}
     if cmd.amount <= 0:
         errors["amount"] = "must be greater than zero"
+    if cmd.direction not in DIRECTIONS:
+        errors["direction"] = f"must be one of: {', '.join(DIRECTIONS)}"
     if cmd.method not in METHODS:
         errors["method"] = f"must be one of: {', '.join(METHODS)}"
     if cmd.method == "cheque" and cmd.cheque_due_date is None:
@@ -208,34 +219,27 @@ def _check_payment(cmd: NewPayment) -> None:
 
 def _allocate(uow: AbstractUnitOfWork, payment: Payment, cmd: NewPayment, actor_id: int) -> None:
     errors: dict[str, str] = {}
+    effect = _allocations.payment_effect(payment)
     for i, allocation in enumerate(cmd.allocations):
-        document = uow.documents.find(allocation.document_id)
         where = f"allocations[{i}]"
-        if document is None or document.contact_id != cmd.contact_id:
-            errors[f"{where}.document_id"] = "not a document of this contact"
+        try:
+            document = _allocations.check_target(
+                uow.documents.find(allocation.document_id),
+                cmd.contact_id,
+                effect,
+                f"{where}.document_id",
+            )
+        except ValidationFailed as error:
+            errors.update({k: v[0] for k, v in error.fields.items()})
             continue
         document = uow.documents.get_for_update(document.id)
-        if document.state not in OPEN or not is_receivable(document.type.contact_effect):
-            errors[f"{where}.document_id"] = f"cannot take a payment in state {document.state}"
-            continue
         if allocation.amount > open_amount(document):
             errors[f"{where}.amount"] = (
                 f"only {open_amount(document).normalize():f} is open on this document"
             )
             continue
-        payment.allocations.append(
-            PaymentAllocation(document_id=document.id, amount=allocation.amount)
-        )
-        document.paid += allocation.amount
-        refresh_payment_state(document)
-        record_event(
-            uow,
-            document,
-            "payment",
-            actor_id=actor_id,
-            payment_id=payment.id,
-            amount=str(allocation.amount),
-            method=cmd.method,
+        _allocations.apply(
+            uow, target=document, amount=allocation.amount, actor_id=actor_id, payment=payment
         )
     if errors:
         raise ValidationFailed(errors)
@@ -248,14 +252,15 @@ def _bounce(uow: AbstractUnitOfWork, payment: Payment, actor_id: int) -> None:
             payment_id=payment.id,
             kind="reversal",
             entry_date=clock.business_today(),
-            debit=payment.amount,
+            # undoes the payment's own entry: a debit for a receipt, a credit for a payment out
+            debit=Decimal(0) if payment.direction == "out" else payment.amount,
+            credit=payment.amount if payment.direction == "out" else Decimal(0),
             memo="cheque bounced",
         )
     )
-    for allocation in payment.allocations:
+    for allocation in _allocations.live(payment.allocations):
+        _allocations.undo(uow, allocation, actor_id=actor_id)
         document = uow.documents.get_for_update(allocation.document_id)
-        document.paid -= allocation.amount
-        refresh_payment_state(document)
         record_event(
             uow,
             document,

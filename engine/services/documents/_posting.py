@@ -85,6 +85,7 @@ def post_document(uow: AbstractUnitOfWork, document: Document, *, actor_id: int 
     _move_stock(uow, document)
     if document.source_id is not None:
         release_reservation(uow, document.source_id)
+    _apply_return(uow, document, actor_id)
     if doc_type.assign_customer_number and not contact.customer_number:  # T3.16
         contact.customer_number = f"C{uow.contacts.next_customer_number():06d}"
     now = clock.now()
@@ -118,6 +119,20 @@ def reverse_postings(
             )
     _reverse_moves(uow, document.id)
     record_event(uow, document, "reversed", actor_id=actor_id, comment=reason)
+
+
+def undo_allocations(uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None) -> None:
+    """Undo every allocation to or from a document being cancelled: its payments become
+    unallocated credit, a return's source invoice is open again (issue 14 §2)."""
+    from engine.services.accounts import _allocations  # it builds on this module
+
+    _allocations.undo_all(uow, document, actor_id=actor_id)
+
+
+def _apply_return(uow: AbstractUnitOfWork, document: Document, actor_id: int | None) -> None:
+    from engine.services.accounts import _allocations  # it builds on this module
+
+    _allocations.apply_return(uow, document, actor_id=actor_id)
 
 
 def release_reservation(uow: AbstractUnitOfWork, document_id: int) -> None:

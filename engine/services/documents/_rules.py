@@ -70,9 +70,8 @@ def check_window(actor: User, document: Document, hours: int | None, verb: str) 
 
 
 def check_cancellable(uow: AbstractUnitOfWork, document: Document) -> None:
-    """Raise InvalidState while payments or live child documents hang on it (I10)."""
-    if uow.payments.allocations_to(document.id):
-        raise InvalidState("the document has payments allocated; bounce or reallocate them first")
+    """Raise InvalidState while live child documents hang on it (I10). Payments do not:
+    cancelling turns them into unallocated credit (issue 14 §2)."""
     live_children = [
         c for c in uow.documents.children(document.id) if c.state != DocumentState.CANCELLED
     ]

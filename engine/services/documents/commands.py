@@ -20,7 +20,12 @@ from engine.models.documents import Document
 from engine.models.users import User
 from engine.services.cartable._steps import complete_step_of
 from engine.services.documents._credit import check_sale
-from engine.services.documents._posting import record_event, release_reservation, reverse_postings
+from engine.services.documents._posting import (
+    record_event,
+    release_reservation,
+    reverse_postings,
+    undo_allocations,
+)
 from engine.services.documents._returns import check_source
 from engine.services.documents._rules import check_cancellable, check_window, start_data
 from engine.services.documents.content import (
@@ -192,6 +197,7 @@ def cancel_locked_document(
         require(actor, Perm.CANCEL)
     _cancel_flows(uow, document, actor.id)
     if document.state in POSTED:
+        undo_allocations(uow, document, actor_id=actor.id)  # its payments become credit
         reverse_postings(uow, document, actor_id=actor.id, reason=reason or "cancelled")
     release_reservation(uow, document.id)
     transition(document, DocumentState.CANCELLED)

@@ -36,6 +36,7 @@ class LineCommand:
     discount_percent: Decimal = Decimal(0)
     discount_amount: Decimal = Decimal(0)
     description: str = ""
+    source_line_id: int | None = None  # a return's invoice line (issue 14 §1)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def current_content(document: Document) -> Content:
                 ln.discount_percent,
                 ln.discount_amount,
                 ln.description,
+                source_line_id=ln.source_line_id,
             )
             for ln in document.lines
         ],
@@ -114,7 +116,14 @@ def fill_document(
     Raises ValidationFailed naming every bad field (``lines[i].product_id``,
     ``lines[i].quantity`` ...).
     """
-    lines = _checked_lines(uow, doc_type, content.lines)
+    rules = PricingRules(doc_type.tax_percent, doc_type.levy_percent, document.currency)
+    requested = content.lines
+    if doc_type.source_kind is not None and requested:  # a return: priced from its invoice
+        from engine.services.documents import _returns  # it builds on this module
+
+        source = _returns.source_invoice(uow, document, doc_type)
+        requested, rules = _returns.lines_from_source(source, requested)
+    lines = _checked_lines(uow, doc_type, requested)
     if not doc_type.allow_duplicate_products:
         lines = _merge_same_products(lines)  # T3.22
     if content.overrides != Overrides() and not doc_type.totals_editable:
@@ -126,7 +135,7 @@ def fill_document(
             LineInput(q.quantity, q.unit_price or Decimal(0), q.discount_percent, q.discount_amount)
             for q in lines
         ],
-        PricingRules(doc_type.tax_percent, doc_type.levy_percent, document.currency),
+        rules,
         [_addition_input(a) for a in content.additions],
         content.overrides,
     )
@@ -184,23 +193,26 @@ def _replace_price(line: LineCommand, price: Decimal, description: str) -> LineC
         line.discount_percent,
         line.discount_amount,
         description,
+        line.source_line_id,
     )
 
 
 def _merge_same_products(lines: list[LineCommand]) -> list[LineCommand]:
-    merged: dict[int, LineCommand] = {}
+    merged: dict[tuple[int, int | None], LineCommand] = {}
     for line in lines:
-        first = merged.get(line.product_id)
+        key = (line.product_id, line.source_line_id)
+        first = merged.get(key)
         if first is None:
-            merged[line.product_id] = line
+            merged[key] = line
         else:
-            merged[line.product_id] = LineCommand(
+            merged[key] = LineCommand(
                 first.product_id,
                 first.quantity + line.quantity,
                 first.unit_price,
                 first.discount_percent,
                 first.discount_amount + line.discount_amount,
                 first.description,
+                first.source_line_id,
             )
     return list(merged.values())
 
@@ -234,6 +246,7 @@ def _write_rows(
             gross=t.gross,
             line_discount=t.discount,
             net=t.net,
+            source_line_id=line.source_line_id,
         )
         for i, (line, t) in enumerate(zip(lines, totals.lines, strict=True))
     ]

@@ -239,6 +239,7 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
                 "gross": ln.gross,
                 "discount": ln.line_discount,
                 "net": ln.net,
+                "source_line_id": ln.source_line_id,
             }
             for ln in d.lines
         ],

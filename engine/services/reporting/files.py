@@ -155,13 +155,15 @@ def report_xlsx(
             _period_rows(t, report.period.start, report.period.end),
         )
         return workbook([sheet])
-    headers = [t("Contact")] + [t(BUCKET_LABELS[b]) for b in AGEING_BUCKETS] + [t("Total")]
+    # Unallocated credit is its own column, beside the open amounts (issue 14 §6).
+    headers = [t("Contact")] + [t(BUCKET_LABELS[b]) for b in AGEING_BUCKETS]
+    headers += [t("Total"), t("Unallocated credit")]
     rows = [
-        [r["contact_name"]] + [r[b] for b in AGEING_BUCKETS] + [r["total"]]
+        [r["contact_name"]] + [r[b] for b in AGEING_BUCKETS] + [r["total"], r.get("credit", 0)]
         for r in report.by_contact
     ]
     totals: list[object] = [t("Total")]
-    totals += [report.buckets[b] for b in AGEING_BUCKETS] + [report.total]
+    totals += [report.buckets[b] for b in AGEING_BUCKETS] + [report.total, report.credit]
     sheet = Sheet(t("Ageing"), headers, rows, rtl, [(t("As of"), report.as_of)], totals)
     return workbook([sheet])
 

@@ -92,6 +92,7 @@ class AgeingReport:
     counts: dict[str, int]
     total: Decimal
     by_contact: list[dict[str, object]] = field(default_factory=list)
+    credit: Decimal = _ZERO  # unallocated credit (payments, returns), its own column (§6)
 
 
 def _authorize(uow: UnitOfWork, actor_id: int) -> None:
@@ -212,7 +213,10 @@ def ageing_report(
     """Build the ageing table inside an open unit of work (no access check)."""
     found = uow.reports.ageing(as_of=as_of, contact_ids=contact_ids, by_contact=by_contact)
     total = sum(found.buckets.values(), _ZERO)
-    return AgeingReport(as_of, found.buckets, found.counts, total, _per_contact(found.by_contact))
+    rows = _per_contact(found.by_contact)
+    for row in rows:
+        row["credit"] = (found.credit_by_contact or {}).get(int(str(row["contact_id"])), _ZERO)
+    return AgeingReport(as_of, found.buckets, found.counts, total, rows, found.credit)
 
 
 def _per_contact(cells: list[tuple[int, str, str, Decimal]]) -> list[dict[str, object]]:

@@ -1,0 +1,137 @@
+"""Applying credit to open documents and undoing it (issue 14 §2, decisions §20).
+
+In-transaction helpers: the caller opened the unit of work and commits. A credit is a
+payment (in: it credits the contact; out: it debits it) or a posted return; it settles
+documents whose effect on the contact is the opposite one. ``document.paid`` is the sum
+of a document's live allocations, on either side, so ``total - paid`` is what is open
+on an invoice and what is left to apply of a return.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine import clock
+from engine.domain.effects import ContactEffect
+from engine.domain.errors import ValidationFailed
+from engine.domain.money import MINOR_UNITS, check_scale
+from engine.domain.states import POSTED
+from engine.models.documents import Document
+from engine.models.ledger import Payment, PaymentAllocation
+from engine.services.documents._posting import open_amount, record_event, refresh_payment_state
+from engine.services.unit_of_work import AbstractUnitOfWork
+
+_ZERO = Decimal(0)
+
+
+def payment_effect(payment: Payment) -> str:
+    """Return the effect a payment has on its contact: in credits it, out debits it."""
+    return ContactEffect.DEBIT.value if payment.direction == "out" else ContactEffect.CREDIT.value
+
+
+def live(allocations: list[PaymentAllocation]) -> list[PaymentAllocation]:
+    """Return the allocations not undone."""
+    return [a for a in allocations if a.undone_on is None]
+
+
+def payment_left(payment: Payment) -> Decimal:
+    """Return what is left to apply of a payment (nothing of a bounced cheque)."""
+    if payment.cheque_state == "bounced":
+        return _ZERO
+    return payment.amount - sum((a.amount for a in live(payment.allocations)), _ZERO)
+
+
+def check_target(document: Document | None, contact_id: int, effect: str, field: str) -> Document:
+    """Return ``document`` if credit of ``effect`` may settle it; raise naming ``field``."""
+    if document is None or document.contact_id != contact_id:
+        raise ValidationFailed.single(field, "not a document of this contact")
+    opposite = document.type.contact_effect not in (effect, ContactEffect.NONE.value)
+    if document.state not in POSTED or not opposite or document.type.source_kind is not None:
+        raise ValidationFailed.single(field, f"cannot take a payment in state {document.state}")
+    return document
+
+
+def check_amount(amount: Decimal, currency: str, *, open_: Decimal, left: Decimal) -> None:
+    """Raise ValidationFailed naming ``amount`` unless it is positive, in the currency's
+    minor unit, and no more than the document's open amount and the credit left."""
+    if amount <= 0:
+        raise ValidationFailed.single("amount", "must be greater than zero")
+    check_scale(amount, MINOR_UNITS.get(currency, 0), field="amount")
+    if amount > open_:
+        raise ValidationFailed.single(
+            "amount", f"only {open_.normalize():f} is open on this document"
+        )
+    if amount > left:
+        raise ValidationFailed.single("amount", f"only {left.normalize():f} of credit is left")
+
+
+def apply(
+    uow: AbstractUnitOfWork,
+    *,
+    target: Document,
+    amount: Decimal,
+    actor_id: int | None,
+    payment: Payment | None = None,
+    source: Document | None = None,
+) -> PaymentAllocation:
+    """Stage one allocation of a payment's or a return's credit to ``target``."""
+    allocation = PaymentAllocation(
+        document_id=target.id,
+        source_document_id=source.id if source is not None else None,
+        amount=amount,
+        allocated_on=clock.business_today(),
+        created_by=actor_id,
+    )
+    if payment is not None:
+        payment.allocations.append(allocation)
+    else:
+        uow.payments.add_allocation(allocation)
+    _settle(target, amount)
+    if source is not None:
+        _settle(source, amount)
+    detail = (
+        {"payment_id": payment.id}
+        if payment
+        else {"source_document_id": source.id if source else None}
+    )
+    record_event(uow, target, "payment", actor_id=actor_id, amount=str(amount), **detail)
+    return allocation
+
+
+def undo(uow: AbstractUnitOfWork, allocation: PaymentAllocation, *, actor_id: int | None) -> None:
+    """Undo one live allocation: its credit is unallocated again, its document open again."""
+    allocation.undone_on = clock.business_today()
+    target = uow.documents.get_for_update(allocation.document_id)
+    _settle(target, -allocation.amount)
+    if allocation.source_document_id is not None:
+        _settle(uow.documents.get_for_update(allocation.source_document_id), -allocation.amount)
+    record_event(
+        uow,
+        target,
+        "allocation_undone",
+        actor_id=actor_id,
+        allocation_id=allocation.id,
+        amount=str(allocation.amount),
+    )
+
+
+def undo_all(uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None) -> None:
+    """Undo every live allocation to or from ``document`` (it is being cancelled)."""
+    for allocation in uow.payments.live_allocations_of(document.id):
+        undo(uow, allocation, actor_id=actor_id)
+
+
+def apply_return(uow: AbstractUnitOfWork, document: Document, *, actor_id: int | None) -> None:
+    """Apply a posted return to its source invoice, up to what is open on it; the rest
+    stays on the contact's account as unallocated credit (issue 14 §1)."""
+    if document.source_id is None or document.type.source_kind is None:
+        return
+    source = uow.documents.get_for_update(document.source_id)
+    amount = min(open_amount(source), open_amount(document))
+    if source.state in POSTED and amount > 0:
+        apply(uow, target=source, amount=amount, actor_id=actor_id, source=document)
+
+
+def _settle(document: Document, amount: Decimal) -> None:
+    document.paid += amount
+    refresh_payment_state(document)
