@@ -33,6 +33,7 @@ START_DATA = {
     "requires_approval": False,
     "requires_numbering": False,
     "author_id": 1,
+    "credit_breach": False,  # what start_data gives a sale within its limit (issue 14 §5)
 }
 FORMS: Mapping[str, Mapping[str, object]] = {
     "confirm_quote": {"decision": "confirm"},
