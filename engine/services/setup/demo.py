@@ -68,37 +68,32 @@ def load_demo(uow: UnitOfWork) -> bool:
         ),
         actor_id=admin_id,
     )
-    create_product(
-        uow,
-        NewProduct(
-            name="میز قابل تنظیم",
-            code="DESK-ADJ",
-            unit="عدد",
-            unit_price=Decimal("90000000"),
-            on_hand=Decimal(20),
-        ),
-        actor_id=admin_id,
-    )
-    create_product(
-        uow,
-        NewProduct(
-            name="صندلی ارگونومیک",
-            code="CHAIR-ERG",
-            unit="عدد",
-            unit_price=Decimal("35000000"),
-            on_hand=Decimal(40),
-        ),
-        actor_id=admin_id,
-    )
-    create_product(
-        uow,
-        NewProduct(
-            name="نصب و راه‌اندازی",
-            code="SVC-INSTALL",
-            unit="ساعت",
-            unit_price=Decimal("2500000"),
-            is_service=True,
-        ),
-        actor_id=admin_id,
-    )
+    for product in DEMO_PRODUCTS:
+        create_product(uow, product, actor_id=admin_id)
     return True
+
+
+# SPEC I7's desk, a chair and an installation service (the walkthrough prices them).
+DEMO_PRODUCTS = (
+    NewProduct(
+        name="میز قابل تنظیم",
+        code="DESK-ADJ",
+        unit="عدد",
+        unit_price=Decimal("90000000"),
+        on_hand=Decimal(20),
+    ),
+    NewProduct(
+        name="صندلی ارگونومیک",
+        code="CHAIR-ERG",
+        unit="عدد",
+        unit_price=Decimal("35000000"),
+        on_hand=Decimal(40),
+    ),
+    NewProduct(
+        name="نصب و راه‌اندازی",
+        code="SVC-INSTALL",
+        unit="ساعت",
+        unit_price=Decimal("2500000"),
+        is_service=True,
+    ),
+)
