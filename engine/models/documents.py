@@ -100,10 +100,10 @@ class Document(Base):
 
     type: Mapped[DocumentType] = relationship(lazy="joined")
     lines: Mapped[list[DocumentLine]] = relationship(
-        order_by="DocumentLine.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="DocumentLine.position", cascade="all, delete-orphan", lazy="select"
     )
     addition_rows: Mapped[list[DocumentAddition]] = relationship(
-        order_by="DocumentAddition.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="DocumentAddition.position", cascade="all, delete-orphan", lazy="select"
     )
 
     __mapper_args__ = {"version_id_col": lock_version}

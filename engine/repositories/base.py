@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, select, type_coerce
+from sqlalchemy import Table, event, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,6 +16,14 @@ from engine.models.base import Base
 from engine.models.types import ExactDecimal
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+_LOCKED = "rows_locked"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_locks(session: Session, _transaction: object) -> None:
+    """Locks end with their transaction, and a savepoint rolled back releases its own."""
+    session.info.pop(_LOCKED, None)
 
 
 def exact(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
@@ -64,18 +72,33 @@ class Repository(Generic[ModelT]):
         return sqlite.insert(table)
 
     def find(self, id_: int) -> ModelT | None:
-        """Return the row or None."""
-        return self.session.get(self.model, id_)
+        """Return the row or None.
+
+        A lookup by primary key cannot depend on changes not yet flushed (a new row has
+        no id before its flush), so it does not flush them: they go out together, in
+        one flush, at the next query or the commit (issue 11 §4).
+        """
+        with self.session.no_autoflush:
+            return self.session.get(self.model, id_)
 
     def get(self, id_: int) -> ModelT:
         """Return the row; raise NotFound naming the label and id."""
-        obj = self.session.get(self.model, id_)
+        obj = self.find(id_)
         if obj is None:
             raise NotFound(f"{self.label} {id_} not found")
         return obj
 
     def get_for_update(self, id_: int) -> ModelT:
-        """Return the row locked until commit (FOR UPDATE on PostgreSQL)."""
+        """Return the row locked until commit (FOR UPDATE on PostgreSQL).
+
+        A row this transaction has locked already is returned as the session holds it:
+        no other transaction can have changed it since (issue 11 §4).
+        """
+        locked: set[tuple[type, int]] = self.session.info.setdefault(_LOCKED, set())
+        if (self.model, id_) in locked:
+            held = self.find(id_)
+            if held is not None:
+                return held
         stmt = (
             select(self.model)
             .where(self.model.id == id_)  # type: ignore[attr-defined]
@@ -86,4 +109,5 @@ class Repository(Generic[ModelT]):
         obj = self.session.scalars(stmt).first()
         if obj is None:
             raise NotFound(f"{self.label} {id_} not found")
+        locked.add((self.model, id_))
         return obj

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.errors import NotFound
@@ -19,6 +20,11 @@ from engine.models.ledger import NumberSequence
 from engine.models.types import ExactDecimal
 from engine.repositories.base import Repository
 from engine.repositories.visibility import Viewer, visible_documents
+
+# A document loads its lines and additions on first use (issue 11 §4: most commands on
+# one document never read them); the queries returning many documents load them for all
+# in two statements instead of two per document.
+_WITH_CONTENT = (selectinload(Document.lines), selectinload(Document.addition_rows))
 
 
 def states_in(group: Collection[DocumentState]) -> ColumnElement[bool]:
@@ -144,7 +150,8 @@ class DocumentRepository(Repository[Document]):
             )
         if viewer is not None:
             stmt = stmt.where(visible_documents(viewer))
-        return list(self.session.scalars(stmt.limit(limit).offset(offset)))
+        stmt = stmt.options(*_WITH_CONTENT).limit(limit).offset(offset)
+        return list(self.session.scalars(stmt))
 
     def history_of(
         self, contact_id: int, viewer: Viewer | None, limit: int
@@ -188,6 +195,7 @@ class DocumentRepository(Repository[Document]):
             select(Document)
             .where(Document.contact_id == contact_id, states_in(states))
             .order_by(Document.id)
+            .options(*_WITH_CONTENT)
         )
         return list(self.session.scalars(stmt))
 
@@ -196,7 +204,7 @@ class DocumentRepository(Repository[Document]):
         stmt = select(Document).join(DocumentType).where(Document.source_id == source_id)
         if kind:
             stmt = stmt.where(DocumentType.kind == kind)
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(stmt.options(*_WITH_CONTENT)))
 
     def returned_by_line(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
         """Return {invoice line id: quantity} returned (or being returned) against a source."""

@@ -61,11 +61,12 @@ def complete_task_row(
     raw_comment = form.get("comment")
     comment = raw_comment if isinstance(raw_comment, str) else None
     check_may_work(uow, actor, task)
+    # Locked before its registry is read: one SELECT ... FOR UPDATE, not a read and a lock.
+    instance = uow.processes.get_for_update(task.instance_id)
     step = step_of(uow, task)
     chosen = step.check(decision, comment) if step else None
     submitted = form.get("fields") or {}
     values = step.read_fields(submitted) if step else dict(submitted)
-    instance = uow.processes.get_for_update(task.instance_id)
     run = restore_run(uow, instance, operators)
     task.status, task.completed_by, task.completed_at, task.decision = (
         "completed",
@@ -79,7 +80,8 @@ def complete_task_row(
             details.update(decision=chosen.value, labels=dict(chosen.labels))
         record_event(
             uow,
-            uow.documents.get(task.document_id),
+            # locked now: the step's service tasks lock it anyway, and then find it held
+            uow.documents.get_for_update(task.document_id),
             chosen.event if chosen else (decision or task.element_id),
             actor_id=actor.id,
             comment=comment,

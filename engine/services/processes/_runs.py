@@ -77,9 +77,17 @@ def start_instance(
 def restore_run(
     uow: AbstractUnitOfWork, instance: ProcessInstance, operators: Mapping[str, Any]
 ) -> WorkflowRun:
-    """Rebuild the live workflow of an instance (its version's spec is cached per process)."""
-    version = uow.processes.version(instance.version_id)
-    return WorkflowRun.restore(version_spec(version), instance.state, operators)
+    """Rebuild the live workflow of an instance (its version's spec is cached per process).
+
+    The version's row is read only when its spec is not cached: the unit of work's
+    version keys (read once for the step registry) name the cached spec.
+    """
+    keys = {vid: (pid, checksum) for vid, pid, checksum in uow.processes.version_keys()}
+    key = keys.get(instance.version_id)
+    spec = cached_bundle(*key) if key is not None else None
+    if spec is None:
+        spec = version_spec(uow.processes.version(instance.version_id))
+    return WorkflowRun.restore(spec, instance.state, operators)
 
 
 def version_spec(version: ProcessVersion) -> LoadedSpec:
