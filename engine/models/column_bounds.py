@@ -35,8 +35,18 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 def check_pending(session: Session) -> None:
     """Raise ValidationFailed naming each new or changed value its column cannot hold."""
+    _raise_problems(*session.new, *session.dirty)
+
+
+def check_row(obj: Any) -> None:
+    """Raise ValidationFailed naming each value of one row its column cannot hold (for
+    rows written without a flush: engine.repositories.journal)."""
+    _raise_problems(obj)
+
+
+def _raise_problems(*objs: Any) -> None:
     errors: dict[str, list[str]] = {}
-    for obj in (*session.new, *session.dirty):
+    for obj in objs:
         for field, problem in _problems(obj):
             errors.setdefault(field, []).append(problem)
     if errors:

@@ -18,6 +18,7 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
 from engine.models.ledger import NumberSequence
 from engine.models.types import ExactDecimal
+from engine.repositories import journal
 from engine.repositories.base import Repository
 from engine.repositories.visibility import Viewer, visible_documents
 
@@ -176,16 +177,18 @@ class DocumentRepository(Repository[Document]):
 
     def events(self, document_id: int) -> builtins.list[DocumentEvent]:
         """Return the document's history, oldest first."""
+        journal.write(self.session)  # this transaction's own lines too
         stmt = select(DocumentEvent).where(DocumentEvent.document_id == document_id)
         return list(self.session.scalars(stmt.order_by(DocumentEvent.at, DocumentEvent.id)))
 
     def delete(self, document: Document) -> None:
         """Stage the deletion of a document (its lines, additions and history go with it)."""
+        journal.write(self.session)  # its history of this transaction goes too
         self.session.delete(document)
 
     def add_event(self, event: DocumentEvent) -> None:
-        """Stage one history line."""
-        self.session.add(event)
+        """Queue one history line; the commit writes the transaction's lines together."""
+        journal.stage(self.session, event)
 
     def of_contact(
         self, contact_id: int, states: Collection[DocumentState]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from engine.models.audit import AuditEntry
 from engine.models.users import ApiToken, LoginFailure, Role, User, user_roles
+from engine.repositories import journal
 from engine.repositories.base import Repository
 
 # Where the current request comes from; the web layer sets it per request so every
@@ -137,8 +138,9 @@ class AuditRepository(Repository[AuditEntry]):
         details: dict[str, Any] | None = None,
         remote_addr: str | None = None,
     ) -> None:
-        """Stage one audit row (committed with the change it describes)."""
-        self.session.add(
+        """Queue one audit row; the commit writes it with the change it describes."""
+        journal.stage(
+            self.session,
             AuditEntry(
                 actor_id=actor_id,
                 action=action,
@@ -146,7 +148,7 @@ class AuditRepository(Repository[AuditEntry]):
                 entity_id=None if entity_id is None else str(entity_id),
                 details=details or {},
                 remote_addr=remote_addr or REMOTE_ADDR.get(),
-            )
+            ),
         )
 
     def search(
@@ -162,6 +164,7 @@ class AuditRepository(Repository[AuditEntry]):
         offset: int = 0,
     ) -> list[AuditEntry]:
         """Return audit rows newest first, filtered by who, what and when."""
+        journal.write(self.session)  # this transaction's own rows too
         stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         if actor_id is not None:
             stmt = stmt.where(AuditEntry.actor_id == actor_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.domain.errors import Conflict
+from engine.repositories import journal
 from engine.repositories.calendar import CalendarRepository
 from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
@@ -181,8 +182,13 @@ class UnitOfWork(AbstractUnitOfWork):
         transaction did before the block stays. Batches use it so one failing item
         does not undo the others.
         """
-        with self.session.begin_nested():
-            yield
+        marked = journal.mark(self.session)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            journal.drop_after(self.session, marked)  # the block's history rows go too
+            raise
 
     @contextmanager
     def no_autoflush(self) -> Iterator[None]:
