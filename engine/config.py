@@ -8,6 +8,7 @@ printed seller, the process-wide values ``engine.configure.apply`` sets from one
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,12 @@ class Settings:
     # Celery beat: the outbox sweep's period and the daily follow-up pass's task count.
     outbox_sweep_seconds: float = 10.0
     followup_shards: int = 4
+    # Operations (issue 17 §2, docs/operations.md): /metrics in Prometheus's format is
+    # served only when asked for, and then only to a bearer of the token when one is set;
+    # logs are text lines or, for a collector, one JSON object a line.
+    metrics: bool = False
+    metrics_token: str | None = field(default=None, repr=False)
+    log_format: str = "text"  # text | json
 
     def reply_addresses(self) -> ReplyAddresses | None:
         """Return the reply address maker, or None when CARTABLE_REPLY_DOMAIN is unset."""
@@ -127,6 +134,7 @@ class Settings:
             **_notification_settings(env),
             **_limit_settings(env),
             **_process_settings(env),
+            **_operations_settings(env),
         )
 
 
@@ -235,6 +243,43 @@ def _process_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "company_phone": env.get("CARTABLE_COMPANY_PHONE", ""),
         "company_tax_id": env.get("CARTABLE_COMPANY_TAX_ID", ""),
     }
+
+
+def _operations_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Read CARTABLE_METRICS, CARTABLE_METRICS_TOKEN and CARTABLE_LOG_FORMAT (issue 17 §2)."""
+    metrics = env.get("CARTABLE_METRICS", "0").lower()
+    if metrics not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise ValidationFailed.single("CARTABLE_METRICS", "must be 1 or 0")
+    log_format = env.get("CARTABLE_LOG_FORMAT") or "text"
+    if log_format not in LOG_FORMATS:
+        raise ValidationFailed.single("CARTABLE_LOG_FORMAT", "must be text or json")
+    return {
+        "metrics": metrics in ("1", "true", "yes"),
+        "metrics_token": env.get("CARTABLE_METRICS_TOKEN") or None,
+        "log_format": log_format,
+    }
+
+
+LOG_FORMATS = ("text", "json")
+
+
+def share_metrics_between_processes(settings: Settings) -> Path:
+    """Give every worker process one directory for its figures, emptied now.
+
+    prometheus_client's multiprocess mode is switched on by PROMETHEUS_MULTIPROC_DIR, read
+    when the library is first imported: the server sets it (here, the one module that
+    touches ``os.environ``) before it builds the app and forks its workers.
+    """
+    directory = settings.data_dir / "metrics"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    return directory
+
+
+def shared_metrics_dir() -> str | None:
+    """Return the directory :func:`share_metrics_between_processes` set, if any."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
 def _https(env: Mapping[str, str], host: str) -> bool:

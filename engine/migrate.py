@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from engine.models.base import Base
@@ -22,6 +23,11 @@ def alembic_config(database_url: str) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url
     return config
+
+
+def head_revisions() -> set[str]:
+    """Return the newest revisions the code's migrations lead to."""
+    return set(ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_heads())
 
 
 def upgrade(engine: Engine) -> None:

@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     init_ui(app)  # the web pages (docs/ui.md)
     _register_webhooks(app)  # after the UI so its CSRF protection can exempt them
+    _register_operations(app)  # /healthz, /readyz, /metrics (issue 17 §2)
     # CSP, frame, sniffing, referrer and HSTS headers; ProxyFix (issue 10 #8, #10)
     headers.init_app(app, https=settings.https, trusted_proxies=settings.trusted_proxies)
     logging.getLogger("engine").setLevel(logging.INFO)
@@ -96,6 +97,14 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
+
+
+def _register_operations(app: Flask) -> None:
+    # Imported here: prometheus_client must load after the server chose its mode
+    # (engine.config.share_metrics_between_processes).
+    from web import operations
+
+    operations.init_app(app)
 
 
 def _register_webhooks(app: Flask) -> None:

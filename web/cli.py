@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import sys
 from dataclasses import asdict
@@ -28,6 +27,7 @@ from notifications.channels import channels_for
 from notifications.dispatch import start_dispatch
 from notifications.outbox import send_due
 from web import create_app
+from web.logs import configure_logging
 from web.server import serve as serve_production
 
 
@@ -45,9 +45,7 @@ def _uow(settings: Settings) -> UnitOfWork:
 @click.group()
 def main() -> None:
     """Cartable: BPMN-driven quote-to-cash approvals."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(Settings.from_env(dev_secret=False).log_format)
 
 
 @main.group()

@@ -20,7 +20,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from sqlalchemy.pool import NullPool
 
-from engine.config import Settings
+from engine.config import Settings, share_metrics_between_processes
 from engine.db import make_engine, make_session_factory
 from notifications.dispatch import (
     InProcessDispatcher,
@@ -29,6 +29,7 @@ from notifications.dispatch import (
     start_dispatch,
 )
 from web import create_app
+from web.logs import json_log_config
 
 GRACEFUL_SECONDS = 10  # a stop lets requests in flight finish for this long
 
@@ -38,6 +39,8 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        if settings.metrics:  # before the app (and prometheus_client) is loaded
+            share_metrics_between_processes(settings)
         self.wake_pipe = None if settings.broker_url else WakePipe()
         self.dispatcher: InProcessDispatcher | None = None
         self.app: Flask | None = None
@@ -66,7 +69,10 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
             "when_ready": self._when_ready,
             "post_fork": self._post_fork,
             "on_exit": self._on_exit,
+            "child_exit": self._child_exit,
         }
+        if self.settings.log_format == "json":
+            options["logconfig_dict"] = json_log_config()
         for key, value in options.items():
             self.cfg.set(key, value)
 
@@ -97,6 +103,12 @@ class CartableServer(BaseApplication):  # type: ignore[misc]  # gunicorn is unty
         self.dispatcher = None
         if self.app is not None:
             self.app.extensions["cartable"].engine.dispose(close=False)
+
+    def _child_exit(self, _server: Any, worker: Any) -> None:
+        if self.settings.metrics:
+            from web.operations import forget_worker  # loaded with the app, after the mode
+
+            forget_worker(worker.pid)
 
     def _on_exit(self, _server: Any) -> None:
         if self.dispatcher is not None:

@@ -28,6 +28,7 @@ from engine.repositories.documents import DocumentRepository, DocumentTypeReposi
 from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
+from engine.repositories.operations import OperationsRepository
 from engine.repositories.outbox import OutboxRepository
 from engine.repositories.protocols import (
     Audit,
@@ -132,6 +133,7 @@ class UnitOfWork(AbstractUnitOfWork):
     followers: FollowerRepository
     cockpit: CockpitRepository
     migrations: MigrationRepository
+    operations: OperationsRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -158,6 +160,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.saved_filters = SavedFilterRepository(s)
         self.cockpit = CockpitRepository(s)
         self.migrations = MigrationRepository(s)
+        self.operations = OperationsRepository(s)
         return self
 
     def __exit__(
