@@ -63,6 +63,7 @@ def _register_blueprints(api: CartableApi) -> None:
     # blueprints (STYLE: avoid import cycles through the app module).
     from web.api import (
         allocations,
+        audit,
         auth,
         calendar,
         contact_files,
@@ -97,6 +98,8 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
+    api.register_blueprint(audit.blp)  # the audit log search (E2, issue 17 §4)
+    api.register_blueprint(audit.filters_blp)  # saved cartable filters (issue 17 §4)
 
 
 def _register_operations(app: Flask) -> None:

@@ -52,7 +52,16 @@ EDITORS = frozenset({"admin", "clerk"})  # the creator (clerk) or the edit permi
 VIEW_ALL = frozenset({"admin", "approver", "numberer", "accountant", "viewer"})
 LEDGER_READERS = ALL - {"designer"}  # view_all, manage_contacts or record_payments
 PAYERS = frozenset({"admin", "accountant"})
-PUBLIC = {"static", "ui.static", "account.login"}
+# Open to all: static files, the login form, and the operations probes and metrics
+# (tests/integration/test_operations.py; /metrics has a token of its own).
+PUBLIC = {
+    "static",
+    "ui.static",
+    "account.login",
+    "operations.healthz",
+    "operations.readyz",
+    "operations.metrics",
+}
 # Work without a session too: choosing a language, and signing out (lands on /login).
 SESSIONLESS = {"account.language", "account.logout"}
 NOT_PAGES = ("/api/", "/webhooks/")  # token- or signature-authenticated, tested elsewhere

@@ -8,7 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.services.users import authenticate, get_user, issue_token
+from engine.services.users import authenticate, get_user, issue_token, set_locale
 from web.api.fields import Id, LocalInteger, Text
 from web.context import actor_id, cartable, new_uow, require_token
 
@@ -26,12 +26,19 @@ class TokenOut(Schema):
     expires_in = LocalInteger()
 
 
+class MePatch(Schema):
+    language = Text(required=True, max_length=5, metadata={"description": "fa, ar or en"})
+
+
 class MeOut(Schema):
     id = Id()
     username = Text()
     full_name = Text()
     email = Text(allow_none=True)
     locale = Text()
+    language = fields.Function(
+        lambda user: user.locale, metadata={"description": "fa, ar or en (the locale)"}
+    )
     roles = fields.List(Text())
     permissions = fields.List(Text())
 
@@ -62,4 +69,14 @@ def token(body: dict[str, Any]) -> Any:
 def me() -> Any:
     """Return the caller with their roles and permissions."""
     require_token()
+    return get_user(new_uow(), user_id=actor_id())
+
+
+@blp.route("/me", methods=["PATCH"])
+@blp.arguments(MePatch)
+@blp.response(200, MeOut)
+def change_me(body: dict[str, Any]) -> Any:
+    """Change the caller's language: pages, PDFs and messages to them follow it."""
+    require_token()
+    set_locale(new_uow(), user_id=actor_id(), locale=body["language"])
     return get_user(new_uow(), user_id=actor_id())

@@ -5,7 +5,6 @@ Every change goes through a service that checks the permission again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -207,23 +206,21 @@ def audit() -> ResponseReturnValue:
     problem = None
     rows: list[Any] = []
     try:
-        since = optional_date(args.get("since"), field="since")
-        until = optional_date(args.get("until"), field="until")
         rows = search_audit(
             new_uow(),
             actor_id=current_user.id,
-            who=args.get("who") or None,
+            actor=args.get("actor") or None,
             action=args.get("action") or None,
             entity=args.get("entity") or None,
             text=(args.get("q") or "").strip() or None,
-            since=datetime.combine(since, time(), UTC) if since else None,
-            until=datetime.combine(until, time(), UTC) + timedelta(days=1) if until else None,
+            since=optional_date(args.get("from"), field="from"),
+            until=optional_date(args.get("to"), field="to"),
             limit=51,
             offset=(page - 1) * 50,
         )
     except ValidationFailed as error:
         problem = error_message(error)
-    params = {k: args[k] for k in ("who", "action", "entity", "q", "since", "until") if args.get(k)}
+    params = {k: args[k] for k in ("actor", "action", "entity", "q", "from", "to") if args.get(k)}
     return render_template(
         "admin/audit.html",
         rows=rows[:50],

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from engine import clock
 from engine.domain.emails import clean_email
 from engine.domain.errors import InvalidState, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
@@ -38,7 +39,7 @@ class AuditView:
 def set_locale(uow: UnitOfWork, *, user_id: int, locale: str) -> None:
     """Remember the user's language (fa, ar or en) for every later page (E1)."""
     if locale not in LOCALES:
-        raise ValidationFailed.single("locale", f"must be one of: {', '.join(LOCALES)}")
+        raise ValidationFailed.single("language", f"must be one of: {', '.join(LOCALES)}")
     with uow:
         user = load_actor(uow, user_id)
         user.locale = locale
@@ -168,31 +169,37 @@ def search_audit(
     uow: UnitOfWork,
     *,
     actor_id: int,
-    who: str | None = None,
+    actor: str | None = None,
     action: str | None = None,
     entity: str | None = None,
     text: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: date | None = None,
+    until: date | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[AuditView]:
-    """Return audit rows newest first: who did what, when and from where (needs view_audit)."""
+    """Return audit rows newest first: who did what, when and from where (needs view_audit).
+
+    ``actor`` is a username; ``since`` and ``until`` are business days, both included.
+    """
+    if since and until and until < since:
+        raise ValidationFailed.single("to", "must not be before from")
     with uow:
         require(load_actor(uow, actor_id), Perm.VIEW_AUDIT)
         who_id = None
-        if who:
-            user = uow.users.by_username(who.strip())
+        if actor:
+            user = uow.users.by_username(actor.strip())
             if user is None:
-                raise ValidationFailed.single("who", f"unknown user {who!r}")
+                raise ValidationFailed.single("actor", f"unknown user {actor!r}")
             who_id = user.id
         rows = uow.audit.search(
             actor_id=who_id,
             action=action or None,
             entity=entity or None,
             text=text or None,
-            since=since,
-            until=until,
+            # a day runs from the end of the one before it to its own end, business time
+            since=clock.end_of_business_day(since - timedelta(days=1)) if since else None,
+            until=clock.end_of_business_day(until) if until else None,
             limit=min(limit, 500),
             offset=offset,
         )
