@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
+from engine.models.documents import Document
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 from engine.repositories.base import Repository
 
@@ -213,7 +214,8 @@ class TaskQuery:
 
     cartable: str | None = None
     document_type: str | None = None
-    contact: str | None = None
+    contact: str | None = None  # a part of the contact's name
+    contact_id: int | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     overdue: bool = False
@@ -305,6 +307,9 @@ class TaskRepository(Repository[HumanTask]):
             conditions.append(HumanTask.document_type == query.document_type)
         if query.contact:
             conditions.append(HumanTask.contact_name.contains(query.contact))
+        if query.contact_id is not None:
+            of_contact = select(Document.id).where(Document.contact_id == query.contact_id)
+            conditions.append(HumanTask.document_id.in_(of_contact))
         if query.amount_min is not None:
             conditions.append(HumanTask.amount >= query.amount_min)
         if query.amount_max is not None:

@@ -7,16 +7,20 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from engine.repositories.workflow import TaskQuery as CartableQuery
 from engine.services.cartable import (
+    BulkOutcome,
     assign_task,
     claim_task,
     complete_task,
+    complete_tasks,
     get_task,
-    list_cartable,
+    search_cartable,
     unclaim_task,
 )
 from web.api.fields import DecimalString, Id, LocalInteger, Offset, Text
 from web.context import actor_id, new_uow, require_token
+from web.errors import status_of
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Cartables")
 blp.before_request(require_token)
@@ -72,11 +76,48 @@ class TaskOut(Schema):
     bulk_decision = Text(allow_none=True)
 
 
+# The API's sort names (``-`` first: descending) and the cartable's.
+SORTS = {"created_at": "created", "due_at": "due", "priority": "priority", "amount": "amount"}
+
+
 class TaskQuery(Schema):
     cartable = Text(load_default=None, metadata={"description": "a lane of a deployed diagram"})
+    type = Text(load_default=None, max_length=40, metadata={"description": "a document type"})
+    contact_id = Id(load_default=None)
+    contact = Text(load_default=None, max_length=200, metadata={"description": "part of a name"})
+    amount_min = DecimalString(load_default=None)
+    amount_max = DecimalString(load_default=None)
     overdue = fields.Boolean(load_default=False, metadata={"description": "only past due"})
+    mine = fields.Boolean(load_default=False, metadata={"description": "only held by me"})
+    sort = Text(
+        load_default="created_at",
+        validate=validate.OneOf([f"{d}{k}" for k in SORTS for d in ("", "-")]),
+        metadata={"description": "created_at, due_at, priority or amount; -amount: descending"},
+    )
     limit = LocalInteger(load_default=50, validate=validate.Range(min=1, max=500))
     offset = Offset()
+
+
+class BulkIn(Schema):
+    task_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
+    decision = Text(
+        load_default=None, metadata={"description": "default: each step's bulk decision"}
+    )
+    comment = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ErrorOut(Schema):
+    code = LocalInteger()
+    message = Text()
+    errors = fields.Dict()
+
+
+class BulkResultOut(Schema):
+    task_id = Id()
+    ok = fields.Boolean()
+    document_id = Id(allow_none=True)
+    document_state = Text(allow_none=True)
+    error = fields.Nested(ErrorOut, allow_none=True)
 
 
 class CompleteIn(Schema):
@@ -104,10 +145,60 @@ class AssignIn(Schema):
 
 @blp.route("", methods=["GET"])
 @blp.arguments(TaskQuery, location="query")
-@blp.response(200, TaskOut(many=True))
+@blp.response(200, TaskOut(many=True), headers={"X-Total-Count": {"schema": {"type": "integer"}}})
 def index(query: dict[str, Any]) -> Any:
-    """List open tasks of the caller's roles and those assigned to the caller, oldest first."""
-    return list_cartable(new_uow(), actor_id=actor_id(), **query)
+    """Search the caller's cartables (their roles' lanes and what they hold), oldest first
+    unless ``sort`` says otherwise; X-Total-Count is how many match."""
+    sort = query["sort"]
+    page = search_cartable(
+        new_uow(),
+        actor_id=actor_id(),
+        query=CartableQuery(
+            cartable=query["cartable"],
+            document_type=query["type"],
+            contact=query["contact"],
+            contact_id=query["contact_id"],
+            amount_min=query["amount_min"],
+            amount_max=query["amount_max"],
+            overdue=query["overdue"],
+            mine=query["mine"],
+            sort=SORTS[sort.lstrip("-")],
+            descending=sort.startswith("-"),
+            limit=query["limit"],
+            offset=query["offset"],
+        ),
+    )
+    return page.tasks, 200, {"X-Total-Count": str(page.total)}
+
+
+@blp.route("/bulk-complete", methods=["POST"])
+@blp.arguments(BulkIn)
+@blp.response(200, BulkResultOut(many=True))
+def bulk_complete(body: dict[str, Any]) -> Any:
+    """Decide many tasks, each in its own transaction: one result per task, in order.
+
+    Only steps whose diagram lets them be decided in bulk are; a task that cannot be
+    decided says why (``error``: the status and message a single call would get).
+    """
+    outcomes = complete_tasks(new_uow(), actor_id=actor_id(), **body)
+    return [_bulk_result(o) for o in outcomes]
+
+
+def _bulk_result(outcome: BulkOutcome) -> dict[str, Any]:
+    if outcome.done is not None:
+        done = outcome.done
+        return {
+            "task_id": outcome.task_id,
+            "ok": True,
+            "document_id": done.document_id,
+            "document_state": done.document_state,
+            "error": None,
+        }
+    assert outcome.error is not None
+    code = status_of(outcome.error)
+    fields_ = getattr(outcome.error, "fields", None)
+    error = {"code": code, "message": outcome.error.message, "errors": fields_ or {}}
+    return {"task_id": outcome.task_id, "ok": False, "error": error}
 
 
 @blp.route("/<int:task_id>", methods=["GET"])

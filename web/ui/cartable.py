@@ -14,13 +14,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.domain.errors import CartableError, PermissionDenied, ValidationFailed
+from engine.domain.errors import PermissionDenied, ValidationFailed
 from engine.repositories.workflow import TaskQuery
 from engine.services.cartable import (
     FILTER_KEYS,
     assign_task,
     claim_task,
     complete_task,
+    complete_tasks,
     delete_filter,
     get_task,
     list_cartables,
@@ -128,23 +129,11 @@ def forget_filter(filter_id: int) -> ResponseReturnValue:
 def bulk_approve() -> ResponseReturnValue:
     """Approve every selected task the user may approve; report what could not be."""
     ids = [int(i) for i in request.form.getlist("task_ids") if i.isdigit()]
-    if not ids:
-        raise ValidationFailed.single("task_ids", "select at least one task")
-    done, failed, refused = 0, [], 0
-    for task_id in ids:
-        try:
-            task = get_task(new_uow(), task_id=task_id, actor_id=current_user.id)
-            if task.bulk_decision is None:  # the step registry says which steps may be
-                raise ValidationFailed.single("task_ids", "not an approval step")
-            complete_task(
-                new_uow(), task_id=task_id, actor_id=current_user.id, decision=task.bulk_decision
-            )
-            done += 1
-        except CartableError as error:  # each task is its own transaction; report the rest
-            failed.append(f"{task_id}: {error_message(error)}")
-            refused += isinstance(error, PermissionDenied)
-    if refused == len(ids):
+    outcomes = complete_tasks(new_uow(), task_ids=ids, actor_id=current_user.id)
+    if all(isinstance(o.error, PermissionDenied) for o in outcomes):
         raise PermissionDenied("none of these tasks is in your cartable")
+    done = sum(o.done is not None for o in outcomes)
+    failed = [f"{o.task_id}: {error_message(o.error)}" for o in outcomes if o.error]
     if done:
         flash(_("%(num)s tasks approved.", num=done), "success")
     for line in failed:

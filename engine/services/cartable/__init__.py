@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING
 from engine.services.public_names import lazy_exports
 
 if TYPE_CHECKING:
+    from engine.services.cartable.bulk import (
+        BulkOutcome as BulkOutcome,
+        complete_tasks as complete_tasks,
+    )
     from engine.services.cartable.credit import (
         TaskCredit as TaskCredit,
         task_credit as task_credit,
