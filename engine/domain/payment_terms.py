@@ -186,14 +186,6 @@ def line_due_date(line: TermLine, issued_on: date) -> date:
         raise ValidationFailed.single("issue_date", "the term's due dates pass year 9999") from exc
 
 
-def open_due_date(installments: Sequence[Installment], *, paid: Decimal) -> date | None:
-    """Return the due date of the oldest instalment not fully paid (None: all are)."""
-    for inst in installments:
-        if inst.start + inst.amount > paid:
-            return inst.due_date
-    return None
-
-
 def tax_base_discount(term: Term | None) -> Decimal:
     """Return the percentage the tax base is reduced by at pricing: a ``mixed`` early
     discount's, otherwise 0."""

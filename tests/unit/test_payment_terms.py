@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.overdue import open_due_date
 from engine.domain.payment_terms import (
     Installment,
     discount_amount,
     discount_date,
     earns_discount,
-    open_due_date,
     parse_term,
     schedule,
     tax_base_discount,
