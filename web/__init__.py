@@ -71,6 +71,7 @@ def _register_blueprints(api: CartableApi) -> None:
         followers,
         followups,
         messages,
+        payment_terms,
         payments,
         printouts,
         process_design,
@@ -96,6 +97,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
+    api.register_blueprint(payment_terms.blp)  # instalments, early discount (issue 14 §3, §4)
 
 
 def _register_webhooks(app: Flask) -> None:

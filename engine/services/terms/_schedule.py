@@ -114,7 +114,7 @@ def installments(uow: AbstractUnitOfWork, document: Document) -> list[Installmen
     """Return the document's instalments with what is open of each: the schedule in
     force once posted, the term's plan before (nothing of it open yet)."""
     if document.state in POSTED:
-        rows = uow.terms.schedule_of(document.id)
+        rows = _schedule_rows(uow, document)
         plan = [Installment(r.due_date, r.amount, r.start) for r in rows]
         open_ = document.state in OPEN
         return [
@@ -134,7 +134,7 @@ def installments(uow: AbstractUnitOfWork, document: Document) -> list[Installmen
 def next_due_date(uow: AbstractUnitOfWork, document: Document) -> date | None:
     """Return the due date of the oldest open instalment, else the document's due date
     (engine.domain.overdue reads it)."""
-    rows = uow.terms.schedule_of(document.id) if document.state in POSTED else []
+    rows = _schedule_rows(uow, document) if document.state in POSTED else []
     plan = [Installment(r.due_date, r.amount, r.start) for r in rows]
     return open_due_date(plan, paid=document.paid) or document.due_date
 
@@ -147,6 +147,14 @@ def amount_after_discount(document: Document) -> Decimal | None:
     if document.paid >= document.total:
         return None
     return max(document.total - document.paid - document.early_discount, _ZERO)
+
+
+def _schedule_rows(uow: AbstractUnitOfWork, document: Document) -> list[DocumentInstallment]:
+    # A document without a term has no schedule in force: a reposting without one
+    # retired the last (a list of many documents asks nothing then).
+    if document.payment_term_id is None:
+        return []
+    return uow.terms.schedule_of(document.id)
 
 
 def _plan(term: Term, document: Document) -> list[Installment]:
