@@ -93,6 +93,7 @@ class InstallmentRows:
     join: Callable[[Any], Any]
     due: ColumnElement[date]
     open: ColumnElement[Decimal]
+    amount: ColumnElement[Decimal]  # the instalment's (the document's total without one)
 
 
 def installment_rows(total: Money, paid: Money, on: date | None = None) -> InstallmentRows:
@@ -114,7 +115,8 @@ def installment_rows(total: Money, paid: Money, on: date | None = None) -> Insta
         return stmt.outerjoin(row, and_(row.document_id == Document.id, live_installments(on)))
 
     due = func.coalesce(row.due_date, Document.due_date, Document.issue_date)
-    return InstallmentRows(join, due, open_)
+    amount = type_coerce(case((row.id.is_(None), total), else_=row.amount), ExactDecimal())
+    return InstallmentRows(join, due, open_, amount)
 
 
 def due_open_expr(on: date) -> ColumnElement[Decimal]:

@@ -196,6 +196,54 @@ class ReportRepository:
             rows.append(InvoiceRow(r[0], r[1], r[2], r[3], r[4], due_on, r[6], r[7], r[8], overdue))
         return OpenInvoices(int(count), Decimal(total), Decimal(paid), rows)
 
+    def open_installments(
+        self,
+        *,
+        as_of: date,
+        contact_ids: list[int],
+        viewer: Viewer | None = None,
+        limit: int = 1000,
+    ) -> list[InvoiceRow]:
+        """Return the unpaid instalments of receivables (a document without a schedule
+        is one), oldest due first, each with its days overdue on ``as_of``: a
+        statement's open items (issue 14 §3). ``total`` is the instalment's amount,
+        ``paid`` what of it is paid."""
+        amounts = self.receivables(as_of)
+        rows = installment_rows(amounts.total, amounts.paid, amounts.on)
+        stmt = (
+            rows.join(
+                amounts.join(
+                    select(
+                        Document.id,
+                        Document.number,
+                        Document.contact_id,
+                        Contact.name,
+                        Document.issue_date,
+                        rows.due,
+                        rows.amount,
+                        rows.open,
+                    ).select_from(Document)
+                )
+            )
+            .join(Contact, Contact.id == Document.contact_id)
+            .where(
+                *amounts.where,
+                rows.open > _ZERO,
+                Document.contact_id.in_(contact_ids),
+                visible_documents(viewer),
+            )
+            .order_by(rows.due, Document.id)
+            .limit(limit)
+        )
+        out = []
+        for r in self.session.execute(stmt):
+            due_on = as_date(r[5])
+            overdue = days_overdue(due_on, r[4], as_of)
+            out.append(
+                InvoiceRow(r[0], r[1], r[2], r[3], r[4], due_on, r[6], r[6] - r[7], r[7], overdue)
+            )
+        return out
+
     def open_amounts(self, contact_ids: list[int], viewer: Viewer | None) -> dict[int, Decimal]:
         """Return {contact id: amount still open on their receivables} ``viewer`` may see."""
         stmt = (

@@ -81,6 +81,13 @@ def test_thirty_percent_now_and_the_balance_in_sixty_days(
         assert ageing.buckets["1-30"] == Decimal(227_000)
         assert ageing.buckets["current"] == Decimal(763_000)
         assert [(r.due_date, r.open_amount) for r in reminder] == [(DAY, Decimal(227_000))]
+        statement = api.ok("GET", f"/api/v1/contacts/{c}/statement", as_="accountant")
+        assert [
+            (r["due_date"], r["open"], r["days_overdue"]) for r in statement["open_invoices"]
+        ] == [
+            ("2027-03-01", "227000", 5),
+            ("2027-04-30", "763000", 0),
+        ]
 
         pay(api, c, "300000", {inv["id"]: "300000"})
         doc = api.ok("GET", f"/api/v1/documents/{inv['id']}")
