@@ -308,3 +308,33 @@ def test_a_term_name_is_unique_and_an_unknown_term_is_refused(
         "/api/v1/payment-terms", {"name": "بدون مجوز", "lines": THIRTY_SIXTY}, as_="clerk"
     )
     assert clerk.status_code == 403
+
+
+def test_a_bounced_cheque_takes_its_discount_back(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """§4 with I6: the discount was earned by a cheque that bounced; the invoice is open
+    for its whole total again and the discount's ledger line is reversed."""
+    early = {"percent": "2", "days": 10, "tax_mode": "included"}
+    t = term(api, [{"value": "balance", "days": 30}], early)
+    c = customer(uow, ids, "چک برگشتی با تخفیف")
+    inv = sale(api, c, ids["desk"], "1000000", payment_term_id=t["id"])
+    cheque = pay(
+        api, c, "1068200", {inv["id"]: "1068200"}, method="cheque", cheque_due_date="2027-04-01"
+    )
+    assert api.ok("GET", f"/api/v1/documents/{inv['id']}")["state"] == "paid"
+    api.ok(
+        "POST",
+        f"/api/v1/payments/{cheque['id']}/cheque-state",
+        {"state": "bounced"},
+        as_="accountant",
+    )
+    doc = api.ok("GET", f"/api/v1/documents/{inv['id']}")
+    assert (doc["state"], doc["open_amount"], doc["amount_due_after_discount"]) == (
+        "posted",
+        "1090000",
+        "1068200",
+    )
+    assert balance(api, c) == Decimal(1_090_000)
+    kinds = [e["kind"] for e in api.ok("GET", f"/api/v1/contacts/{c}")["ledger"]]
+    assert kinds.count("discount") == 1 and kinds.count("reversal") == 2
