@@ -338,3 +338,16 @@ def test_a_bounced_cheque_takes_its_discount_back(
     assert balance(api, c) == Decimal(1_090_000)
     kinds = [e["kind"] for e in api.ok("GET", f"/api/v1/contacts/{c}")["ledger"]]
     assert kinds.count("discount") == 1 and kinds.count("reversal") == 2
+
+
+def test_an_invoice_without_a_term_is_one_instalment(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    c = customer(uow, ids, "بی‌شرایط", payment_term_days=30)
+    inv = sale(api, c, ids["desk"], "1000")
+    assert (inv["payment_term_id"], inv["discount_date"], inv["amount_due_after_discount"]) == (
+        None,
+        None,
+        None,
+    )
+    assert installments(inv) == [("2027-03-31", "1090", "1090")]

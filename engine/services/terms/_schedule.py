@@ -13,7 +13,7 @@ from decimal import Decimal
 from engine import clock
 from engine.domain.effects import takes_payment_term
 from engine.domain.errors import ValidationFailed
-from engine.domain.overdue import open_due_date
+from engine.domain.overdue import effective_due_date, open_due_date
 from engine.domain.payment_terms import (
     Installment,
     Term,
@@ -112,10 +112,14 @@ def retire_schedule(uow: AbstractUnitOfWork, document: Document) -> None:
 
 def installments(uow: AbstractUnitOfWork, document: Document) -> list[InstallmentView]:
     """Return the document's instalments with what is open of each: the schedule in
-    force once posted, the term's plan before (nothing of it open yet)."""
-    if document.state in POSTED:
+    force once posted (one instalment, its whole total, without a term), the term's
+    plan before (nothing of it open yet)."""
+    kind = document.type
+    if document.state in POSTED and takes_payment_term(kind.contact_effect, kind.source_kind):
         rows = _schedule_rows(uow, document)
+        due = effective_due_date(document.due_date, document.issue_date)
         plan = [Installment(r.due_date, r.amount, r.start) for r in rows]
+        plan = plan or [Installment(due, document.total, _ZERO)]
         open_ = document.state in OPEN
         return [
             InstallmentView(
