@@ -73,6 +73,7 @@ def _register_blueprints(api: CartableApi) -> None:
         followers,
         followups,
         messages,
+        payment_terms,
         payments,
         printouts,
         process_design,
@@ -100,6 +101,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
     api.register_blueprint(audit.blp)  # the audit log search (E2, issue 17 §4)
     api.register_blueprint(audit.filters_blp)  # saved cartable filters (issue 17 §4)
+    api.register_blueprint(payment_terms.blp)  # instalments, early discount (issue 14 §3, §4)
 
 
 def _register_operations(app: Flask) -> None:

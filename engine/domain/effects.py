@@ -150,3 +150,9 @@ def is_credit_sale(effect: str, source_kind: str | None) -> bool:
     """Tell whether a document of this kind sells on credit: it makes the contact owe
     us, and answers no other document (a purchase return does neither, P4)."""
     return effect == ContactEffect.DEBIT and source_kind is None
+
+
+def takes_payment_term(effect: str, source_kind: str | None) -> bool:
+    """Tell whether a document of this kind is paid under a payment term (issue 14 §3):
+    an invoice, sales or purchase; not a quote or order, not a return."""
+    return effect != ContactEffect.NONE and source_kind is None

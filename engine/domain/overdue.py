@@ -3,17 +3,32 @@
 A document is overdue on ``today`` (the business day, engine.clock.business_today)
 when it is posted and not fully paid (state ``posted`` or ``partially_paid``), still
 has an amount open, and its due date (or, without one, its issue date) is before
-``today``: due today is not overdue yet. The SQL form of the same rule is
-engine.repositories.documents.overdue_clause; the document list, the document
-view, the reports and the follow-ups all use one of the two.
+``today``: due today is not overdue yet. Under a payment term (issue 14 §3) the due
+date is that of its oldest instalment not fully paid (:func:`open_due_date`;
+payments settle instalments oldest first), and what is overdue is what is open of the
+instalments due before ``today``. The SQL form of the same rule is
+engine.repositories.documents.overdue_clause (with due_expr and installment_rows);
+the document list, the document view, the reports and the follow-ups all use one
+of the two.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from engine.domain.payment_terms import Installment
 from engine.domain.states import OPEN, DocumentState
+
+
+def open_due_date(installments: Sequence[Installment], *, paid: Decimal) -> date | None:
+    """Return the due date of the oldest instalment not fully paid (None: all are, or
+    there is no schedule)."""
+    for inst in installments:
+        if inst.start + inst.amount > paid:
+            return inst.due_date
+    return None
 
 
 def effective_due_date(due_date: date | None, issue_date: date) -> date:

@@ -18,7 +18,9 @@ to the currency's minor unit) and is applied only where written here.
    addition may be neither taxable nor leviable.
 4. ``tax = round((N + taxable additions) × tax_percent / 100)``;
    ``levy = round((N + leviable additions) × levy_percent / 100)``; levy (عوارض) is
-   separate from tax (T3.20). Overrides replace either.
+   separate from tax (T3.20). Overrides replace either. Under a payment term whose
+   early discount is "mixed" (issue 14 §4), both are computed on the base less the
+   discount's percentage: ``round(base × (100 − d) / 100 × rate / 100)``.
 5. ``total = N + additions + tax + levy`` = subtotal − discount + additions + tax + levy.
 
 I7: 1 × 90,000,000 IRR at 9% tax, no levy → tax 8,100,000, total 98,100,000.
@@ -76,6 +78,9 @@ class PricingRules:
     tax_percent: Decimal
     levy_percent: Decimal
     currency: str = "IRR"
+    # A "mixed" early discount's percentage: tax and levy are computed on the base
+    # less it (engine.domain.payment_terms, issue 14 §4).
+    tax_base_discount: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -227,10 +232,11 @@ def _total_up(
     taxable = net + sum((amounts[i] for i, a in enumerate(additions) if a.taxable), _ZERO)
     leviable = net + sum((amounts[i] for i, a in enumerate(additions) if a.leviable), _ZERO)
     tax, levy = overrides.tax, overrides.levy
+    kept = (_HUNDRED - rules.tax_base_discount) / _HUNDRED
     if tax is None:
-        tax = _percent_of(taxable, rules.tax_percent, currency)
+        tax = _percent_of(taxable * kept, rules.tax_percent, currency)
     if levy is None:
-        levy = _percent_of(leviable, rules.levy_percent, currency)
+        levy = _percent_of(leviable * kept, rules.levy_percent, currency)
     rest = net + sum(amounts.values(), _ZERO) + tax + levy
     for i, addition in enumerate(additions):
         if addition.basis is AdditionBasis.FINAL:  # T3.23: last, on everything else

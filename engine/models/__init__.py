@@ -20,6 +20,7 @@ from engine.models.followups import (
 )
 from engine.models.ledger import LedgerEntry, NumberSequence, Payment, PaymentAllocation
 from engine.models.outbox import OutboxMessage, OutboxMessageDocument
+from engine.models.payment_terms import DocumentInstallment, PaymentTerm
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.saved_filters import SavedFilter
 from engine.models.users import ApiToken, LoginFailure, Role, User
@@ -43,6 +44,7 @@ __all__ = [
     "DocumentAddition",
     "DocumentEvent",
     "DocumentFollower",
+    "DocumentInstallment",
     "DocumentLine",
     "DocumentType",
     "FollowupEvent",
@@ -58,6 +60,7 @@ __all__ = [
     "OutboxMessageDocument",
     "Payment",
     "PaymentAllocation",
+    "PaymentTerm",
     "Process",
     "ProcessInstance",
     "ProcessMigration",

@@ -33,6 +33,8 @@ class Contact(Base):
     customer_group_id: Mapped[int | None] = mapped_column(ForeignKey("customer_group.id"))
     payment_term_days: Mapped[int | None]
     payment_term_months: Mapped[int | None]
+    # The term its invoices take by default (issue 14 §3); it wins over days/months.
+    payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("payment_term.id"))
     # None = unlimited credit; 0 = no credit sale at all (P4).
     credit_limit: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     customer_number: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -169,3 +169,36 @@ def _compile_sum_sqlite(element: functions.sum[Any], compiler: SQLCompiler, **kw
 @compiles(xdec_mul, "sqlite")
 def _compile_arithmetic_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.visit_function(element, **kw)
+
+
+class xdec_greatest(functions.GenericFunction[Decimal]):  # noqa: N801
+    """The larger of two exact decimals: ``greatest``, or SQLite's two-argument ``max``
+    (the text form orders as the numbers do)."""
+
+    inherit_cache = True
+
+
+class xdec_least(functions.GenericFunction[Decimal]):  # noqa: N801
+    """The smaller of two exact decimals: ``least``, or SQLite's ``min``."""
+
+    inherit_cache = True
+
+
+@compiles(xdec_greatest)
+def _compile_greatest(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(xdec_least)
+def _compile_least(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"least({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(xdec_greatest, "sqlite")
+def _compile_greatest_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(xdec_least, "sqlite")
+def _compile_least_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"

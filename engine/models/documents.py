@@ -87,6 +87,11 @@ class Document(Base):
     levy: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     total: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     paid: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
+    # Its payment term (issue 14 §3, from the contact by default), and the early
+    # discount that term offers: paid in full by discount_date, early_discount off (§4).
+    payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("payment_term.id"))
+    discount_date: Mapped[date | None]
+    early_discount: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     # T3.18: totals typed by hand are kept apart from what was computed.
     override_discount: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     override_tax: Mapped[Decimal | None] = mapped_column(ExactDecimal())

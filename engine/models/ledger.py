@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, utcnow
@@ -21,7 +21,8 @@ class LedgerEntry(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # opening | document | payment | reversal
+    # opening | document | payment | discount (issue 14 §4) | reversal
+    kind: Mapped[str] = mapped_column(String(12))
     entry_date: Mapped[date]
     debit: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
     credit: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal(0))
@@ -84,6 +85,9 @@ class PaymentAllocation(Base):
     source_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())
+    # An early-payment discount (issue 14 §4) granted with the payment that earned it:
+    # it settles the invoice but takes nothing of the payment.
+    discount: Mapped[bool] = mapped_column(default=False, server_default=false())
     allocated_on: Mapped[date | None]
     undone_on: Mapped[date | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -36,6 +36,7 @@ class Amounts:
     open: ColumnElement[Decimal]
     where: list[ColumnElement[bool]] = field(default_factory=list)
     join: Join = lambda stmt: stmt  # noqa: E731  (the identity: today's columns need no join)
+    on: date | None = None  # the past day read (instalment schedules of then); None: now
 
 
 def live_on(day: date) -> ColumnElement[bool]:
@@ -83,7 +84,7 @@ def historical(day: date) -> Amounts:
             allocated, allocated.c.document_id == Document.id
         )
 
-    return Amounts(total, paid, open_, [Document.issue_date <= day, total > 0], join)
+    return Amounts(total, paid, open_, [Document.issue_date <= day, total > 0], join, day)
 
 
 def payment_credit_on(

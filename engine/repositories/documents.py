@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, select, type_coerce, update
+from sqlalchemy import and_, case, exists, func, literal, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.errors import NotFound
 from engine.domain.states import OPEN, DocumentState
 from engine.models.contacts import Contact
+from engine.models.decimal_text import xdec_greatest, xdec_least
 from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
 from engine.models.ledger import NumberSequence
+from engine.models.payment_terms import DocumentInstallment
 from engine.models.types import ExactDecimal
 from engine.repositories import journal
 from engine.repositories.base import Repository
@@ -26,6 +30,7 @@ from engine.repositories.visibility import Viewer, visible_documents
 # one document never read them); the queries returning many documents load them for all
 # in two statements instead of two per document.
 _WITH_CONTENT = (selectinload(Document.lines), selectinload(Document.addition_rows))
+Money = ColumnElement[Decimal] | InstrumentedAttribute[Decimal]
 
 
 def states_in(group: Collection[DocumentState]) -> ColumnElement[bool]:
@@ -38,19 +43,105 @@ def open_expr() -> ColumnElement[Decimal]:
     return type_coerce(Document.total - Document.paid, ExactDecimal())
 
 
-def due_expr() -> ColumnElement[date]:
-    """Return the due date, or the issue date for a document without one
-    (engine.domain.overdue.effective_due_date)."""
-    return func.coalesce(Document.due_date, Document.issue_date)
+def as_date(value: object) -> date:
+    """Return a date read from SQL (SQLite hands back coalesce() of dates as text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def live_installments(on: date | None = None) -> ColumnElement[bool]:
+    """Return the condition that keeps the instalment rows of the schedule in force
+    (on ``on``, a past day; None: now)."""
+    if on is None:
+        return DocumentInstallment.replaced_on.is_(None)
+    return and_(
+        DocumentInstallment.since <= on,
+        or_(DocumentInstallment.replaced_on.is_(None), DocumentInstallment.replaced_on > on),
+    )
+
+
+def due_expr(paid: Money | None = None, on: date | None = None) -> ColumnElement[date]:
+    """Return the due date of the document's oldest instalment not fully paid, or,
+    without a schedule, its due date, or its issue date (engine.domain.overdue).
+
+    ``paid`` and ``on`` read a past day: what was paid then, the schedule then.
+    """
+    paid = Document.paid if paid is None else paid
+    first_open = (
+        select(func.min(DocumentInstallment.due_date))
+        .where(
+            DocumentInstallment.document_id == Document.id,
+            live_installments(on),
+            DocumentInstallment.start + DocumentInstallment.amount > paid,
+        )
+        .correlate_except(DocumentInstallment)
+        .scalar_subquery()
+    )
+    return func.coalesce(first_open, Document.due_date, Document.issue_date)
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """Return the overdue rule as SQL: open state, an amount open, due before ``today``.
 
     The same rule as engine.domain.overdue.is_overdue, for lists, reports and
-    follow-ups (issue 11 §1).
+    follow-ups (issue 11 §1); "due" is its oldest open instalment's (issue 14 §3).
     """
     return and_(states_in(OPEN), Document.total > Document.paid, due_expr() < today)
+
+
+@dataclass(frozen=True)
+class InstallmentRows:
+    """A document's instalments as rows of a query (one row for a document without a
+    schedule): ``join`` adds them to a select on documents; ``due`` and ``open`` are
+    each row's due date and what is open of it (oldest first,
+    engine.domain.payment_terms.Installment.open_amount)."""
+
+    join: Callable[[Any], Any]
+    due: ColumnElement[date]
+    open: ColumnElement[Decimal]
+    amount: ColumnElement[Decimal]  # the instalment's (the document's total without one)
+
+
+def installment_rows(total: Money, paid: Money, on: date | None = None) -> InstallmentRows:
+    """Return the instalment rows of documents whose total and paid are ``total`` and
+    ``paid``, with the schedule of ``on`` (None: now)."""
+    row = DocumentInstallment
+    zero = literal(Decimal(0), ExactDecimal())
+    settled = type_coerce(xdec_greatest(row.start, paid), ExactDecimal())
+    end = type_coerce(xdec_least(row.start + row.amount, total), ExactDecimal())
+    open_ = type_coerce(
+        case(
+            (row.id.is_(None), type_coerce(total - paid, ExactDecimal())),
+            else_=xdec_greatest(end - settled, zero),
+        ),
+        ExactDecimal(),
+    )
+
+    def join(stmt: Any) -> Any:
+        return stmt.outerjoin(row, and_(row.document_id == Document.id, live_installments(on)))
+
+    due = func.coalesce(row.due_date, Document.due_date, Document.issue_date)
+    amount = type_coerce(case((row.id.is_(None), total), else_=row.amount), ExactDecimal())
+    return InstallmentRows(join, due, open_, amount)
+
+
+def due_open_expr(on: date) -> ColumnElement[Decimal]:
+    """Return what is open of a document's instalments due on or before ``on`` (all of
+    its open amount without a schedule): what a reminder asks for."""
+    row = DocumentInstallment
+    mine = and_(row.document_id == Document.id, live_installments())
+    reached = (
+        select(func.max(row.start + row.amount))
+        .where(mine, row.due_date <= on)
+        .correlate_except(row)
+        .scalar_subquery()
+    )
+    zero = literal(Decimal(0), ExactDecimal())
+    by_then = type_coerce(func.coalesce(reached, zero), ExactDecimal())
+    scheduled = exists(select(row.id).where(mine).correlate_except(row))
+    return type_coerce(
+        case((scheduled, xdec_greatest(by_then - Document.paid, zero)), else_=open_expr()),
+        ExactDecimal(),
+    )
 
 
 class DocumentTypeRepository(Repository[DocumentType]):

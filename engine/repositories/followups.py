@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, select, type_coerce
+from sqlalchemy import Table, and_, distinct, func, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from engine.domain.followups import LevelRule, OpenInvoice
@@ -23,7 +23,15 @@ from engine.models.followups import CustomerFollowup, FollowupEvent, FollowupLev
 from engine.models.types import ExactDecimal
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.repositories.base import Repository
-from engine.repositories.documents import open_expr, overdue_clause, states_in
+from engine.repositories.documents import (
+    as_date,
+    due_expr,
+    due_open_expr,
+    installment_rows,
+    open_expr,
+    overdue_clause,
+    states_in,
+)
 from engine.repositories.visibility import Viewer, visible_documents
 
 FOLLOWED_KIND = "sales_invoice"
@@ -210,23 +218,31 @@ class FollowupRepository(Repository[CustomerFollowup]):
 
     # Invoices ----------------------------------------------------------------
     def open_invoices(
-        self, contact_ids: Iterable[int], *, lock: bool = False, viewer: Viewer | None = None
+        self,
+        contact_ids: Iterable[int],
+        *,
+        lock: bool = False,
+        viewer: Viewer | None = None,
+        on: date | None = None,
     ) -> dict[int, list[OpenInvoice]]:
         """Return each customer's open, dated sales invoices with their escalation so far.
 
         One query for the whole batch (F2: only what is still unpaid counts); with
         ``lock`` the invoices are locked until commit, so no payment changes them.
-        With a ``viewer``, only the invoices they may see (T3.11).
+        With a ``viewer``, only the invoices they may see (T3.11). Under a payment
+        term an invoice is due when its oldest open instalment is, and with ``on`` its
+        open amount is what is open of the instalments due by then (issue 14 §3).
         """
         ids = list(contact_ids)
+        due = due_expr().label("due_date")
+        open_ = (due_open_expr(on) if on is not None else open_expr()).label("open_amount")
         stmt = (
             select(
                 Document.contact_id,
                 Document.id,
                 Document.number,
-                Document.due_date,
-                Document.total,
-                Document.paid,
+                due,
+                open_,
                 # The level's current days: moving a level that already fired moves
                 # the invoice with it rather than firing it again.
                 func.coalesce(FollowupLevel.days, InvoiceFollowup.level_days).label("level_days"),
@@ -242,7 +258,7 @@ class FollowupRepository(Repository[CustomerFollowup]):
                 DocumentType.kind == FOLLOWED_KIND,
                 visible_documents(viewer),
             )
-            .order_by(Document.contact_id, Document.due_date, Document.id)
+            .order_by(Document.contact_id, due, Document.id)
         )
         if lock:
             stmt = stmt.with_for_update(of=Document)
@@ -252,8 +268,8 @@ class FollowupRepository(Repository[CustomerFollowup]):
                 OpenInvoice(
                     id=row.id,
                     number=row.number or f"#{row.id}",
-                    due_date=row.due_date,
-                    open_amount=row.total - row.paid,
+                    due_date=as_date(row.due_date),
+                    open_amount=row.open_amount,
                     level_days=row.level_days,
                 )
             )
@@ -272,24 +288,25 @@ class FollowupRepository(Repository[CustomerFollowup]):
         self, contact_ids: Sequence[int], on: date, viewer: Viewer | None = None
     ) -> dict[int, tuple[int, Decimal]]:
         """Return (count, total open) of each customer's invoices past due on ``on``
-        that ``viewer`` may see."""
-        stmt = (
+        that ``viewer`` may see: the invoices and what is open of their instalments
+        past due (issue 14 §3)."""
+        rows = installment_rows(Document.total, Document.paid)
+        stmt = rows.join(
             select(
                 Document.contact_id,
-                func.count(),
-                type_coerce(func.coalesce(func.sum(open_expr()), 0), ExactDecimal()),
-            )
-            .join(DocumentType, DocumentType.id == Document.type_id)
-            .where(
-                and_(
-                    Document.contact_id.in_(list(contact_ids)),
-                    overdue_clause(on),
-                    DocumentType.kind == FOLLOWED_KIND,
-                    visible_documents(viewer),
-                )
-            )
-            .group_by(Document.contact_id)
+                func.count(distinct(Document.id)),
+                type_coerce(func.coalesce(func.sum(rows.open), 0), ExactDecimal()),
+            ).join(DocumentType, DocumentType.id == Document.type_id)
         )
+        stmt = stmt.where(
+            and_(
+                Document.contact_id.in_(list(contact_ids)),
+                overdue_clause(on),
+                rows.due < on,
+                DocumentType.kind == FOLLOWED_KIND,
+                visible_documents(viewer),
+            )
+        ).group_by(Document.contact_id)
         return {row[0]: (int(row[1]), Decimal(row[2])) for row in self.session.execute(stmt)}
 
     # History -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentType
 from engine.models.followups import CustomerFollowup
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
+from engine.models.payment_terms import DocumentInstallment, PaymentTerm
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import User
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
@@ -101,6 +102,14 @@ class Documents(Protocol):
     def returned_by_line(
         self, source_id: int, exclude_id: int | None = None
     ) -> dict[int, Decimal]: ...
+
+
+class PaymentTerms(Protocol):
+    def find(self, id_: int) -> PaymentTerm | None: ...
+
+    def schedule_of(self, document_id: int) -> list[DocumentInstallment]: ...
+
+    def add_installment(self, row: DocumentInstallment) -> None: ...
 
 
 class Ledger(Protocol):

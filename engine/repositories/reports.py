@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,7 +25,7 @@ from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentType
 from engine.repositories import as_of as past
 from engine.repositories.base import exact
-from engine.repositories.documents import due_expr, open_expr, states_in
+from engine.repositories.documents import as_date, due_expr, installment_rows, open_expr, states_in
 from engine.repositories.visibility import Viewer, visible_documents
 
 AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -93,11 +93,6 @@ class ContactDues:
     overdue_amount: Decimal
 
 
-def _as_date(value: object) -> date:
-    # SQLite hands back coalesce() of two DATE columns as text.
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 class ReportRepository:
     """Sums and lists over receivables and payments, for reports and statements."""
 
@@ -130,7 +125,12 @@ class ReportRepository:
         amounts = past.historical(as_of)
         type_ids = self.receivable_filter(OPEN)[0]
         return past.Amounts(
-            amounts.total, amounts.paid, amounts.open, [type_ids, *amounts.where], amounts.join
+            amounts.total,
+            amounts.paid,
+            amounts.open,
+            [type_ids, *amounts.where],
+            amounts.join,
+            amounts.on,
         )
 
     def open_invoices(
@@ -148,8 +148,8 @@ class ReportRepository:
 
         With a ``viewer``, of the documents they may see only (T3.11).
         """
-        amounts, due = self.receivables(as_of), due_expr()
-        open_ = amounts.open
+        amounts = self.receivables(as_of)
+        due, open_ = due_expr(amounts.paid, amounts.on), amounts.open
         conditions: list[ColumnElement[bool]] = [open_ > _ZERO, visible_documents(viewer)]
         if overdue_only:
             conditions.append(due < as_of)  # engine.domain.overdue: open and past due
@@ -191,10 +191,58 @@ class ReportRepository:
         ).order_by(due, Document.id)
         rows = []
         for r in self.session.execute(stmt):
-            due_on = _as_date(r[5])
+            due_on = as_date(r[5])
             overdue = days_overdue(due_on, r[4], as_of)
             rows.append(InvoiceRow(r[0], r[1], r[2], r[3], r[4], due_on, r[6], r[7], r[8], overdue))
         return OpenInvoices(int(count), Decimal(total), Decimal(paid), rows)
+
+    def open_installments(
+        self,
+        *,
+        as_of: date,
+        contact_ids: list[int],
+        viewer: Viewer | None = None,
+        limit: int = 1000,
+    ) -> list[InvoiceRow]:
+        """Return the unpaid instalments of receivables (a document without a schedule
+        is one), oldest due first, each with its days overdue on ``as_of``: a
+        statement's open items (issue 14 §3). ``total`` is the instalment's amount,
+        ``paid`` what of it is paid."""
+        amounts = self.receivables(as_of)
+        rows = installment_rows(amounts.total, amounts.paid, amounts.on)
+        stmt = (
+            rows.join(
+                amounts.join(
+                    select(
+                        Document.id,
+                        Document.number,
+                        Document.contact_id,
+                        Contact.name,
+                        Document.issue_date,
+                        rows.due,
+                        rows.amount,
+                        rows.open,
+                    ).select_from(Document)
+                )
+            )
+            .join(Contact, Contact.id == Document.contact_id)
+            .where(
+                *amounts.where,
+                rows.open > _ZERO,
+                Document.contact_id.in_(contact_ids),
+                visible_documents(viewer),
+            )
+            .order_by(rows.due, Document.id)
+            .limit(limit)
+        )
+        out = []
+        for r in self.session.execute(stmt):
+            due_on = as_date(r[5])
+            overdue = days_overdue(due_on, r[4], as_of)
+            out.append(
+                InvoiceRow(r[0], r[1], r[2], r[3], r[4], due_on, r[6], r[6] - r[7], r[7], overdue)
+            )
+        return out
 
     def open_amounts(self, contact_ids: list[int], viewer: Viewer | None) -> dict[int, Decimal]:
         """Return {contact id: amount still open on their receivables} ``viewer`` may see."""
@@ -226,8 +274,13 @@ class ReportRepository:
         self, *, as_of: date, contact_ids: list[int] | None = None, by_contact: bool = False
     ) -> Ageing:
         """Return unpaid amounts by days past due on ``as_of`` (AGEING_BUCKETS), and
-        with ``by_contact`` per contact and bucket too (one more grouped query)."""
-        due = due_expr()
+        with ``by_contact`` per contact and bucket too (one more grouped query).
+
+        Each instalment of an invoice under a payment term ages on its own (issue 14
+        §3); the buckets count instalments."""
+        amounts = self.receivables(as_of)
+        rows = installment_rows(amounts.total, amounts.paid, amounts.on)
+        due = rows.due
         # Bucket edges as dates computed here: the same SQL on SQLite and PostgreSQL.
         bucket = case(
             (due >= as_of, literal("current")),
@@ -236,32 +289,35 @@ class ReportRepository:
             (due >= as_of - timedelta(days=90), literal("61-90")),
             else_=literal("90+"),
         )
-        amounts = self.receivables(as_of)
-        where = [*amounts.where, amounts.open > _ZERO]
+        where = [*amounts.where, rows.open > _ZERO]
         if contact_ids is not None:
             where.append(Document.contact_id.in_(contact_ids))
-        amount = exact(func.sum(amounts.open))
+        amount = exact(func.sum(rows.open))
         buckets = dict.fromkeys(AGEING_BUCKETS, _ZERO)
         counts = dict.fromkeys(AGEING_BUCKETS, 0)
         for name, value, count in self.session.execute(
-            amounts.join(select(bucket, amount, func.count()).select_from(Document))
+            rows.join(amounts.join(select(bucket, amount, func.count()).select_from(Document)))
             .where(*where)
             .group_by(bucket)
         ):
             buckets[name], counts[name] = value, count
-        rows: list[tuple[int, str, str, Decimal]] = []
+        by: list[tuple[int, str, str, Decimal]] = []
         if by_contact:
             stmt = (
-                amounts.join(
-                    select(Document.contact_id, Contact.name, bucket, amount).select_from(Document)
+                rows.join(
+                    amounts.join(
+                        select(Document.contact_id, Contact.name, bucket, amount).select_from(
+                            Document
+                        )
+                    )
                 )
                 .join(Contact, Contact.id == Document.contact_id)
                 .where(*where)
                 .group_by(Document.contact_id, Contact.name, bucket)
             )
-            rows = [(c, n, b, a) for c, n, b, a in self.session.execute(stmt)]
+            by = [(c, n, b, a) for c, n, b, a in self.session.execute(stmt)]
         credit = self.unallocated_credit(as_of, contact_ids)
-        return Ageing(buckets, counts, rows, sum(credit.values(), _ZERO), credit)
+        return Ageing(buckets, counts, by, sum(credit.values(), _ZERO), credit)
 
     def unallocated_credit(
         self, as_of: date, contact_ids: list[int] | None = None
@@ -299,22 +355,25 @@ class ReportRepository:
         """Return each customer's open receivables split into not yet due and overdue on
         ``as_of`` (F10), most overdue first, of the documents ``viewer`` may see."""
         amounts = self.receivables(as_of)
-        open_ = amounts.open
-        overdue = due_expr() < as_of  # among open documents (engine.domain.overdue)
+        rows = installment_rows(amounts.total, amounts.paid, amounts.on)
+        open_ = rows.open
+        overdue = rows.due < as_of  # per instalment (engine.domain.overdue)
         where = [*amounts.where, open_ > _ZERO, visible_documents(viewer)]
         if contact_ids is not None:
             where.append(Document.contact_id.in_(contact_ids))
         stmt = (
-            amounts.join(
-                select(
-                    Document.contact_id,
-                    Contact.name,
-                    Contact.language,
-                    func.sum(case((overdue, 0), else_=1)),
-                    exact(func.sum(case((overdue, 0), else_=open_))),
-                    func.sum(case((overdue, 1), else_=0)),
-                    exact(func.sum(case((overdue, open_), else_=0))),
-                ).select_from(Document)
+            rows.join(
+                amounts.join(
+                    select(
+                        Document.contact_id,
+                        Contact.name,
+                        Contact.language,
+                        func.count(distinct(case((overdue, None), else_=Document.id))),
+                        exact(func.sum(case((overdue, 0), else_=open_))),
+                        func.count(distinct(case((overdue, Document.id), else_=None))),
+                        exact(func.sum(case((overdue, open_), else_=0))),
+                    ).select_from(Document)
+                )
             )
             .join(Contact, Contact.id == Document.contact_id)
             .where(*where)

@@ -30,6 +30,7 @@ from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
 from engine.repositories.operations import OperationsRepository
 from engine.repositories.outbox import OutboxRepository
+from engine.repositories.payment_terms import PaymentTermRepository
 from engine.repositories.protocols import (
     Audit,
     Calendar,
@@ -39,6 +40,7 @@ from engine.repositories.protocols import (
     Followups,
     Ledger,
     Payments,
+    PaymentTerms,
     Processes,
     Products,
     Tasks,
@@ -82,6 +84,7 @@ class AbstractUnitOfWork(abc.ABC):
     documents: Documents
     ledger: Ledger
     payments: Payments
+    terms: PaymentTerms
     processes: Processes
     tasks: Tasks
     followups: Followups
@@ -125,6 +128,7 @@ class UnitOfWork(AbstractUnitOfWork):
     documents: DocumentRepository
     ledger: LedgerRepository
     payments: PaymentRepository
+    terms: PaymentTermRepository
     processes: ProcessRepository
     tasks: TaskRepository
     followups: FollowupRepository
@@ -150,6 +154,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.documents = DocumentRepository(s)
         self.ledger = LedgerRepository(s)
         self.payments = PaymentRepository(s)
+        self.terms = PaymentTermRepository(s)
         self.processes = ProcessRepository(s)
         self.tasks = TaskRepository(s)
         self.followups = FollowupRepository(s)

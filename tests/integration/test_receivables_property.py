@@ -5,6 +5,11 @@ allocations, cancellations and edits, at every step (one step a day):
 - no open amount and no credit left is below 0;
 - reports as of every earlier day are what they were on that day.
 
+Invoices are made under no term, a term of instalments (30 % now, the balance in 3
+days) or one with an early discount (2 % within 4 days, §4), and a payment may be
+exactly what settles an invoice after its discount; then also (§3) no instalment's
+open amount is below 0 and the instalments' open amounts add up to the invoice's.
+
 Each example is a new customer on the same database (the reports are asked per
 contact), so the test runs on SQLite and PostgreSQL in seconds.
 """
@@ -31,6 +36,8 @@ from engine.services.documents.commands import (
 )
 from engine.services.documents.content import Content, LineCommand
 from engine.services.documents.editing import DocumentEdit, update_document
+from engine.services.terms._schedule import amount_after_discount, installments
+from engine.services.terms.records import create_term
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.postings import customer, on_day, walk_cartables
 
@@ -39,9 +46,13 @@ _names = count()
 
 small = st.integers(min_value=1, max_value=5)
 pick = st.integers(min_value=0, max_value=7)
+TERMS = ("none", "split", "excluded", "mixed")
 steps = st.lists(
     st.one_of(
-        st.tuples(st.just("invoice"), small),
+        st.tuples(st.just("invoice"), small, st.sampled_from(TERMS)),
+        st.tuples(st.just("settle"), pick),
+        # an invoice under an early discount, paid at once what settles it after it
+        st.tuples(st.just("discounted"), small, st.sampled_from(TERMS[2:])),
         st.tuples(st.just("return"), pick, small),
         st.tuples(st.just("pay"), st.integers(min_value=50, max_value=900), pick),
         st.tuples(st.just("allocate"), pick, pick, st.integers(min_value=1, max_value=120)),
@@ -61,9 +72,36 @@ class Book:
     payments: list[int] = field(default_factory=list)
     allocations: list[int] = field(default_factory=list)
     snapshots: dict[date, tuple[object, ...]] = field(default_factory=dict)
+    terms: dict[str, int | None] = field(default_factory=dict)
+
+
+def _terms(uow: UnitOfWork, ids: dict[str, int]) -> dict[str, int | None]:
+    """Create the terms the examples invoice under (once per test)."""
+    split = [{"value": "percent", "amount": "30"}, {"value": "balance", "days": 3}]
+    out: dict[str, int | None] = {"none": None}
+    for name, lines, early in (
+        ("split", split, None),
+        ("excluded", [{"value": "balance", "days": 6}], _early("excluded")),
+        ("mixed", [{"value": "balance", "days": 6}], _early("mixed")),
+    ):
+        made = create_term(
+            uow,
+            name=f"خاصیت {name} {next(_names)}",
+            lines=lines,
+            early_discount=early,
+            actor_id=ids["admin"],
+        )
+        out[name] = made.id
+    return out
+
+
+def _early(mode: str) -> dict[str, object]:
+    return {"percent": "2", "days": 4, "tax_mode": mode}
 
 
 def test_balances_reconcile_and_the_past_stays_put(uow: UnitOfWork, ids: dict[str, int]) -> None:
+    terms = _terms(uow, ids)
+
     @settings(
         max_examples=25,
         deadline=None,
@@ -72,7 +110,7 @@ def test_balances_reconcile_and_the_past_stays_put(uow: UnitOfWork, ids: dict[st
     )
     @given(steps)
     def run(plan: list[tuple[object, ...]]) -> None:
-        book = Book(customer(uow, ids, f"مشتری {next(_names)}"))
+        book = Book(customer(uow, ids, f"مشتری {next(_names)}"), terms=terms)
         for day_no, step in enumerate(plan):
             day = START + timedelta(days=day_no)
             with on_day(day):
@@ -86,7 +124,14 @@ def _do(uow: UnitOfWork, ids: dict[str, int], book: Book, step: tuple[object, ..
     kind, *args = step
     try:
         if kind == "invoice":
-            book.invoices.append(_invoice(uow, ids, book.contact, int(str(args[0]))))
+            term = book.terms[str(args[1])]
+            book.invoices.append(_invoice(uow, ids, book.contact, int(str(args[0])), term))
+        elif kind == "discounted":
+            term = book.terms[str(args[1])]
+            book.invoices.append(_invoice(uow, ids, book.contact, int(str(args[0])), term))
+            _settle(uow, ids, book, book.invoices[-1])
+        elif kind == "settle" and book.invoices:
+            _settle(uow, ids, book, _nth(book.invoices, args[0]))
         elif kind == "return" and book.invoices:
             _return(uow, ids, book, _nth(book.invoices, args[0]), int(str(args[1])))
         elif kind == "pay":
@@ -116,13 +161,26 @@ def _nth(items: list[int], index: object) -> int:
     return items[int(str(index)) % len(items)]
 
 
-def _invoice(uow: UnitOfWork, ids: dict[str, int], contact: int, qty: int) -> int:
+def _invoice(uow: UnitOfWork, ids: dict[str, int], contact: int, qty: int, term: int | None) -> int:
     line = LineCommand(ids["desk"], Decimal(qty), Decimal(100))  # qty × 109 with tax
-    doc_id = create_document(
-        uow, NewDocument("sales_invoice", contact, Content(lines=[line])), actor_id=ids["clerk"]
-    )
+    cmd = NewDocument("sales_invoice", contact, Content(lines=[line]), payment_term_id=term)
+    doc_id = create_document(uow, cmd, actor_id=ids["clerk"])
     _walk(uow, ids, doc_id)
     return doc_id
+
+
+def _settle(uow: UnitOfWork, ids: dict[str, int], book: Book, target: int) -> None:
+    """Pay what settles the invoice after its early discount (or all that is open)."""
+    with uow:
+        doc = uow.documents.get(target)
+        if doc.state not in OPEN:
+            return
+        amount = amount_after_discount(doc) or doc.total - doc.paid
+    cmd = NewPayment(book.contact, amount, "bank", [Allocation(target, amount)])
+    payment_id = record_payment(uow, cmd, actor_id=ids["accountant"])
+    book.payments.append(payment_id)
+    with uow:
+        book.allocations += [a.id for a in uow.payments.get(payment_id).allocations]
 
 
 def _return(uow: UnitOfWork, ids: dict[str, int], book: Book, invoice_id: int, qty: int) -> None:
@@ -183,6 +241,10 @@ def _check(uow: UnitOfWork, book: Book, today: date) -> None:
         payments = uow.payments.list(contact_id=book.contact, limit=500)
         for d in docs:
             assert d.total - d.paid >= 0, (d.id, d.state, d.total, d.paid)
+            parts = [i.open_amount for i in installments(uow, d)]
+            assert all(part >= 0 for part in parts), (d.id, parts)
+            if parts and d.state in OPEN:
+                assert sum(parts, Decimal(0)) == d.total - d.paid, (d.id, parts)
         for p in payments:
             assert payment_left(p) >= 0, p.id
         open_ = sum(

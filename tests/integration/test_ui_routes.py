@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from flask import Flask, url_for
@@ -37,6 +38,7 @@ from engine.services.processes.calendar import add_holiday
 from engine.services.processes.deployment import BPMN_DIR, deploy_process
 from engine.services.processes.incidents import Failure, open_incident
 from engine.services.processes.migrations import MigrationPlan, run_migration
+from engine.services.terms.records import create_term
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
 from tests.integration.postings import pay, posted_invoice
@@ -131,6 +133,14 @@ def _holiday(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     day = date(2027, 4, ROLES.index(r) + 1)
     add_holiday(w.uow, actor_id=w.ids["admin"], day=day, name=r)
     return {"day": day.isoformat()}, {}
+
+
+def _term(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A fresh payment term of the role's own (issue 14 §3), and its form."""
+    lines = [{"value": "balance", "days": 30}]
+    made = create_term(w.uow, name=f"t-{r}-{uuid4().hex[:6]}", lines=lines, actor_id=w.ids["admin"])
+    form = {"name": made.name, "lines-0-value": "balance", "lines-0-days": "45"}
+    return {"term_id": made.id}, form
 
 
 def _doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -457,6 +467,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
         ADMIN, lambda w, r: ({}, {"date": f"1406/01/{ROLES.index(r) + 1:02d}", "name": "نوروز"})
     ),
     ("calendar_pages.delete", "POST"): Case(ADMIN, _holiday),
+    # Payment terms: manage_types (issue 14 §3, §4)
+    ("term_pages.index", "GET"): Case(ADMIN),
+    ("term_pages.create", "POST"): Case(
+        ADMIN, lambda w, r: ({}, {"name": f"n-{r}", "lines-0-value": "balance"})
+    ),
+    ("term_pages.edit", "GET"): Case(ADMIN, _term),
+    ("term_pages.save", "POST"): Case(ADMIN, _term),
+    ("term_pages.delete", "POST"): Case(ADMIN, _term),
     ("print_pages.show", "GET"): Case(ALL, _doc),
     ("print_pages.pdf", "GET"): Case(ALL, _doc),
     ("report_pages.index", "GET"): Case(VIEW_ALL),

@@ -20,6 +20,7 @@ from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact
 from engine.models.documents import Document, DocumentEvent, DocumentType
 from engine.models.ledger import LedgerEntry, Payment, PaymentAllocation
+from engine.models.payment_terms import DocumentInstallment, PaymentTerm
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import User
 from engine.repositories.visibility import Viewer
@@ -218,6 +219,23 @@ class FakeDocuments(FakeRepository[Document]):
                     key = line.source_line_id
                     returned[key] = returned.get(key, Decimal(0)) + line.quantity
         return returned
+
+
+class FakePaymentTerms(FakeRepository[PaymentTerm]):
+    label = "payment term"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.installments: list[DocumentInstallment] = []
+
+    def schedule_of(self, document_id: int) -> list[DocumentInstallment]:
+        rows = [
+            r for r in self.installments if r.document_id == document_id and r.replaced_on is None
+        ]
+        return sorted(rows, key=lambda r: r.position)
+
+    def add_installment(self, row: DocumentInstallment) -> None:
+        self.installments.append(row)
 
 
 class FakePayments(FakeRepository[Payment]):

@@ -38,6 +38,7 @@ from tests.unit.fake_repositories import (
     FakeDocumentTypes,
     FakeLedger,
     FakePayments,
+    FakePaymentTerms,
     FakeProducts,
     FakeRepository,
     FakeUsers,
@@ -57,6 +58,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.types = FakeDocumentTypes()
         self.documents = FakeDocuments()
         self.payments = FakePayments()
+        self.terms = FakePaymentTerms()
         self.processes = FakeProcesses()
         self.tasks = FakeTasks()
         self.followups = FakeFollowups()

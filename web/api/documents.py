@@ -78,6 +78,7 @@ class DocumentIn(Schema):
     overrides = fields.Nested(OverridesIn, load_default=None, allow_none=True)
     issue_date = LocalDate(load_default=None, allow_none=True)
     due_date = LocalDate(load_default=None, allow_none=True)
+    payment_term_id = Id(load_default=None, allow_none=True)  # None: the contact's
     source_id = Id(load_default=None, allow_none=True)
     notes = Text(load_default="")
 
@@ -89,6 +90,7 @@ class DocumentPatch(Schema):
     overrides = fields.Nested(OverridesIn, allow_none=True)
     issue_date = LocalDate()
     due_date = LocalDate(allow_none=True)
+    payment_term_id = Id(allow_none=True)  # null: no term
     notes = Text()
     lock_version = LocalInteger(load_default=None)
 
@@ -133,6 +135,12 @@ class OpenTaskOut(Schema):
     assignee_id = Id(allow_none=True)
 
 
+class InstallmentOut(Schema):
+    due_date = LocalDate()
+    amount = DecimalString()
+    open_amount = DecimalString()
+
+
 class DocumentOut(Schema):
     id = Id()
     type = Text()
@@ -159,6 +167,11 @@ class DocumentOut(Schema):
     lock_version = LocalInteger()
     process_instance_id = Id(allow_none=True)
     open_tasks = fields.List(fields.Nested(OpenTaskOut))
+    payment_term_id = Id(allow_none=True)
+    installments = fields.List(fields.Nested(InstallmentOut))
+    discount_date = LocalDate(allow_none=True)
+    early_discount = DecimalString(allow_none=True)
+    amount_due_after_discount = DecimalString(allow_none=True)
 
 
 class DocumentSummaryOut(DocumentOut):
@@ -243,6 +256,7 @@ def create(body: dict[str, Any]) -> Any:
         due_date=body.get("due_date"),
         source_id=body.get("source_id"),
         notes=body.get("notes", ""),
+        payment_term_id=body.get("payment_term_id"),
     )
     return _view(create_document(new_uow(), cmd, actor_id=actor_id()))
 
@@ -279,6 +293,8 @@ def patch(body: dict[str, Any], document_id: int) -> Any:
         due_date=body.get("due_date"),
         notes=body.get("notes"),
         lock_version=body.get("lock_version"),
+        payment_term_id=body.get("payment_term_id"),
+        change_payment_term="payment_term_id" in body,
     )
     update_document(new_uow(), document_id=document_id, edit=edit, actor_id=actor_id())
     return _view(document_id)

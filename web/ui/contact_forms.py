@@ -23,6 +23,7 @@ from engine.services.contacts import (
     rename_group,
     update_contact,
 )
+from engine.services.terms import list_terms
 from engine.services.users import colleagues
 from web.auth import permission_required
 from web.context import new_uow
@@ -51,6 +52,7 @@ def _form_values(form: Any) -> dict[str, object]:
         *((term, lambda v, f: optional_int(v, field=f)) for term in TERMS),
         ("owner_id", lambda v, f: optional_int(v, field=f)),
         ("customer_group_id", lambda v, f: optional_int(v, field=f)),
+        ("payment_term_id", lambda v, f: optional_int(v, field=f)),  # issue 14 §3
     ):
         try:
             values[name] = read(form.get(name), name)
@@ -71,6 +73,7 @@ def _page(contact: Any, values: dict[str, object], errors: dict[str, list[str]])
         kinds=KINDS,
         contact_languages=LANGUAGES,
         groups=list_groups(new_uow()),
+        terms=list_terms(new_uow()),
         people=colleagues(new_uow(), actor_id=current_user.id),
     )
 

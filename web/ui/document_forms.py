@@ -32,6 +32,7 @@ class DocumentForm:
     due_date: str = ""
     notes: str = ""
     lock_version: str = ""
+    payment_term_id: str = ""  # empty: the contact's on a new document, none on an edit
     lines: list[dict[str, str]] = field(default_factory=list)
     additions: list[dict[str, str]] = field(default_factory=list)
     overrides: dict[str, str] = field(default_factory=dict)
@@ -47,6 +48,7 @@ def form_from_request(form: Any, type_code: str) -> DocumentForm:
         issue_date=form.get("issue_date", ""),
         due_date=form.get("due_date", ""),
         notes=form.get("notes", ""),
+        payment_term_id=form.get("payment_term_id", ""),
         lock_version=form.get("lock_version", ""),
         lines=lines or [dict.fromkeys(LINE_FIELDS, "")],
         additions=additions,
@@ -62,6 +64,7 @@ def form_from_document(doc: DocumentView, fmt_date: Any) -> DocumentForm:
         issue_date=fmt_date(doc.issue_date),
         due_date=fmt_date(doc.due_date),
         notes=doc.notes,
+        payment_term_id=str(doc.payment_term_id or ""),
         lock_version=str(doc.lock_version),
         lines=[
             {

@@ -36,6 +36,7 @@ from engine.services.documents import (
     submit_document,
     update_document,
 )
+from engine.services.terms import list_terms
 from engine.services.users import colleagues
 from web.auth import permission_required
 from web.context import new_uow
@@ -118,6 +119,7 @@ def create() -> ResponseReturnValue:
                 due_date=due,
                 source_id=optional_int(request.form.get("source_id"), field="source_id"),
                 notes=form.notes,
+                payment_term_id=optional_int(form.payment_term_id, field="payment_term_id"),
             ),
             actor_id=current_user.id,
         )
@@ -194,6 +196,8 @@ def update(document_id: int) -> ResponseReturnValue:
             due_date=due,
             notes=form.notes,
             lock_version=optional_int(form.lock_version, field="lock_version"),
+            payment_term_id=optional_int(form.payment_term_id, field="payment_term_id"),
+            change_payment_term="payment_term_id" in request.form,
         )
         update_document(new_uow(), document_id=document_id, edit=edit, actor_id=uid)
     except ValidationFailed as error:
@@ -271,4 +275,5 @@ def _render_form(
         problem=error_message(ValidationFailed(errors)) if errors else None,
         contacts=list_contacts(new_uow(), kind=kind, limit=500),
         products=list_products(new_uow(), limit=500),
+        terms=list_terms(new_uow()),
     )

@@ -104,6 +104,8 @@ EVENTS = {
     "returned_to_approval": _l("Edited, so sent back to approval"),
     "process_cancelled": _l("Process cancelled: back to draft"),
     "payment": _l("Payment"),
+    "early_discount": _l("Early payment discount"),
+    "allocation_undone": _l("Allocation undone"),
     "message_sent": _l("Message sent"),
     "message_delivered": _l("Message delivered"),
     "message_failed": _l("Message failed"),
@@ -132,7 +134,9 @@ FIELDS = {
     "credit_limit": _l("Credit limit"),
     "current_password": _l("Current password"),
     "date": _l("Date"),
+    "day": _l("Day of the month"),
     "days": _l("Days"),
+    "delay": _l("Due"),
     "description": _l("Description"),
     "due_date": _l("Due date"),
     "email": _l("Email"),
@@ -145,6 +149,10 @@ FIELDS = {
     "method": _l("Method"),
     "mobile": _l("Mobile"),
     "name": _l("Name"),
+    "payment_term_id": _l("Payment term"),
+    "percent": _l("Percent"),
+    "tax_mode": _l("Tax"),
+    "value": _l("Instalment"),
     "new_password": _l("New password"),
     "next_date": _l("Next reminder"),
     "password": _l("Password"),
@@ -156,6 +164,20 @@ FIELDS = {
     "to": _l("To"),
     "unit_price": _l("Unit price"),
     "username": _l("Username"),
+}
+
+# A payment term's words (engine.domain.payment_terms, issue 14 §3, §4).
+TERM_WORDS = {
+    "percent": _l("Percent of the total"),
+    "fixed": _l("Fixed amount"),
+    "balance": _l("The balance"),
+    "days_after": _l("days after the invoice date"),
+    "days_after_end_of_month": _l("days after the end of the month"),
+    "days_after_end_of_next_month": _l("days after the end of the next month"),
+    "day_of_next_month": _l("on a day of the next month"),
+    "included": _l("of the total with tax"),
+    "excluded": _l("of the amount before tax"),
+    "mixed": _l("of the amount before tax, tax invoiced on the discounted amount"),
 }
 
 INSTANCE_STATUS = {
@@ -231,4 +253,5 @@ def register_labels(app: Flask) -> None:
         message_status_label=lambda c: _label(MESSAGE_STATUSES, c),
         weekday_label=lambda c: _label(WEEKDAYS, c),
         diff_change_label=diff_change_label,
+        term_label=lambda c: _label(TERM_WORDS, c),
     )

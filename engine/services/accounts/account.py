@@ -114,7 +114,8 @@ def contact_account(uow: UnitOfWork, *, contact_id: int, actor_id: int) -> Conta
         open_report = invoice_report(
             uow, as_of=today, contact_ids=[contact_id], limit=1000, viewer=viewer
         )
-        overdue = sum((r.open for r in open_report.rows if r.days_overdue), Decimal(0))
+        items = uow.reports.open_installments(as_of=today, contact_ids=[contact_id], viewer=viewer)
+        overdue = sum((r.open for r in items if r.days_overdue), Decimal(0))  # per instalment
         documents = [
             DocumentLine(
                 d.id, t.code, t.name, d.number, d.state, d.issue_date, d.due_date, d.total, d.paid

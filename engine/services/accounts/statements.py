@@ -130,9 +130,11 @@ def build_statement(
     ]
     debit = sum((ln.debit for ln in lines), _ZERO)
     credit = sum((ln.credit for ln in lines), _ZERO)
-    open_invoices = invoice_report(
-        uow, as_of=as_of, contact_ids=[contact_id], limit=1000, viewer=viewer
-    ).rows
+    # Open items per instalment (issue 14 §3): an invoice under a term has a row for
+    # each instalment not yet paid, each with its own due date.
+    open_invoices = uow.reports.open_installments(
+        as_of=as_of, contact_ids=[contact_id], viewer=viewer
+    )
     return Statement(
         contact_id=contact.id,
         contact_name=contact.name,

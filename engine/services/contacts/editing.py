@@ -11,6 +11,7 @@ from engine.domain.money import to_decimal
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.services.contacts.records import ContactView, NewContact, check_contact, contact_view
+from engine.services.terms._schedule import check_term_id
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require
 
@@ -52,6 +53,8 @@ def update_contact(
         if "owner_id" in changes and changes["owner_id"] is not None:
             if uow.users.find(int(str(changes["owner_id"]))) is None:
                 raise ValidationFailed.single("owner_id", f"unknown user {changes['owner_id']}")
+        if changes.get("payment_term_id") is not None:
+            check_term_id(uow, int(str(changes["payment_term_id"])))
         group_id = _group_id(uow, contact, changes)
         for name, value in plain.items():
             setattr(

@@ -12,6 +12,7 @@ from engine.models.contacts import Contact
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove
 from engine.repositories.visibility import Viewer
+from engine.services.terms._schedule import check_term_id
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require
 
@@ -36,6 +37,7 @@ class NewContact:
     owner_id: int | None = None
     invoice_address: str | None = None
     delivery_address: str | None = None
+    payment_term_id: int | None = None  # its invoices' default term (issue 14 §3)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ContactView:
     ledger: list[dict[str, object]] = field(default_factory=list)
     customer_group_id: int | None = None
     lock_version: int = 1
+    payment_term_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def stage_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> Contact
     """
     if cmd.owner_id is not None and uow.users.find(cmd.owner_id) is None:
         raise ValidationFailed.single("owner_id", f"unknown user {cmd.owner_id}")
+    check_term_id(uow, cmd.payment_term_id)
     group = uow.contacts.group(cmd.customer_group) if cmd.customer_group else None
     contact = uow.contacts.add(
         Contact(
@@ -115,6 +119,7 @@ def stage_contact(uow: UnitOfWork, cmd: NewContact, *, actor_id: int) -> Contact
             customer_group_id=group.id if group else None,
             payment_term_days=cmd.payment_term_days,
             payment_term_months=cmd.payment_term_months,
+            payment_term_id=cmd.payment_term_id,
             credit_limit=cmd.credit_limit,
             owner_id=cmd.owner_id,
             invoice_address=cmd.invoice_address,
@@ -292,6 +297,7 @@ def _contact_view(
         ledger=ledger,
         customer_group_id=c.customer_group_id,
         lock_version=c.lock_version,
+        payment_term_id=c.payment_term_id,
     )
 
 

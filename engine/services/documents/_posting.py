@@ -17,6 +17,7 @@ from engine.models.documents import Document, DocumentEvent
 from engine.models.ledger import LedgerEntry
 from engine.models.products import StockMove
 from engine.services.documents._credit import check_sale
+from engine.services.terms._schedule import apply_discount, retire_schedule, write_schedule
 from engine.services.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ def post_document(uow: AbstractUnitOfWork, document: Document, *, actor_id: int 
                 memo=document.number or "",
             )
         )
+    apply_discount(uow, document)  # the term as it is now (issue 14 §4)
+    write_schedule(uow, document)
     _move_stock(uow, document)
     if document.source_id is not None:
         release_reservation(uow, document.source_id)
@@ -118,6 +121,7 @@ def reverse_postings(
                 )
             )
     _reverse_moves(uow, document.id)
+    retire_schedule(uow, document)
     record_event(uow, document, "reversed", actor_id=actor_id, comment=reason)
 
 

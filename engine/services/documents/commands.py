@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from engine import clock
 from engine.domain.bounds import check_document_header
+from engine.domain.effects import takes_payment_term
 from engine.domain.errors import InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.domain.states import CANCELLABLE_WITH_PERMISSION, POSTED, DocumentState, transition
 from engine.domain.steps import StepAction
-from engine.models.documents import Document
+from engine.models.contacts import Contact
+from engine.models.documents import Document, DocumentType
 from engine.models.users import User
 from engine.services.cartable._steps import complete_step_of
 from engine.services.documents._credit import check_sale
@@ -40,6 +42,7 @@ from engine.services.processes._runs import (
     document_instance_ids,
     start_instance,
 )
+from engine.services.terms._schedule import apply_discount, check_term_id
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import load_actor, require
 from engine.workflow import NO_OPERATORS
@@ -58,6 +61,7 @@ class NewDocument:
     due_date: date | None = None
     source_id: int | None = None
     notes: str = ""
+    payment_term_id: int | None = None  # None: the contact's (issue 14 §3)
 
 
 def create_document(uow: AbstractUnitOfWork, cmd: NewDocument, *, actor_id: int) -> int:
@@ -91,12 +95,14 @@ def create_document(uow: AbstractUnitOfWork, cmd: NewDocument, *, actor_id: int)
             updated_at=clock.now(),
             currency=DEFAULT_CURRENCY,
             paid=Decimal(0),
+            payment_term_id=_term_id(uow, cmd, contact, doc_type),
         )
         fill_document(uow, document, doc_type, cmd.content)
         check_source(uow, document, doc_type)
         check_sale(uow, document, route=True)  # "approve" types are routed at submit
         document.due_date = cmd.due_date or due_date_for(uow, document)
         check_due_date(document)
+        apply_discount(uow, document)
         uow.documents.add(document)
         record_event(uow, document, "created", actor_id=actor.id, total=str(document.total))
         uow.audit.record(
@@ -109,6 +115,19 @@ def create_document(uow: AbstractUnitOfWork, cmd: NewDocument, *, actor_id: int)
         uow.commit()
         logger.info("document created", extra={"document_id": document.id})
         return document.id
+
+
+def _term_id(
+    uow: AbstractUnitOfWork, cmd: NewDocument, contact: Contact, doc_type: DocumentType
+) -> int | None:
+    """Return the document's payment term: the one asked for, else its contact's for an
+    invoice (issue 14 §3). Raises ValidationFailed on ``payment_term_id``."""
+    check_term_id(uow, cmd.payment_term_id)
+    if cmd.payment_term_id is not None:
+        return cmd.payment_term_id
+    if takes_payment_term(doc_type.contact_effect, doc_type.source_kind):
+        return contact.payment_term_id
+    return None
 
 
 def delete_document(uow: AbstractUnitOfWork, *, document_id: int, actor_id: int) -> None:

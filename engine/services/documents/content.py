@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.money import check_scale
+from engine.domain.payment_terms import tax_base_discount
 from engine.domain.pricing import (
     AdditionBasis,
     AdditionInput,
@@ -25,6 +26,7 @@ from engine.domain.pricing import (
 )
 from engine.domain.terms import due_date
 from engine.models.documents import Document, DocumentAddition, DocumentLine, DocumentType
+from engine.services.terms._schedule import term_due_date, term_of
 from engine.services.unit_of_work import AbstractUnitOfWork
 
 
@@ -116,7 +118,12 @@ def fill_document(
     Raises ValidationFailed naming every bad field (``lines[i].product_id``,
     ``lines[i].quantity`` ...).
     """
-    rules = PricingRules(doc_type.tax_percent, doc_type.levy_percent, document.currency)
+    rules = PricingRules(
+        doc_type.tax_percent,
+        doc_type.levy_percent,
+        document.currency,
+        tax_base_discount=tax_base_discount(term_of(uow, document)),  # issue 14 §4, mixed
+    )
     requested = content.lines
     if doc_type.source_kind is not None and requested:  # a return: priced from its invoice
         from engine.services.documents import _returns  # it builds on this module
@@ -152,7 +159,11 @@ def check_due_date(document: Document) -> None:
 
 
 def due_date_for(uow: AbstractUnitOfWork, document: Document) -> date:
-    """Return the due date the contact's payment term gives the document (P2)."""
+    """Return the due date the document's payment term gives it (its last instalment,
+    issue 14 §3), or else the contact's term in days or months (P2)."""
+    by_term = term_due_date(uow, document)
+    if by_term is not None:
+        return by_term
     contact = uow.contacts.get(document.contact_id)
     return due_date(
         document.issue_date, days=contact.payment_term_days, months=contact.payment_term_months

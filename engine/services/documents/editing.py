@@ -38,6 +38,7 @@ from engine.services.processes._runs import (
     save_run,
     start_instance,
 )
+from engine.services.terms._schedule import apply_discount, check_term_id
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import load_actor
 
@@ -54,6 +55,9 @@ class DocumentEdit:
     due_date: date | None = None
     notes: str | None = None
     lock_version: int | None = None  # the version the editor saw; stale -> 409
+    # The payment term (issue 14 §3): set when ``change_payment_term``, None clearing it.
+    payment_term_id: int | None = None
+    change_payment_term: bool = False
 
 
 def update_document(
@@ -120,7 +124,12 @@ def _approved_content(document: Document) -> tuple[object, ...]:
         document.total,
     )
     overrides = (document.override_discount, document.override_tax, document.override_levy)
-    parties = (document.contact_id, document.source_id, document.warehouse_id)
+    parties = (
+        document.contact_id,
+        document.source_id,
+        document.warehouse_id,
+        document.payment_term_id,
+    )
     dates = (document.issue_date, document.due_date)
     return (parties, dates, totals, overrides, lines, additions)
 
@@ -178,6 +187,10 @@ def _apply_edit(uow: AbstractUnitOfWork, document: Document, edit: DocumentEdit)
     content = edit.content
     if content is None and edit.content_patch is not None and not edit.content_patch.is_empty():
         content = edit.content_patch.over(current_content(document))
+    if edit.change_payment_term and edit.payment_term_id != document.payment_term_id:
+        check_term_id(uow, edit.payment_term_id)
+        document.payment_term_id = edit.payment_term_id
+        content = content or current_content(document)  # a "mixed" term changes the tax
     if content is not None:
         fill_document(uow, document, document.type, content)
     if edit.due_date is not None:
@@ -185,6 +198,7 @@ def _apply_edit(uow: AbstractUnitOfWork, document: Document, edit: DocumentEdit)
     elif computed_due or document.due_date is None:
         document.due_date = due_date_for(uow, document)
     check_due_date(document)
+    apply_discount(uow, document)
     check_source(uow, document, document.type)
 
 

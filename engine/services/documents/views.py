@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,6 +15,12 @@ from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.documents._posting import open_amount
 from engine.services.processes._registry import instance_registry, version_registry
 from engine.services.processes._runs import restore_run
+from engine.services.terms._schedule import (
+    InstallmentView,
+    amount_after_discount,
+    installments,
+    next_due_date,
+)
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import can_view, load_actor, viewer_of
 from engine.workflow import NO_OPERATORS
@@ -50,6 +56,12 @@ class DocumentView:
     lock_version: int
     process_instance_id: int | None
     open_tasks: list[dict[str, object]]
+    # Its payment term's instalments and early discount (issue 14 §3, §4).
+    payment_term_id: int | None = None
+    installments: list[InstallmentView] = field(default_factory=list)
+    discount_date: date | None = None
+    early_discount: Decimal | None = None
+    amount_due_after_discount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +280,7 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
         open_amount=open_ if d.state in OPEN else Decimal(0),
         overdue=is_overdue(
             state=d.state,
-            due_date=d.due_date,
+            due_date=next_due_date(uow, d),
             issue_date=d.issue_date,
             open_amount=open_,
             today=clock.business_today(),
@@ -290,6 +302,11 @@ def document_view(uow: UnitOfWork, d: Document, *, with_tasks: bool = True) -> D
             }
             for t in tasks
         ],
+        payment_term_id=d.payment_term_id,
+        installments=installments(uow, d),
+        discount_date=d.discount_date,
+        early_discount=d.early_discount,
+        amount_due_after_discount=amount_after_discount(d) if d.state in OPEN else None,
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from engine import clock
@@ -67,7 +68,14 @@ class _Buffers:
 class FollowupBatch:
     """The rows of one follow-up command and, when deferred, its pending writes."""
 
-    def __init__(self, uow: AbstractUnitOfWork, *, sent: list[Any], deferred: bool = False) -> None:
+    def __init__(
+        self,
+        uow: AbstractUnitOfWork,
+        *,
+        sent: list[Any],
+        deferred: bool = False,
+        on: date | None = None,
+    ) -> None:
         # Its writes go in bulk through the session: the SQLAlchemy unit of work only
         # (the unit tests' fake runs no follow-up pass).
         if not isinstance(uow, UnitOfWork):
@@ -75,6 +83,8 @@ class FollowupBatch:
         self.uow = uow
         self.sent = sent
         self.deferred = deferred
+        # The day reminders ask for: the instalments due by then (issue 14 §3).
+        self.on = on or clock.business_today()
         self._contacts: dict[int, Contact] = {}
         self._states: dict[int, CustomerFollowup] = {}
         self._invoices: dict[int, list[OpenInvoice]] = {}
@@ -97,7 +107,7 @@ class FollowupBatch:
         repo = self.uow.followups
         self._states.update(repo.states(ids, lock=True))
         self._contacts.update(repo.contacts(ids))
-        invoices = repo.open_invoices(ids, lock=True)
+        invoices = repo.open_invoices(ids, lock=True, on=self.on)
         self._invoices.update({cid: invoices.get(cid, []) for cid in ids})
         document_ids = [inv.id for cid in ids for inv in self._invoices[cid]]
         found = repo.invoice_progress(document_ids)
@@ -125,7 +135,8 @@ class FollowupBatch:
         """Return the customer's open invoices: locked ones from the batch, else fresh."""
         if contact_id in self._invoices:
             return self._invoices[contact_id]
-        return self.uow.followups.open_invoices([contact_id]).get(contact_id, [])
+        found = self.uow.followups.open_invoices([contact_id], on=self.on)
+        return found.get(contact_id, [])
 
     def instance(self, instance_id: int) -> ProcessInstance:
         """Return a process instance, locked."""

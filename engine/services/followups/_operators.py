@@ -101,7 +101,7 @@ def followup_context(run: RunContext) -> FollowupContext:
     if run.followup is None:
         run.followup = FollowupContext()
     if run.followup.batch is None:
-        run.followup.batch = FollowupBatch(run.uow, sent=run.followup.sent)
+        run.followup.batch = FollowupBatch(run.uow, sent=run.followup.sent, on=run.followup.on)
     return run.followup
 
 

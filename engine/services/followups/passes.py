@@ -207,7 +207,7 @@ def _run_batch(
     each_in_savepoint: bool,
 ) -> list[FollowupMessage]:
     sent: list[FollowupMessage] = []
-    batch = context.batch = FollowupBatch(uow, sent=sent, deferred=True)
+    batch = context.batch = FollowupBatch(uow, sent=sent, deferred=True, on=context.on)
     batch.prefetch(ids)
     batch.hold(uow.processes.versions(PROCESS_ID))  # restore_run reads the version per run
     with operator_run(uow, actor_id=actor_id, followup=context) as run, uow.no_autoflush():

@@ -35,6 +35,7 @@ ENTRY_KINDS = {
     "opening": "Opening",
     "document": "Invoice",
     "payment": "Payment",
+    "discount": "Early payment discount",  # issue 14 §4
     "reversal": "Reversal",
 }
 
