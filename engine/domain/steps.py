@@ -238,13 +238,16 @@ class StepRegistry:
     def four_eyes(self, element_id: str, lane_name: str) -> bool:
         """Tell whether a document's creator is barred from deciding this step (issue 12 §4).
 
-        The step's declaration wins, then its lane's; by default a step of a pooled lane
-        (one worked by roles: an approval) is four-eyes, and the creator's own or a
-        responsible user's step is not.
+        The step's declaration wins, then its lane's. By default a step of a pooled lane
+        (one worked by roles: an approval) is four-eyes; the creator's own step, a
+        responsible user's and one a document command completes (confirming a quote,
+        delivering an order: the creator's own work) are not.
         """
         step, lane = self.step(element_id), self.lane(lane_name)
         if step is not None and step.four_eyes is not None:
             return step.four_eyes
+        if step is not None and step.action is not None:
+            return False
         if lane is not None and lane.four_eyes is not None:
             return lane.four_eyes
         return lane is not None and lane.assignment is Assignment.POOL

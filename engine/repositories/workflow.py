@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
@@ -224,6 +224,18 @@ class TaskQuery:
     offset: int = 0
 
 
+def _visible(user_id: int, lanes: Iterable[str]) -> ColumnElement[bool]:
+    """The tasks a user sees: the pooled tasks of their lanes, and those assigned to them.
+
+    A personal task (the diagram named its assignee, issue 12 §4-5) is its assignee's only.
+    """
+    mine = HumanTask.assignee_id == user_id
+    lanes = list(lanes)
+    if not lanes:
+        return mine
+    return or_(and_(HumanTask.lane.in_(lanes), HumanTask.personal.is_(False)), mine)
+
+
 class TaskRepository(Repository[HumanTask]):
     model = HumanTask
     label = "task"
@@ -266,13 +278,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
-        stmt = select(HumanTask).where(HumanTask.status == "open", visible)
+        stmt = select(HumanTask).where(HumanTask.status == "open", _visible(user_id, lanes))
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
         if overdue_at is not None:
@@ -292,13 +298,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
-        conditions = [HumanTask.status == "open", visible]
+        conditions = [HumanTask.status == "open", _visible(user_id, lanes)]
         if query.cartable:
             conditions.append(HumanTask.lane == query.cartable)
         if query.document_type:

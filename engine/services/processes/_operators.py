@@ -23,8 +23,10 @@ from engine.services.documents.content import Content, LineCommand, due_date_for
 from engine.services.followups._effects import follow_invoice, start_follow_up
 from engine.services.followups._operators import FOLLOWUP_OPERATORS, FollowupContext
 from engine.services.processes._effects import FollowInvoice, RunContext, StartFollowUp
+from engine.services.processes._people import step_members
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import OperatorCall, OperatorRegistry
+from engine.workflow.people import MEMBERS_OPERATOR
 
 
 @contextmanager
@@ -156,6 +158,7 @@ OPERATORS: OperatorRegistry[RunContext] = OperatorRegistry(
         "confirm_order": confirm_order,
         "deliver_order": deliver_order,
         "create_invoice": create_invoice,
+        MEMBERS_OPERATOR: step_members,  # a multi-instance step's members (issue 12 §5)
         **FOLLOWUP_OPERATORS,
     }
 )
