@@ -18,6 +18,7 @@ from engine.domain.errors import InvalidState
 from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.documents._credit import check_order, check_sale
+from engine.services.documents._rules import type_data
 from engine.services.documents._posting import assign_number, post_document as post, record_event
 from engine.services.documents.content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followups._effects import follow_invoice, start_follow_up
@@ -141,8 +142,7 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
     return {
         "quote_id": order.id,
         "document_id": invoice.id,
-        "requires_approval": invoice_type.requires_approval,
-        "requires_numbering": invoice_type.requires_numbering,
+        **type_data(invoice_type),
         **credit.data(),
     }
 
