@@ -9,10 +9,21 @@ BOARD_ROLE = "board"
 
 
 def _props(props: dict[str, str]) -> str:
-    rows = "".join(f'<spiffworkflow:property name="{k}" value="{escape(v)}"/>' for k, v in props.items())
+    rows = "".join(
+        f'<spiffworkflow:property name="{k}" value="{escape(v)}"/>' for k, v in props.items()
+    )
     return (
         "<bpmn:extensionElements><spiffworkflow:properties>"
         f"{rows}</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+
+
+def _service(operator: str) -> str:
+    """A service task running ``operator`` (named like it)."""
+    return (
+        f'<bpmn:serviceTask id="{operator}"><bpmn:extensionElements>'
+        f'<spiffworkflow:serviceTaskOperator id="{operator}"><spiffworkflow:parameters/>'
+        "</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"
     )
 
 
@@ -26,37 +37,20 @@ def _definitions(process_id: str, lanes: str, body: str) -> bytes:
     <bpmn:laneSet id="{process_id}_lanes">{lanes}</bpmn:laneSet>
     <bpmn:startEvent id="submitted"/>
     <bpmn:sequenceFlow id="f1" sourceRef="submitted" targetRef="mark_awaiting_approval"/>
-    <bpmn:serviceTask id="mark_awaiting_approval">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="mark_awaiting_approval">
-          <spiffworkflow:parameters/>
-        </spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+    {_service("mark_awaiting_approval")}
     {body}
     <bpmn:exclusiveGateway id="outcome" default="to_draft"/>
     <bpmn:sequenceFlow id="to_number" sourceRef="outcome" targetRef="take_number">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == "approve"</bpmn:conditionExpression>
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"
+        >decision == "approve"</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="to_draft" sourceRef="outcome" targetRef="return_to_draft"/>
-    <bpmn:serviceTask id="return_to_draft">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="return_to_draft"><spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+    {_service("return_to_draft")}
     <bpmn:sequenceFlow id="f_rejected" sourceRef="return_to_draft" targetRef="rejected"/>
     <bpmn:endEvent id="rejected"/>
-    <bpmn:serviceTask id="take_number">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="take_number"><spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+    {_service("take_number")}
     <bpmn:sequenceFlow id="f_post" sourceRef="take_number" targetRef="post_document"/>
-    <bpmn:serviceTask id="post_document">
-      <bpmn:extensionElements>
-        <spiffworkflow:serviceTaskOperator id="post_document"><spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
+    {_service("post_document")}
     <bpmn:sequenceFlow id="f_posted" sourceRef="post_document" targetRef="posted"/>
     <bpmn:endEvent id="posted"/>
   </bpmn:process>

@@ -86,9 +86,7 @@ _NODES = (
 
 
 @lru_cache(maxsize=1024)
-def compile_expression(
-    expression: str, functions: frozenset[str] = frozenset()
-) -> ast.Expression:
+def compile_expression(expression: str, functions: frozenset[str] = frozenset()) -> ast.Expression:
     """Parse and statically check one expression; return its (read-only) syntax tree.
 
     ``functions`` names the functions a caller adds to FUNCTIONS (the people an assignee

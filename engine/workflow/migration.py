@@ -28,6 +28,7 @@ from engine.workflow.serialization import LoadedSpec, dump_workflow, restore_wor
 
 _WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 _KEPT = _WAITING | TaskState.COMPLETED | TaskState.ERROR | TaskState.CANCELLED
+_INSTANCE = " [child]"  # SpiffWorkflow names a multi-instance task's instances "<id> [child]"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def _aligned(task: Any, spec: Any, mapping: Mapping[str, str]) -> Any:
     if spec is None:
         return None
     name = task.task_spec.name
+    base, child, _ = name.partition(_INSTANCE)  # a multi-instance step's instance spec
+    if child and base in mapping:
+        return spec.task_specs.get(f"{mapping[base]}{_INSTANCE}")
     return spec.task_specs.get(mapping.get(name, name))
 
 

@@ -162,7 +162,9 @@ def test_each_member_gets_an_instance_of_their_own(
     assert all(t["personal"] and t["element_id"] == "board_vote" for t in tasks.values())
     assert len({t["id"] for t in tasks.values()}) == 3
     assert api.get(f"/api/v1/tasks/{tasks['d2']['id']}", as_="d1").status_code == 403
-    response = api.post(f"/api/v1/tasks/{tasks['d2']['id']}/complete", {"decision": "approve"}, as_="d1")
+    response = api.post(
+        f"/api/v1/tasks/{tasks['d2']['id']}/complete", {"decision": "approve"}, as_="d1"
+    )
     assert response.status_code == 403
 
 

@@ -18,8 +18,8 @@ from engine.domain.errors import InvalidState
 from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.documents._credit import check_order, check_sale
-from engine.services.documents._rules import type_data
 from engine.services.documents._posting import assign_number, post_document as post, record_event
+from engine.services.documents._rules import type_data
 from engine.services.documents.content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followups._effects import follow_invoice, start_follow_up
 from engine.services.followups._operators import FOLLOWUP_OPERATORS, FollowupContext
