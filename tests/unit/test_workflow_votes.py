@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.workflow import LoadedSpec, OperatorCall, ReadyTask, WorkflowRun, load_bundle
-from engine.workflow import parse_process as parse
+from engine.workflow import (
+    LoadedSpec,
+    OperatorCall,
+    ReadyTask,
+    WorkflowRun,
+    load_bundle,
+    parse_process as parse,
+)
 from engine.workflow.migration import check_move, move_state
 from engine.workflow.people import MEMBERS_OPERATOR
 from tests.people_diagrams import board_approval
