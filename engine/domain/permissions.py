@@ -45,7 +45,7 @@ DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
     "numberer": frozenset({Perm.NUMBER, Perm.VIEW_ALL}),
     # Works the second, finance approval of a large document (issue 12 §5); the shipped
     # diagram's finance lane names it, and no type sends a document there by default.
-    "finance": frozenset({Perm.APPROVE, Perm.VIEW_ALL}),
+    "finance_approver": frozenset({Perm.APPROVE, Perm.VIEW_ALL}),
     "clerk": frozenset(
         {
             Perm.CREATE,
@@ -75,7 +75,7 @@ DEFAULT_ROLE_NAMES: dict[str, str] = {
     "admin": "Administrator",
     "approver": "Approver",
     "numberer": "Numberer",
-    "finance": "Finance approver",
+    "finance_approver": "Finance approver",
     "clerk": "Sales clerk",
     "accountant": "Accountant",
     "designer": "Process designer",

@@ -33,7 +33,7 @@ def history(api: Api, document_id: int) -> list[tuple[str, int | None]]:
 
 @pytest.fixture
 def finance_user(api: Api) -> str:
-    add_user(api, "cfo", ["finance"])
+    add_user(api, "cfo", ["finance_approver"])
     return "cfo"
 
 
@@ -102,7 +102,7 @@ def test_an_amount_gateway_to_a_second_level_deployed_through_the_api(
     through the API, sends totals above 50,000,000 to a second level worked by a new role."""
     api.ok("POST", "/api/v1/roles", {"code": "cfo", "name": "CFO"}, status=201)
     add_user(api, "cfo1", ["cfo"])
-    xml = SHIPPED.replace(b'value="finance admin"', b'value="cfo"').replace(
+    xml = SHIPPED.replace(b'value="finance_approver admin"', b'value="cfo"').replace(
         b"finance_approval_above is not None and total &gt; finance_approval_above",
         b"total &gt; 50000000",
     )

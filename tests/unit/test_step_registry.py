@@ -101,7 +101,7 @@ def test_lanes_name_their_roles_and_assignee() -> None:
     assert found == {
         "approval": (("approver", "admin"), Assignment.POOL, True),
         "numbering": (("numberer", "admin"), Assignment.POOL, True),
-        "finance": (("finance", "admin"), Assignment.POOL, True),  # issue 12 §5
+        "finance": (("finance_approver", "admin"), Assignment.POOL, True),  # issue 12 §5
         "sales": (("clerk", "admin"), Assignment.POOL, True),
         "warehouse": (("clerk", "admin"), Assignment.POOL, True),
         "author": ((), Assignment.CREATOR, False),
@@ -113,7 +113,7 @@ def test_lanes_for_roles() -> None:
     """Issue 12 §2 (E2): a user's pooled lanes follow from their roles; author never."""
     assert STEPS.lanes_for({"approver"}) == ["approval"]
     assert sorted(STEPS.lanes_for({"clerk"})) == ["followup", "sales", "warehouse"]
-    assert STEPS.lanes_for({"finance"}) == ["finance"]
+    assert STEPS.lanes_for({"finance_approver"}) == ["finance"]
     assert sorted(STEPS.lanes_for({"admin"})) == [
         "approval",
         "finance",
