@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.integration.conftest import Api
 from tests.integration.flows import i7_invoice, task_of
+from tests.integration.test_ui_flow import UiClient
 from tests.people_diagrams import assigned_approval
 
 
@@ -182,3 +184,28 @@ def test_a_bad_assignment_is_refused_naming_the_element(
     message = response.get_json()["errors"]["bpmn"][0]
     assert "'assigned_approval'" in message and reason in message
     assert "bad_assignee" not in [p["process_id"] for p in api.ok("GET", "/api/v1/processes")]
+
+
+def test_the_cartable_offers_the_creator_no_buttons_and_bulk_approval_refuses(
+    app: Flask, api: Api, ids: dict[str, int]
+) -> None:
+    """Issue 12 §4: on the cartable page the admin sees its own document's approval
+    without claim or decision buttons; bulk approval leaves it open, saying four-eyes."""
+    own = submitted_i7(api, ids, as_="admin")
+    other = submitted_i7(api, ids)
+    admin = UiClient(app, "admin")
+    page = admin.get("/cartable?cartable=approval").get_data(as_text=True)
+    own_row = _row(page, own)
+    assert "data-four-eyes" in own_row and 'name="decision"' not in own_row
+    assert "data-four-eyes" not in _row(page, other) and 'name="decision"' in _row(page, other)
+    tasks = [task_of(api, d, "approval", "admin")["id"] for d in (own, other)]
+    admin.post("/cartable/bulk-approve", {"task_ids": [str(t) for t in tasks]}, status=302)
+    shown = admin.get("/cartable").get_data(as_text=True)
+    assert "four-eyes" in shown
+    assert [t["id"] for t in tasks_of(api, "approver", own)] == [tasks[0]]
+    assert tasks_of(api, "approver", other) == []
+
+
+def _row(page: str, document_id: int) -> str:
+    start = page.index(f'data-document-id="{document_id}"')
+    return page[start : page.index("</tr>", start)]
