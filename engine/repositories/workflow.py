@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 from engine.repositories.base import Repository
+from engine.repositories.visibility import in_cartable
 
 # The large JSON columns of a version, loaded on first access (issue 11 §4).
 _WITHOUT_FILES = (defer(ProcessVersion.bpmn_files), defer(ProcessVersion.spec_json))
@@ -224,18 +225,6 @@ class TaskQuery:
     offset: int = 0
 
 
-def _visible(user_id: int, lanes: Iterable[str]) -> ColumnElement[bool]:
-    """The tasks a user sees: the pooled tasks of their lanes, and those assigned to them.
-
-    A personal task (the diagram named its assignee, issue 12 §4-5) is its assignee's only.
-    """
-    mine = HumanTask.assignee_id == user_id
-    lanes = list(lanes)
-    if not lanes:
-        return mine
-    return or_(and_(HumanTask.lane.in_(lanes), HumanTask.personal.is_(False)), mine)
-
-
 class TaskRepository(Repository[HumanTask]):
     model = HumanTask
     label = "task"
@@ -278,7 +267,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        stmt = select(HumanTask).where(HumanTask.status == "open", _visible(user_id, lanes))
+        stmt = select(HumanTask).where(HumanTask.status == "open", in_cartable(user_id, lanes))
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
         if overdue_at is not None:
@@ -298,7 +287,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        conditions = [HumanTask.status == "open", _visible(user_id, lanes)]
+        conditions = [HumanTask.status == "open", in_cartable(user_id, lanes)]
         if query.cartable:
             conditions.append(HumanTask.lane == query.cartable)
         if query.document_type:
