@@ -43,6 +43,9 @@ DEFAULT_ROLES: dict[str, frozenset[Perm]] = {
     "admin": frozenset(Perm),
     "approver": frozenset({Perm.APPROVE, Perm.VIEW_ALL, Perm.ASSIGN_TASKS}),
     "numberer": frozenset({Perm.NUMBER, Perm.VIEW_ALL}),
+    # Works the second, finance approval of a large document (issue 12 §5); the shipped
+    # diagram's finance lane names it, and no type sends a document there by default.
+    "finance_approver": frozenset({Perm.APPROVE, Perm.VIEW_ALL}),
     "clerk": frozenset(
         {
             Perm.CREATE,
@@ -72,6 +75,7 @@ DEFAULT_ROLE_NAMES: dict[str, str] = {
     "admin": "Administrator",
     "approver": "Approver",
     "numberer": "Numberer",
+    "finance_approver": "Finance approver",
     "clerk": "Sales clerk",
     "accountant": "Accountant",
     "designer": "Process designer",

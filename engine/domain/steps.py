@@ -65,6 +65,7 @@ class Lane:
     assignment: Assignment = Assignment.POOL
     source: str = field(default="", compare=False)  # "file: line N: lane 'id'", for errors
     labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # by language
+    four_eyes: bool | None = None  # as declared; see StepRegistry.four_eyes (issue 12 §4)
 
     @property
     def releasable(self) -> bool:
@@ -144,6 +145,15 @@ class Step:
     # Working time from the task's creation to its due time, over the company calendar
     # (issue 12 §6); None: the task is due when its document is.
     due: timedelta | None = None
+    # Who gets the task (issue 12 §4): an expression over the instance data giving a user
+    # id (docs/bpmn.md, "Assignees"); None: the lane decides.
+    assignee: str | None = None
+    # A multi-instance step's members (issue 12 §5): an expression giving user ids, one
+    # instance each; None: the diagram's loop data input holds them already.
+    members: str | None = None
+    four_eyes: bool | None = None  # as declared; see StepRegistry.four_eyes
+    # The decisions that end a multi-instance step at once, the other instances cancelled.
+    ends_on: tuple[str, ...] = ()
 
     def decision(self, value: str) -> Decision | None:
         """Return the decision ``value``, or None when this step does not take it."""
@@ -225,6 +235,23 @@ class StepRegistry:
         """The cartable names (one per lane), in their display order."""
         return tuple(self.lanes)
 
+    def four_eyes(self, element_id: str, lane_name: str) -> bool:
+        """Tell whether a document's creator is barred from deciding this step (issue 12 §4).
+
+        The step's declaration wins, then its lane's. By default a step of a pooled lane
+        (one worked by roles: an approval) is four-eyes; the creator's own step, a
+        responsible user's and one a document command completes (confirming a quote,
+        delivering an order: the creator's own work) are not.
+        """
+        step, lane = self.step(element_id), self.lane(lane_name)
+        if step is not None and step.four_eyes is not None:
+            return step.four_eyes
+        if step is not None and step.action is not None:
+            return False
+        if lane is not None and lane.four_eyes is not None:
+            return lane.four_eyes
+        return lane is not None and lane.assignment is Assignment.POOL
+
     def lanes_for(self, role_codes: Iterable[str]) -> list[str]:
         """Return the lanes whose pooled tasks a holder of ``role_codes`` may take."""
         held = set(role_codes)
@@ -233,6 +260,31 @@ class StepRegistry:
     def merged(self, newer: StepRegistry) -> StepRegistry:
         """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
         return StepRegistry({**self.lanes, **newer.lanes}, {**self.steps, **newer.steps})
+
+
+def ending_decisions(decisions: tuple[str, ...], declared: str | None) -> tuple[str, ...]:
+    """Return the decisions that end a multi-instance step at once (issue 12 §5).
+
+    ``declared`` is the step's ``ends_on`` (ids separated by spaces; empty: none). Without
+    it every decision but the first does: the first is the one instances agree on
+    ("approve"), any other (a reject) ends the step for everyone.
+    """
+    if declared is None:
+        return decisions[1:]
+    return tuple(declared.replace(",", " ").split())
+
+
+def tally(decisions: Iterable[str], made: Iterable[object]) -> dict[str, int]:
+    """Count the decisions ``made`` by a multi-instance step's instances, by decision id.
+
+    Every id of ``decisions`` is present (0 when nobody took it), so a completion
+    condition may read ``votes["approve"]`` before anyone approved.
+    """
+    votes = dict.fromkeys(decisions, 0)
+    for value in made:
+        if isinstance(value, str) and value:
+            votes[value] = votes.get(value, 0) + 1
+    return votes
 
 
 EMPTY = StepRegistry()

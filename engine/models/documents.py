@@ -55,6 +55,9 @@ class DocumentType(Base):
     credit_breach: Mapped[str] = mapped_column(
         String(10), default="refuse", server_default="refuse"
     )
+    # A total above this goes to the diagram's second, finance approval (issue 12 §5);
+    # None: never. The instance data's ``finance_approval_above``, which the gateway tests.
+    finance_approval_above: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     preview_format: Mapped[str] = mapped_column(String(10), default="pdf")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, JSONType, OrderedJSON, utcnow
@@ -89,6 +89,9 @@ class HumanTask(Base):
     name: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str] = mapped_column(String(40))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Assigned by the diagram (an assignee expression, a multi-instance member; issue 12
+    # §4-5): only the assignee sees and works it, and it is not given back to the pool.
+    personal: Mapped[bool] = mapped_column(default=False, server_default=false())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -99,6 +102,8 @@ class HumanTask(Base):
     document_label: Mapped[str] = mapped_column(String(64), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    # The document's creator, whom a four-eyes step bars from deciding (issue 12 §4).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Completed rows stay (open | completed | cancelled): a second completion is a
     # 409, and the rows are the document's task history.
     status: Mapped[str] = mapped_column(String(10), default="open")

@@ -40,6 +40,10 @@ class Users(Protocol):
 
     def role_codes(self, user: User) -> frozenset[str]: ...
 
+    def by_username(self, username: str) -> User | None: ...
+
+    def member_ids(self, code: str) -> list[int]: ...
+
 
 class Audit(Protocol):
     def record(

@@ -35,6 +35,17 @@ class UserRepository(Repository[User]):
         """Return the role with this code (what lanes, tokens and the API name), or None."""
         return self.session.scalars(select(Role).where(Role.code == code)).first()
 
+    def member_ids(self, code: str) -> list[int]:
+        """Return the ids of the active users holding the role ``code``, in id order."""
+        stmt = (
+            select(User.id)
+            .join(user_roles, user_roles.c.user_id == User.id)
+            .join(Role, Role.id == user_roles.c.role_id)
+            .where(Role.code == code, User.is_active.is_(True))
+            .order_by(User.id)
+        )
+        return list(self.session.scalars(stmt))
+
     def add_role(self, role: Role) -> Role:
         """Stage a new role and flush it (its id is then known)."""
         self.session.add(role)

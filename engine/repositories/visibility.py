@@ -17,6 +17,7 @@ same predicate on one row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +44,25 @@ def visible_documents(viewer: Viewer | None, doc: Any = Document) -> ColumnEleme
     if viewer is None:
         return true()
     restricted = select(DocumentType.id).where(DocumentType.restrict_view.is_(True))
-    holder = HumanTask.assignee_id == viewer.user_id
-    in_cartable = or_(HumanTask.lane.in_(viewer.lanes), holder) if viewer.lanes else holder
     has_step = exists().where(
-        HumanTask.document_id == doc.id, HumanTask.status == "open", in_cartable
+        HumanTask.document_id == doc.id,
+        HumanTask.status == "open",
+        in_cartable(viewer.user_id, viewer.lanes),
     )
     return or_(doc.type_id.not_in(restricted), doc.created_by == viewer.user_id, has_step)
+
+
+def in_cartable(user_id: int, lanes: Iterable[str]) -> ColumnElement[bool]:
+    """Return the condition keeping the tasks in a user's cartable: the pooled tasks of
+    their lanes and those assigned to them.
+
+    A personal task (the diagram named its assignee, issue 12 §4-5) is its assignee's only.
+    """
+    mine = HumanTask.assignee_id == user_id
+    lanes = list(lanes)
+    if not lanes:
+        return mine
+    return or_(and_(HumanTask.lane.in_(lanes), HumanTask.personal.is_(False)), mine)
 
 
 def hidden_documents(viewer: Viewer) -> Select[int]:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, Process, ProcessInstance, ProcessVersion
 from engine.repositories.base import Repository
+from engine.repositories.visibility import in_cartable
 
 # The large JSON columns of a version, loaded on first access (issue 11 §4).
 _WITHOUT_FILES = (defer(ProcessVersion.bpmn_files), defer(ProcessVersion.spec_json))
@@ -268,13 +269,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
-        stmt = select(HumanTask).where(HumanTask.status == "open", visible)
+        stmt = select(HumanTask).where(HumanTask.status == "open", in_cartable(user_id, lanes))
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
         if overdue_at is not None:
@@ -294,13 +289,7 @@ class TaskRepository(Repository[HumanTask]):
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
-        conditions = [HumanTask.status == "open", visible]
+        conditions = [HumanTask.status == "open", in_cartable(user_id, lanes)]
         if query.cartable:
             conditions.append(HumanTask.lane == query.cartable)
         if query.document_type:

@@ -28,8 +28,11 @@ from engine.domain.steps import (
     Step,
     StepAction,
     StepRegistry,
+    ending_decisions,
 )
 from engine.domain.work_calendar import parse_working_span
+from engine.workflow.expressions import ExpressionRejected, compile_expression
+from engine.workflow.people import PEOPLE_FUNCTIONS, VOTES
 
 NSMAP = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -39,12 +42,26 @@ _PROPERTIES = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:pro
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 # Keys the engine itself puts in a task's data: a field may not overwrite them.
 RESERVED_FIELDS = frozenset(
-    {"decision", "comment", "actor_id", "document_id", "author_id", "responsible_id"}
+    {"decision", "comment", "actor_id", "document_id", "author_id", "responsible_id", VOTES}
 )
 _BOOLEANS = {"true": True, "false": False}
 _COMMENT = {"required": True, "optional": False}
-_LANE_KEYS = frozenset({"role", "assignment"})
-_STEP_KEYS = frozenset({"decisions", "fields", "bulk", "editable", "command", "due"})
+_LANE_KEYS = frozenset({"role", "assignment", "four_eyes"})
+_STEP_KEYS = frozenset(
+    {
+        "decisions",
+        "fields",
+        "bulk",
+        "editable",
+        "command",
+        "due",
+        "assignee",
+        "members",
+        "four_eyes",
+        "ends_on",
+    }
+)
+_LOOP = "bpmn:multiInstanceLoopCharacteristics"
 _DECISION_KEYS = frozenset({"event", "comment"})
 _FIELD_KEYS = frozenset({"type", "required", "options"})
 
@@ -117,7 +134,9 @@ def _lane(node: Any, where: _Where) -> Lane:
         raise where.fail(f"assignment must be one of: {', '.join(Assignment)}") from None
     source = f"{where.file}: line {where.line}: {where.what}"
     labels = _labels(props, "", where)
-    return Lane(node.get("name") or node.get("id"), roles, assignment, source, labels)
+    four_eyes = _boolean(props, "four_eyes", where) if "four_eyes" in props else None
+    name = node.get("name") or node.get("id")
+    return Lane(name, roles, assignment, source, labels, four_eyes)
 
 
 def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:
@@ -133,6 +152,7 @@ def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:
         raise where.fail(f"command must be one of: {', '.join(StepAction)}")
     if command is not None and not decisions:
         raise where.fail("a step a command completes needs the decision it sends")
+    members, item = _members(node, props, where)
     return Step(
         element_id=node.get("id"),
         label=node.get("name") or node.get("id"),
@@ -143,7 +163,55 @@ def _step(node: Any, props: Mapping[str, str], where: _Where) -> Step:
         fields=tuple(_field(f, props, where) for f in field_ids),
         labels=_labels(props, "", where),
         due=_due(props, where),
+        assignee=_people_expression(props, "assignee", where) or item,
+        members=members,
+        four_eyes=_boolean(props, "four_eyes", where) if "four_eyes" in props else None,
+        ends_on=_ends_on(node, props, decision_ids, where),
     )
+
+
+def _people_expression(props: Mapping[str, str], key: str, where: _Where) -> str | None:
+    """Return an assignee or members expression, refused unless it compiles (issue 12 §4)."""
+    expression = props.get(key) or None
+    if expression is not None:
+        try:
+            compile_expression(expression, PEOPLE_FUNCTIONS)
+        except ExpressionRejected as error:
+            raise where.fail(f"{key} {expression!r}: {error}") from None
+    return expression
+
+
+def _members(node: Any, props: Mapping[str, str], where: _Where) -> tuple[str | None, str | None]:
+    """Return a multi-instance step's members expression and its instances' item name.
+
+    ``members`` fills the loop's data input, so it needs a multi-instance loop with a
+    ``loopDataInputRef`` and an ``inputDataItem`` (each instance's member: its assignee
+    unless ``assignee`` says otherwise).
+    """
+    members = _people_expression(props, "members", where)
+    if members is None:
+        return None, None
+    loop = node.xpath(_LOOP, namespaces=NSMAP)
+    if not loop or not loop[0].xpath("bpmn:loopDataInputRef", namespaces=NSMAP):
+        raise where.fail("members needs a multi-instance loop with a loopDataInputRef")
+    items = loop[0].xpath("bpmn:inputDataItem/@id", namespaces=NSMAP)
+    if not items:
+        raise where.fail("members needs the loop's inputDataItem (each instance's member)")
+    return members, str(items[0])
+
+
+def _ends_on(
+    node: Any, props: Mapping[str, str], decisions: tuple[str, ...], where: _Where
+) -> tuple[str, ...]:
+    if not node.xpath(_LOOP, namespaces=NSMAP):
+        if "ends_on" in props:
+            raise where.fail("ends_on is for a multi-instance step only")
+        return ()
+    ending = ending_decisions(decisions, props.get("ends_on"))
+    for value in ending:
+        if value not in decisions:
+            raise where.fail(f"ends_on names {value!r}, which is not one of its decisions")
+    return ending
 
 
 def _due(props: Mapping[str, str], where: _Where) -> timedelta | None:

@@ -13,7 +13,7 @@ MAX_DIGITS digits.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -86,12 +86,14 @@ _NODES = (
 
 
 @lru_cache(maxsize=1024)
-def compile_expression(expression: str) -> ast.Expression:
+def compile_expression(expression: str, functions: frozenset[str] = frozenset()) -> ast.Expression:
     """Parse and statically check one expression; return its (read-only) syntax tree.
 
-    Raises ExpressionRejected if it is too long or too big, is not a single
-    expression, or uses anything outside the language (attributes, comprehensions,
-    lambdas, f-strings, unknown functions, names starting with ``_``...).
+    ``functions`` names the functions a caller adds to FUNCTIONS (the people an assignee
+    expression may name, issue 12 §4). Raises ExpressionRejected if it is too long or
+    too big, is not a single expression, or uses anything outside the language
+    (attributes, comprehensions, lambdas, f-strings, unknown functions, names starting
+    with ``_``...).
     """
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise ExpressionRejected(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
@@ -101,23 +103,29 @@ def compile_expression(expression: str) -> ast.Expression:
         message = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
         raise ExpressionRejected(f"not a valid expression: {message}") from exc
     count = [0]
-    _check(tree, 0, count)
+    _check(tree, 0, count, functions)
     return tree
 
 
-def evaluate_expression(expression: str, names: Mapping[str, Any]) -> Any:
-    """Evaluate ``expression`` over ``names`` (the task data).
+def evaluate_expression(
+    expression: str,
+    names: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+) -> Any:
+    """Evaluate ``expression`` over ``names`` (the task data), with ``functions`` callable
+    besides FUNCTIONS.
 
     Raises ExpressionRejected if the expression is refused, UnknownName for a name
     not in ``names`` and ExpressionFailed for any other error (wrong types, a limit
     exceeded, division by zero, a missing key...).
     """
-    tree = compile_expression(expression)
+    extra = dict(functions or {})
+    tree = compile_expression(expression, frozenset(extra))
     with decimal_context():
-        return _Interpreter(names).run(tree.body)
+        return _Interpreter(names, {**FUNCTIONS, **extra}).run(tree.body)
 
 
-def _check(node: ast.AST, depth: int, count: list[int]) -> None:
+def _check(node: ast.AST, depth: int, count: list[int], functions: frozenset[str]) -> None:
     """Refuse any node outside the language, or a tree too deep or too big."""
     count[0] += 1
     if count[0] > MAX_NODES:
@@ -128,18 +136,21 @@ def _check(node: ast.AST, depth: int, count: list[int]) -> None:
         raise ExpressionRejected(f"attribute {node.attr!r} is not allowed")
     if not isinstance(node, _NODES):
         raise ExpressionRejected(f"{type(node).__name__} is not allowed in an expression")
-    _check_node(node)
+    _check_node(node, functions)
     for child in ast.iter_child_nodes(node):
-        _check(child, depth + 1, count)
+        _check(child, depth + 1, count, functions)
 
 
-def _check_node(node: ast.AST) -> None:
+def _check_node(node: ast.AST, functions: frozenset[str]) -> None:
     if isinstance(node, ast.Name) and (node.id.startswith("_") or not node.id.isascii()):
         raise ExpressionRejected(f"name {node.id!r} is not allowed")
     if isinstance(node, ast.Constant):
         _check_constant(node.value)
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        known = isinstance(node.func, ast.Name) and (
+            node.func.id in FUNCTIONS or node.func.id in functions
+        )
+        if not known:
             what = node.func.id if isinstance(node.func, ast.Name) else type(node.func).__name__
             raise ExpressionRejected(f"calling {what!r} is not allowed")
         if node.keywords:
@@ -172,8 +183,9 @@ def _check_constant(value: object) -> None:
 class _Interpreter:
     """Evaluate a checked tree; every value passes check_value."""
 
-    def __init__(self, names: Mapping[str, Any]) -> None:
+    def __init__(self, names: Mapping[str, Any], functions: Mapping[str, Any]) -> None:
         self.names = names
+        self.functions = functions
 
     def run(self, node: ast.expr) -> Any:
         method = getattr(self, f"_{type(node).__name__.lower()}", None)
@@ -236,6 +248,6 @@ class _Interpreter:
         assert isinstance(node.func, ast.Name)  # compile_expression checked it
         args = [self.run(arg) for arg in node.args]
         try:
-            return FUNCTIONS[node.func.id](*args)
+            return self.functions[node.func.id](*args)
         except TypeError as exc:  # wrong number of arguments
             raise ExpressionFailed(f"{node.func.id}(): {exc}") from exc

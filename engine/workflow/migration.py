@@ -15,11 +15,13 @@ it is accepted, so what is stored always restores.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.util.diff import migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -28,6 +30,7 @@ from engine.workflow.serialization import LoadedSpec, dump_workflow, restore_wor
 
 _WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 _KEPT = _WAITING | TaskState.COMPLETED | TaskState.ERROR | TaskState.CANCELLED
+_INSTANCE = " [child]"  # SpiffWorkflow names a multi-instance task's instances "<id> [child]"
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,28 @@ def move_state(
     workflow = restore_workflow(source, state)
     for sub, spec in _pairs(workflow, target):
         alignment = {task: _aligned(task, spec, mapping) for task in sub.tasks.values()}
+        instances = _instances_of(sub)
         migrate_workflow(SimpleNamespace(alignment=alignment), sub, spec)
+        for task_id, (data, internal) in instances.items():
+            if task_id in sub.tasks:  # reset_branch gave it its parent's data: its own back
+                sub.tasks[task_id].data, sub.tasks[task_id].internal_data = data, internal
     workflow.subprocess_specs = dict(target.subprocess_specs)
     moved = dump_workflow(workflow)
     restore_workflow(target, moved)  # raises InvalidState if the target cannot load it
     return moved
+
+
+def _instances_of(sub: Any) -> dict[Any, tuple[dict[str, Any], dict[str, Any]]]:
+    """Return the data of each waiting instance of a multi-instance step, by task id.
+
+    Moving resets waiting tasks to their parent's data, which would lose each instance's
+    own item (its member, issue 12 §5) and index; they are put back after the move.
+    """
+    return {
+        task.id: (copy.deepcopy(task.data), copy.deepcopy(task.internal_data))
+        for task in sub.get_tasks(state=TaskState.READY | TaskState.WAITING, skip_subprocesses=True)
+        if task.parent is not None and isinstance(task.parent.task_spec, MultiInstanceTask)
+    }
 
 
 def _pairs(workflow: Any, target: LoadedSpec) -> list[tuple[Any, Any]]:
@@ -96,6 +116,9 @@ def _aligned(task: Any, spec: Any, mapping: Mapping[str, str]) -> Any:
     if spec is None:
         return None
     name = task.task_spec.name
+    base, child, _ = name.partition(_INSTANCE)  # a multi-instance step's instance spec
+    if child and base in mapping:
+        return spec.task_specs.get(f"{mapping[base]}{_INSTANCE}")
     return spec.task_specs.get(mapping.get(name, name))
 
 

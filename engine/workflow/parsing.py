@@ -21,13 +21,15 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.process import SpiffProcessParser
-from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
+from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser, UserTaskParser
+from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.steps import StepRegistry
 from engine.workflow.declarations import NSMAP, declarations_of
 from engine.workflow.expressions import ExpressionRejected, compile_expression
 from engine.workflow.operators import OperatorTask
+from engine.workflow.people import ParallelSteps, SequentialSteps
 from engine.workflow.serialization import specs_to_json
 
 _SCRIPTS = ".//bpmn:scriptTask | .//spiffworkflow:preScript | .//spiffworkflow:postScript"
@@ -64,6 +66,13 @@ class CartableProcessParser(SpiffProcessParser):  # type: ignore[misc]
             self.nodes_by_id[node.get("id")] = node
 
 
+class CartableUserTaskParser(UserTaskParser):  # type: ignore[misc]
+    """SpiffWorkflow's user task parser, with Cartable's multi-instance steps (issue 12 §5)."""
+
+    PARALLEL_MI_CLASS = ParallelSteps
+    SEQUENTIAL_MI_CLASS = SequentialSteps
+
+
 class CartableBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
     """SpiffWorkflow's parser, building OperatorTask for service tasks."""
 
@@ -71,6 +80,7 @@ class CartableBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ServiceTaskParser, OperatorTask),
+        full_tag("userTask"): (CartableUserTaskParser, UserTask),
     }
 
 
@@ -136,21 +146,23 @@ def _check_scripts_and_expressions(name: str, root: Any) -> None:
         raise ValidationFailed.single(
             "bpmn", f"{name}: line {node.sourceline}: {tag} is not allowed (expressions only)"
         )
-    for line, expression in _expressions(root):
+    for node, expression in _expressions(root):
         try:
             compile_expression(expression)
         except ExpressionRejected as exc:
+            owner = node.xpath("ancestor::*[@id][1]")
+            what = f"{etree.QName(owner[0]).localname} {owner[0].get('id')!r}: " if owner else ""
             raise ValidationFailed.single(
-                "bpmn", f"{name}: line {line}: expression {expression!r}: {exc}"
+                "bpmn", f"{name}: line {node.sourceline}: {what}expression {expression!r}: {exc}"
             ) from exc
 
 
-def _expressions(root: Any) -> Iterator[tuple[int, str]]:
+def _expressions(root: Any) -> Iterator[tuple[Any, str]]:
     for node in root.xpath(_EXPRESSIONS, namespaces=NSMAP):
         if node.text and node.text.strip():
-            yield node.sourceline, node.text
+            yield node, node.text
     for node in root.xpath(".//spiffworkflow:parameter[@value]", namespaces=NSMAP):
-        yield node.sourceline, node.get("value")
+        yield node, node.get("value")
 
 
 def _check_call_targets(

@@ -33,13 +33,17 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
+from SpiffWorkflow.spiff.serializer.task_spec import (
+    ServiceTaskConverter,
+    SpiffMultiInstanceConverter,
+)
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import InvalidState
 from engine.workflow.operators import OperatorTask
+from engine.workflow.people import ParallelSteps, SequentialSteps
 
 VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
 _CACHE_SIZE = 64
@@ -71,6 +75,8 @@ def _build_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config.pop(ServiceTask)
     config[OperatorTask] = ServiceTaskConverter
+    config[ParallelSteps] = SpiffMultiInstanceConverter
+    config[SequentialSteps] = SpiffMultiInstanceConverter
     config[Task] = _DataConvertingTaskConverter
     config[BpmnWorkflow] = _StateOnlyWorkflowConverter
     registry = BpmnWorkflowSerializer.configure(config)

@@ -54,7 +54,10 @@ def test_gateway_condition_escaping_the_sandbox_is_refused_at_deploy(
     reasons = response.get_json()["errors"]["bpmn"]
     shipped = (BPMN_DIR / "document_approval.bpmn").read_text("utf-8").splitlines()
     line = next(n for n, text in enumerate(shipped, 1) if ">requires_approval<" in text)
-    assert reasons[0].startswith(f"document_approval.bpmn: line {line}: expression ")
+    # The element holding it is named too (issue 12: a 422 names the element id).
+    assert reasons[0].startswith(
+        f"document_approval.bpmn: line {line}: sequenceFlow 'flow_approval_needed': expression "
+    )
     assert counts(uow) == before
     with uow:
         assert uow.processes.latest_version("document_approval").version == version_before

@@ -319,7 +319,7 @@ def _type_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if not isinstance(getattr(t, f.name), bool)
     }
     form.update({f.name: "1" for f in fields(t) if getattr(t, f.name) is True})
-    form["editable_hours"] = form["deletable_hours"] = ""
+    form["editable_hours"] = form["deletable_hours"] = form["finance_approval_above"] = ""
     form.pop("lock_version")
     return {"code": "purchase_quote"}, form
 

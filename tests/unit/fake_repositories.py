@@ -92,6 +92,14 @@ class FakeUsers(FakeRepository[User]):
     def role_codes(self, user: User) -> frozenset[str]:
         return frozenset(role.code for role in user.roles)
 
+    def by_username(self, username: str) -> User | None:
+        return next((u for u in self.rows.values() if u.username == username), None)
+
+    def member_ids(self, code: str) -> list[int]:
+        return sorted(
+            u.id for u in self.rows.values() if u.is_active and code in self.role_codes(u)
+        )
+
 
 class FakeAudit(FakeRepository[AuditEntry]):
     def record(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import ValidationFailed
-from engine.domain.steps import Field, FieldType, Step
+from engine.domain.steps import Field, FieldType, Step, ending_decisions, tally
 from engine.workflow.declarations import read_declarations
 
 HEAD = (
@@ -121,3 +121,68 @@ def test_a_deadline_that_is_not_working_hours_is_refused_naming_the_task() -> No
         read_declarations({"a.bpmn": _diagram({**OK, "due": "P1D"})})
     assert "user task 't1'" in error.value.fields["bpmn"][0]
     assert "due" in error.value.fields["bpmn"][0]
+
+
+# issue 12 §4-5: assignees, four-eyes, votes ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "lane", "expected"),
+    [
+        ({}, {"role": "clerk"}, True),  # a pooled lane's approval: on by default
+        ({"four_eyes": "false"}, {"role": "clerk"}, False),  # the step says otherwise
+        ({}, {"role": "clerk", "four_eyes": "false"}, False),  # its lane does
+        ({"four_eyes": "true"}, {"role": "clerk", "four_eyes": "false"}, True),  # step wins
+        ({}, {"assignment": "creator"}, False),  # the author's own step
+        ({}, {"role": "clerk", "assignment": "responsible"}, False),  # a follow-up activity
+        ({"command": "confirm"}, {"role": "clerk"}, False),  # the creator's own work
+    ],
+)
+def test_four_eyes_is_declared_or_follows_the_lane(
+    task: dict[str, str], lane: dict[str, str], expected: bool
+) -> None:
+    """Issue 12 §4: four-eyes per step, on by default for a pooled approval step."""
+    registry = read_declarations({"a.bpmn": _diagram({**OK, **task}, lane)})
+    assert registry.four_eyes("t1", "desk") is expected
+
+
+def test_an_assignee_is_kept_as_written() -> None:
+    """Issue 12 §4: the expression is kept for the service layer to evaluate."""
+    registry = read_declarations({"a.bpmn": _diagram({**OK, "assignee": "owner(contact_id)"})})
+    assert registry.step("t1").assignee == "owner(contact_id)"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("props", "reason"),
+    [
+        ({"assignee": "owner(contact_id"}, "assignee"),
+        ({"assignee": "open('x')"}, "calling 'open'"),
+        ({"members": "role('board')"}, "multi-instance loop"),
+        ({"ends_on": "no"}, "multi-instance step only"),
+    ],
+)
+def test_bad_assignments_name_the_element(props: dict[str, str], reason: str) -> None:
+    """Issue 12 §4-5: refused at deployment, naming the user task."""
+    with pytest.raises(ValidationFailed) as caught:
+        read_declarations({"a.bpmn": _diagram({**OK, **props})})
+    message = caught.value.fields["bpmn"][0]
+    assert "user task 't1'" in message and reason in message
+
+
+def test_votes_count_every_declared_decision() -> None:
+    """Issue 12 §5: ``votes`` has every decision, 0 when nobody took it."""
+    assert tally(("approve", "reject"), ["approve", None, "approve"]) == {
+        "approve": 2,
+        "reject": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("declared", "ending"),
+    [(None, ("reject", "abstain")), ("", ()), ("abstain", ("abstain",))],
+)
+def test_every_decision_but_the_first_ends_a_vote_unless_declared(
+    declared: str | None, ending: tuple[str, ...]
+) -> None:
+    """Issue 12 §5: a reject ends the step unless the diagram says otherwise."""
+    assert ending_decisions(("approve", "reject", "abstain"), declared) == ending

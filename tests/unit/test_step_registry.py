@@ -27,6 +27,10 @@ SHIPPED = {
         "reject": ("rejected", True, False),
     },
     "approve_document": {"approve": ("approved", False, True), "reject": ("rejected", True, False)},
+    "approve_finance": {  # issue 12 §5: the second level above the type's threshold
+        "approve": ("finance_approved", False, True),
+        "reject": ("rejected", True, False),
+    },
     "number_document": {
         "approve": ("number_approved", False, True),
         "reject": ("rejected", True, False),
@@ -57,14 +61,20 @@ def test_only_a_rejection_needs_a_comment() -> None:
     assert needing == {
         ("approve_credit", "reject"),
         ("approve_document", "reject"),
+        ("approve_finance", "reject"),
         ("number_document", "reject"),
     }
 
 
 def test_bulk_approval_sends_approve_only_to_approval_steps() -> None:
-    """Issue 11 §1 (C2): the cartable's bulk approval applies to approving and numbering."""
+    """Issue 11 §1 (C2): the cartable's bulk approval applies to approving (both levels,
+    issue 12 §5) and numbering."""
     bulk = {e: s.bulk_decision for e, s in STEPS.steps.items() if s.bulk_decision}
-    assert bulk == {"approve_document": "approve", "number_document": "approve"}
+    assert bulk == {
+        "approve_document": "approve",
+        "approve_finance": "approve",
+        "number_document": "approve",
+    }
 
 
 def test_document_commands_complete_their_steps() -> None:
@@ -91,6 +101,7 @@ def test_lanes_name_their_roles_and_assignee() -> None:
     assert found == {
         "approval": (("approver", "admin"), Assignment.POOL, True),
         "numbering": (("numberer", "admin"), Assignment.POOL, True),
+        "finance": (("finance_approver", "admin"), Assignment.POOL, True),  # issue 12 §5
         "sales": (("clerk", "admin"), Assignment.POOL, True),
         "warehouse": (("clerk", "admin"), Assignment.POOL, True),
         "author": ((), Assignment.CREATOR, False),
@@ -102,8 +113,10 @@ def test_lanes_for_roles() -> None:
     """Issue 12 §2 (E2): a user's pooled lanes follow from their roles; author never."""
     assert STEPS.lanes_for({"approver"}) == ["approval"]
     assert sorted(STEPS.lanes_for({"clerk"})) == ["followup", "sales", "warehouse"]
+    assert STEPS.lanes_for({"finance_approver"}) == ["finance"]
     assert sorted(STEPS.lanes_for({"admin"})) == [
         "approval",
+        "finance",
         "followup",
         "numbering",
         "sales",
@@ -125,7 +138,13 @@ def test_each_shipped_step_is_labelled_in_three_languages() -> None:
 def test_holders_of_the_shipped_document_steps_may_edit() -> None:
     """Issue 12 §1 (T3.10): as before, the holder of any open document step may edit it."""
     editable = {e for e, s in STEPS.steps.items() if s.editable}
-    assert editable == {"approve_document", "number_document", "confirm_quote", "deliver_order"}
+    assert editable == {
+        "approve_document",
+        "approve_finance",
+        "number_document",
+        "confirm_quote",
+        "deliver_order",
+    }
 
 
 def test_a_step_of_free_decisions_takes_any() -> None:

@@ -24,6 +24,7 @@ def start(recorder: Recorder, *, approval: bool = True, numbering: bool = True) 
         "requires_approval": approval,
         "credit_breach": False,
         "requires_numbering": numbering,
+        "finance_approval_above": None,
         "author_id": 3,
     }
     return WorkflowRun.start(shipped("document_approval"), data, recorder.operators)
@@ -164,6 +165,7 @@ def test_operator_exception_propagates_unchanged() -> None:
                 "document_id": 1,
                 "requires_approval": False,
                 "requires_numbering": False,
+                "finance_approval_above": None,
                 "credit_breach": False,
             },
             operators,
@@ -183,6 +185,7 @@ def test_unknown_operator_raises_invalid_state_naming_it() -> None:
                 "document_id": 1,
                 "requires_approval": True,
                 "requires_numbering": False,
+                "finance_approval_above": None,
                 "credit_breach": False,
             },
             operators,

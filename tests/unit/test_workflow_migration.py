@@ -21,6 +21,7 @@ DATA = {
     "document_id": 1,
     "requires_approval": True,
     "requires_numbering": True,
+    "finance_approval_above": None,
     "author_id": 3,
     "credit_breach": False,
 }

@@ -14,6 +14,7 @@ def start_quote(recorder: Recorder) -> WorkflowRun:
         "requires_approval": False,
         "credit_breach": False,
         "requires_numbering": False,
+        "finance_approval_above": None,
         "author_id": 3,
     }
     return WorkflowRun.start(shipped("quote_to_invoice"), data, recorder.operators)

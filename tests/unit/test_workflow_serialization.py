@@ -16,6 +16,7 @@ APPROVAL_DATA = {
     "requires_approval": True,
     "credit_breach": False,
     "requires_numbering": True,
+    "finance_approval_above": None,
     "author_id": 3,
 }
 STATE_BUDGET = 8_000  # bytes of JSON; the reference platform stores about 15 KB

@@ -77,6 +77,7 @@ class Recorder:
             "requires_approval": True,
             "credit_breach": False,
             "requires_numbering": True,
+            "finance_approval_above": None,
         }
 
 

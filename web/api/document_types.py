@@ -54,6 +54,8 @@ class TypeFields(Schema):
     preview_format = Text(validate=validate.OneOf(PREVIEWS))
     # A sale past the contact's credit limit: refused (422) or sent to credit approval.
     credit_breach = Text(validate=validate.OneOf(CREDIT_BREACHES))
+    # A total above it goes to the diagram's finance approval; null: never (issue 12 §5).
+    finance_approval_above = DecimalString(allow_none=True)
 
 
 class TypePatch(TypeFields):

@@ -74,6 +74,12 @@ class TaskOut(Schema):
         metadata={"description": "the form fields deciding asks"},
     )
     bulk_decision = Text(allow_none=True)
+    personal = fields.Boolean(
+        metadata={"description": "the diagram named its assignee: only the assignee sees it"}
+    )
+    barred = fields.Boolean(
+        metadata={"description": "four-eyes: the caller created its document, may not decide it"}
+    )
 
 
 # The API's sort names (``-`` first: descending) and the cartable's.

@@ -65,6 +65,7 @@ TEXT_SETTINGS = (
 INT_SETTINGS = ("position", "quantity_decimals")
 OPTIONAL_INT_SETTINGS = ("editable_hours", "deletable_hours")
 PERCENT_SETTINGS = ("tax_percent", "levy_percent")
+OPTIONAL_AMOUNT_SETTINGS = ("finance_approval_above",)  # empty: none (issue 12 §5)
 
 
 @bp.route("")
@@ -250,10 +251,17 @@ def _type_changes(form: Any, current: Any) -> dict[str, object]:
     for name in TEXT_SETTINGS:
         values[name] = (form.get(name) or "").strip()
     errors: dict[str, str] = {}
-    for name in (*INT_SETTINGS, *OPTIONAL_INT_SETTINGS, *PERCENT_SETTINGS):
+    for name in (
+        *INT_SETTINGS,
+        *OPTIONAL_INT_SETTINGS,
+        *PERCENT_SETTINGS,
+        *OPTIONAL_AMOUNT_SETTINGS,
+    ):
         try:
-            if name in PERCENT_SETTINGS:
-                number: object = optional_decimal(form.get(name), field=name) or Decimal(0)
+            if name in OPTIONAL_AMOUNT_SETTINGS:
+                number: object = optional_decimal(form.get(name), field=name)
+            elif name in PERCENT_SETTINGS:
+                number = optional_decimal(form.get(name), field=name) or Decimal(0)
             else:
                 number = optional_int(form.get(name), field=name)
                 if number is None and name in INT_SETTINGS:

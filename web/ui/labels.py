@@ -47,6 +47,7 @@ ROLE_NAMES = (
     _l("Administrator"),
     _l("Approver"),
     _l("Numberer"),
+    _l("Finance approver"),
     _l("Sales clerk"),
     _l("Accountant"),
     _l("Process designer"),

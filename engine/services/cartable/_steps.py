@@ -23,9 +23,20 @@ from engine.services.unit_of_work import AbstractUnitOfWork
 
 
 def check_may_work(uow: AbstractUnitOfWork, actor: User, task: HumanTask) -> None:
-    """Raise PermissionDenied unless ``actor`` may complete or claim ``task``."""
+    """Raise PermissionDenied unless ``actor`` may complete or claim ``task``.
+
+    A four-eyes step is refused to its document's creator (issue 12 §4); a personal
+    task (the diagram named its assignee) is worked by its assignee alone.
+    """
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise PermissionDenied("this task is held by another user")
+    if is_barred(uow, task, actor.id):
+        raise PermissionDenied(
+            "four-eyes: the creator of a document may not decide its step"
+            f" {task.element_id!r}; another user must"
+        )
+    if task.personal:
+        return
     lane = lane_directory(uow).lane(task.lane)
     if lane is not None and lane.assignment is Assignment.CREATOR:
         if task.assignee_id != actor.id:
@@ -33,6 +44,13 @@ def check_may_work(uow: AbstractUnitOfWork, actor: User, task: HumanTask) -> Non
         return
     if lane is None or not lane.worked_by(uow.users.role_codes(actor)):
         raise PermissionDenied(f"you are not in the {task.lane!r} cartable")
+
+
+def is_barred(uow: AbstractUnitOfWork, task: HumanTask, user_id: int) -> bool:
+    """Tell whether four-eyes bars ``user_id``, the document's creator, from ``task``."""
+    return task.author_id == user_id and instance_registry(uow, task.instance_id).four_eyes(
+        task.element_id, task.lane
+    )
 
 
 def step_of(uow: AbstractUnitOfWork, task: HumanTask) -> Step | None:

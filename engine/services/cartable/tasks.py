@@ -53,6 +53,8 @@ class TaskView:
     cartable_labels: dict[str, str] | None = None  # the lane's name by language
     bulk_decision: str | None = None  # what a bulk approval sends (None: not bulk-approvable)
     releasable: bool = True  # may be released or handed over (not the author's own task)
+    personal: bool = False  # the diagram named its assignee (issue 12 §4-5)
+    barred: bool = False  # four-eyes: the viewer created its document and may not decide it
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def list_cartable(
             limit=min(limit, 500),
             offset=offset,
         )
-        return task_views(uow, rows)
+        return task_views(uow, rows, actor.id)
 
 
 def list_cartables(uow: UnitOfWork, *, actor_id: int) -> dict[str, dict[str, str]]:
@@ -134,7 +136,7 @@ def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> Cart
         rows, total = uow.tasks.search(
             user_id=actor.id, lanes=lanes_of(uow, actor), query=query, now=clock.now()
         )
-        return CartablePage(task_views(uow, rows), total)
+        return CartablePage(task_views(uow, rows, actor.id), total)
 
 
 def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -142,13 +144,10 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
     with uow:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get(task_id)
-        if (
-            task.lane not in lanes_of(uow, actor)
-            and task.assignee_id != actor.id
-            and task.completed_by != actor.id
-        ):
+        pooled = task.lane in lanes_of(uow, actor) and not task.personal
+        if not pooled and task.assignee_id != actor.id and task.completed_by != actor.id:
             raise PermissionDenied("this task is not in your cartable")
-        return task_view(uow, task)
+        return task_view(uow, task, actor.id)
 
 
 def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -163,7 +162,7 @@ def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskV
         task.assignee_id, task.claimed_at = actor.id, clock.now()
         uow.audit.record(actor_id=actor.id, action="task.claim", entity="task", entity_id=task.id)
         uow.commit()
-        return task_view(uow, task)
+        return task_view(uow, task, actor.id)
 
 
 def unclaim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
@@ -174,13 +173,11 @@ def unclaim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> Tas
         _check_open(task)
         if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
             raise PermissionDenied("only the holder may release this task")
-        lane = lane_directory(uow).lane(task.lane)
-        if lane is not None and not lane.releasable:
-            raise Conflict("the author's task cannot be released")
+        _check_releasable(uow, task)
         task.assignee_id, task.claimed_at = None, None
         uow.audit.record(actor_id=actor.id, action="task.unclaim", entity="task", entity_id=task.id)
         uow.commit()
-        return task_view(uow, task)
+        return task_view(uow, task, actor.id)
 
 
 def assign_task(
@@ -193,6 +190,7 @@ def assign_task(
         _check_open(task)
         if task.assignee_id != actor.id and Perm.ASSIGN_TASKS not in actor.permissions:
             raise PermissionDenied("only the holder or a user who may assign tasks can do this")
+        _check_releasable(uow, task)
         assignee = uow.users.find(assignee_id)
         if assignee is None or not assignee.is_active:
             raise ValidationFailed.single("assignee_id", f"unknown user {assignee_id}")
@@ -202,7 +200,7 @@ def assign_task(
             check_may_work(uow, assignee, task)
         except PermissionDenied as error:
             raise ValidationFailed.single(
-                "assignee_id", "that user cannot work this cartable"
+                "assignee_id", f"that user cannot work this task: {error}"
             ) from error
         task.assignee_id, task.claimed_at = assignee.id, clock.now()
         uow.audit.record(
@@ -213,7 +211,7 @@ def assign_task(
             details={"from": previous, "to": assignee.id},
         )
         uow.commit()
-        return task_view(uow, task)
+        return task_view(uow, task, actor.id)
 
 
 def complete_task(
@@ -256,19 +254,29 @@ def _check_open(task: HumanTask) -> None:
         raise Conflict(f"task {task.id} is already {task.status}")
 
 
-def task_views(uow: UnitOfWork, rows: list[HumanTask]) -> list[TaskView]:
-    """Return the views of many task rows (one registry per process version)."""
+def _check_releasable(uow: AbstractUnitOfWork, task: HumanTask) -> None:
+    """Refuse to give back or hand over the author's own task or one the diagram assigned."""
+    lane = lane_directory(uow).lane(task.lane)
+    if lane is not None and not lane.releasable:
+        raise Conflict("the author's task cannot be released")
+    if task.personal:
+        raise Conflict("the diagram assigned this task to its holder; it cannot be released")
+
+
+def task_views(uow: UnitOfWork, rows: list[HumanTask], viewer_id: int) -> list[TaskView]:
+    """Return the views of many task rows as ``viewer_id`` sees them (one registry per
+    process version)."""
     versions = uow.processes.version_ids_of(row.instance_id for row in rows)
     registries = {v: version_registry(uow, v) for v in set(versions.values())}
-    return [_view(row, registries[versions[row.instance_id]]) for row in rows]
+    return [_view(row, registries[versions[row.instance_id]], viewer_id) for row in rows]
 
 
-def task_view(uow: AbstractUnitOfWork, row: HumanTask) -> TaskView:
-    """Return the plain view of a task row, with what its step and lane allow."""
-    return _view(row, instance_registry(uow, row.instance_id))
+def task_view(uow: AbstractUnitOfWork, row: HumanTask, viewer_id: int) -> TaskView:
+    """Return the plain view of a task row, with what its step and lane allow ``viewer_id``."""
+    return _view(row, instance_registry(uow, row.instance_id), viewer_id)
 
 
-def _view(row: HumanTask, registry: StepRegistry) -> TaskView:
+def _view(row: HumanTask, registry: StepRegistry, viewer_id: int) -> TaskView:
     step = registry.step(row.element_id)
     lane = registry.lane(row.lane)
     offered = step.cartable_decisions if step else ()
@@ -294,5 +302,7 @@ def _view(row: HumanTask, registry: StepRegistry) -> TaskView:
         labels=dict(step.labels) if step else None,
         cartable_labels=dict(lane.labels) if lane else None,
         bulk_decision=step.bulk_decision if step else None,
-        releasable=lane.releasable if lane else True,
+        releasable=(lane.releasable if lane else True) and not row.personal,
+        personal=bool(row.personal),
+        barred=row.author_id == viewer_id and registry.four_eyes(row.element_id, row.lane),
     )

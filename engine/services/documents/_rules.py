@@ -22,9 +22,18 @@ def start_data(document: Document, doc_type: DocumentType) -> dict[str, object]:
     contact, author, total; issue 12 §3) and what its type asks of the process."""
     return {
         **document_data(document),
+        **type_data(doc_type),
+        "credit_breach": False,  # a credit check sets it (issue 14 §5)
+    }
+
+
+def type_data(doc_type: DocumentType) -> dict[str, object]:
+    """Return what a document's type asks of its process (the instance data's settings)."""
+    return {
         "requires_approval": doc_type.requires_approval,
         "requires_numbering": doc_type.requires_numbering,
-        "credit_breach": False,  # a credit check sets it (issue 14 §5)
+        # None: no finance approval; the shipped diagram's gateway tests it (issue 12 §5).
+        "finance_approval_above": doc_type.finance_approval_above,
     }
 
 

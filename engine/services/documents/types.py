@@ -48,6 +48,7 @@ class TypeSettings:
     assign_customer_number: bool
     reapprove_after_edit: bool
     credit_breach: str
+    finance_approval_above: Decimal | None
     preview_format: str
     lock_version: int
 
@@ -150,6 +151,9 @@ def _check_changes(changes: Mapping[str, object]) -> None:
             validate_pattern(str(changes["numbering_pattern"]))
         except ValidationFailed as error:
             errors.update({k: v[0] for k, v in error.fields.items()})
+    above = changes.get("finance_approval_above")
+    if above is not None and not (isinstance(above, Decimal) and above >= 0):
+        errors["finance_approval_above"] = "must be an amount of 0 or more, or empty for none"
     for name in ("tax_percent", "levy_percent"):
         value = changes.get(name)
         if value is not None and not (isinstance(value, Decimal) and 0 <= value <= 100):

@@ -19,12 +19,15 @@ from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.documents._credit import check_order, check_sale
 from engine.services.documents._posting import assign_number, post_document as post, record_event
+from engine.services.documents._rules import type_data
 from engine.services.documents.content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followups._effects import follow_invoice, start_follow_up
 from engine.services.followups._operators import FOLLOWUP_OPERATORS, FollowupContext
 from engine.services.processes._effects import FollowInvoice, RunContext, StartFollowUp
+from engine.services.processes._people import step_members
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.workflow import OperatorCall, OperatorRegistry
+from engine.workflow.people import MEMBERS_OPERATOR
 
 
 @contextmanager
@@ -139,8 +142,7 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
     return {
         "quote_id": order.id,
         "document_id": invoice.id,
-        "requires_approval": invoice_type.requires_approval,
-        "requires_numbering": invoice_type.requires_numbering,
+        **type_data(invoice_type),
         **credit.data(),
     }
 
@@ -156,6 +158,7 @@ OPERATORS: OperatorRegistry[RunContext] = OperatorRegistry(
         "confirm_order": confirm_order,
         "deliver_order": deliver_order,
         "create_invoice": create_invoice,
+        MEMBERS_OPERATOR: step_members,  # a multi-instance step's members (issue 12 §5)
         **FOLLOWUP_OPERATORS,
     }
 )

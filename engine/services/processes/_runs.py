@@ -14,6 +14,7 @@ from engine import clock
 from engine.domain.steps import EMPTY, Assignment, StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.services.processes._people import assignee_of
 from engine.services.processes._registry import instance_registry, version_registry
 from engine.services.processes.calendar import work_calendar
 from engine.services.processes.deployment import (
@@ -187,6 +188,7 @@ def _task_row(
         document = uow.documents.get(document_id)
         row.document_id = document.id
         row.document_type = document.type.code
+        row.author_id = document.created_by
         _summarize(uow, row, document)
         row.due_at = _document_due(document)
         if assignment is Assignment.CREATOR:  # the author's own task: back to the creator
@@ -197,6 +199,10 @@ def _task_row(
         row.contact_name = str(task.data.get("contact_name") or "")[:200]
         row.name = str(task.data.get("activity_summary") or row.name)[:200]
     step = registry.step(task.element_id)
+    barred = row.author_id if registry.four_eyes(task.element_id, row.lane) else None
+    named = assignee_of(uow, step, task.data, barred)
+    if named is not None:  # the diagram names who decides it (issue 12 §4-5)
+        row.assignee_id, row.personal = named, True
     if step is not None and step.due is not None:  # the diagram's own deadline (issue 12 §6)
         row.due_at = work_calendar(uow).add(row.created_at, step.due)
     return row
