@@ -209,10 +209,15 @@ class Step:
 
 @dataclass(frozen=True)
 class StepRegistry:
-    """Lanes by name and steps by element id, as one process version declares them."""
+    """Lanes by name and steps by element id, as one process version declares them.
+
+    ``names`` holds every element's name per language (``label.<lang>`` on any element,
+    issue 13 §3), by element id, for pages that name a step, a gateway or an event.
+    """
 
     lanes: Mapping[str, Lane] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def lane(self, name: str) -> Lane | None:
         return self.lanes.get(name)
@@ -232,7 +237,11 @@ class StepRegistry:
 
     def merged(self, newer: StepRegistry) -> StepRegistry:
         """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
-        return StepRegistry({**self.lanes, **newer.lanes}, {**self.steps, **newer.steps})
+        return StepRegistry(
+            {**self.lanes, **newer.lanes},
+            {**self.steps, **newer.steps},
+            {**self.names, **newer.names},
+        )
 
 
 EMPTY = StepRegistry()

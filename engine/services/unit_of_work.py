@@ -24,6 +24,7 @@ from engine.repositories.calendar import CalendarRepository
 from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
+from engine.repositories.drafts import DraftRepository
 from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
@@ -131,6 +132,7 @@ class UnitOfWork(AbstractUnitOfWork):
     followers: FollowerRepository
     cockpit: CockpitRepository
     migrations: MigrationRepository
+    drafts: DraftRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -157,6 +159,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.saved_filters = SavedFilterRepository(s)
         self.cockpit = CockpitRepository(s)
         self.migrations = MigrationRepository(s)
+        self.drafts = DraftRepository(s)
         return self
 
     def __exit__(

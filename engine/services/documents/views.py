@@ -10,6 +10,7 @@ from engine import clock
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.overdue import is_overdue
 from engine.domain.states import OPEN, DocumentState
+from engine.domain.steps import StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.documents._posting import open_amount
@@ -192,11 +193,15 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             created_at=instance.created_at,
             updated_at=instance.updated_at,
             incident=incident_of(instance),
-            step_labels={
-                element_id: dict(step.labels)
-                for element_id, step in version_registry(uow, version.id).steps.items()
-            },
+            step_labels=_element_labels(version_registry(uow, version.id)),
         )
+
+
+def _element_labels(registry: StepRegistry) -> dict[str, dict[str, str]]:
+    """Return every named element's labels by language: steps' and others' (issue 13 §3)."""
+    labels = {element_id: dict(names) for element_id, names in registry.names.items()}
+    labels.update({element_id: dict(step.labels) for element_id, step in registry.steps.items()})
+    return labels
 
 
 def incident_of(instance: ProcessInstance) -> IncidentView | None:

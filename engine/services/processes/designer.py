@@ -45,7 +45,7 @@ def version_bpmn(uow: UnitOfWork, *, process_id: str, number: int, actor_id: int
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         found = uow.cockpit.version_by_number(process_id, number)
-        name = _main_file(process_id, found.bpmn_files)
+        name = main_file(process_id, found.bpmn_files)
         return VersionFile(process_id, number, name, found.bpmn_files[name])
 
 
@@ -79,7 +79,7 @@ def version_activity(
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         version = uow.cockpit.version_by_number(process_id, number)
-        main = _main_file(process_id, version.bpmn_files)
+        main = main_file(process_id, version.bpmn_files)
         files = dict(sorted(version.bpmn_files.items(), key=lambda kv: kv[0] != main))
         tokens: Counter[str] = Counter()
         incidents: Counter[str] = Counter()
@@ -101,7 +101,7 @@ def version_activity(
         )
 
 
-def _main_file(process_id: str, files: dict[str, str]) -> str:
+def main_file(process_id: str, files: dict[str, str]) -> str:
     """The file named after the process, else the only (or first) one."""
     name = f"{process_id}.bpmn"
     return name if name in files else sorted(files)[0]
