@@ -121,3 +121,29 @@ def test_a_deadline_that_is_not_working_hours_is_refused_naming_the_task() -> No
         read_declarations({"a.bpmn": _diagram({**OK, "due": "P1D"})})
     assert "user task 't1'" in error.value.fields["bpmn"][0]
     assert "due" in error.value.fields["bpmn"][0]
+
+
+def test_every_element_may_carry_its_names_per_language() -> None:
+    """Issue 13 §3: ``label.<lang>`` on a gateway, an event or a flow, by element id."""
+    gateway = _props({"label.fa": "تأیید شد؟", "label.ar": "هل اعتُمد؟"})
+    xml = _diagram(OK).replace(
+        "</bpmn:process>",
+        f'<bpmn:exclusiveGateway id="g1" name="Approved?">{gateway}'
+        "</bpmn:exclusiveGateway></bpmn:process>",
+    )
+
+    names = read_declarations({"d.bpmn": xml}).names
+
+    assert names["g1"] == {"fa": "تأیید شد؟", "ar": "هل اعتُمد؟"}
+    assert "t1" not in names  # a step's own labels are its step's
+
+
+def test_a_name_in_an_unknown_language_is_refused_naming_the_element() -> None:
+    gateway = _props({"label.de": "Genehmigt?"})
+    xml = _diagram(OK).replace(
+        "</bpmn:process>",
+        f'<bpmn:exclusiveGateway id="g1">{gateway}</bpmn:exclusiveGateway></bpmn:process>',
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        read_declarations({"d.bpmn": xml})
+    assert "element 'g1'" in exc.value.fields["bpmn"][0]
