@@ -235,6 +235,12 @@ class StepRegistry:
         held = set(role_codes)
         return [lane.name for lane in self.lanes.values() if lane.worked_by(held)]
 
+    def element_labels(self) -> dict[str, dict[str, str]]:
+        """Return every named element's labels by language: steps' and others' (§3)."""
+        labels = {element_id: dict(names) for element_id, names in self.names.items()}
+        labels.update({element_id: dict(step.labels) for element_id, step in self.steps.items()})
+        return labels
+
     def merged(self, newer: StepRegistry) -> StepRegistry:
         """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
         return StepRegistry(

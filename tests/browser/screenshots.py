@@ -104,6 +104,9 @@ def shoot(page: Page, out: Path, lang: str, ids: dict[str, int]) -> None:
         if page.locator("[data-modeler]").count():
             page.wait_for_selector("[data-modeler][data-ready]")
             page.locator("[data-element-id='approve_document']").first.click()
+            page.locator(
+                "[data-group-id='group-cartable-decisions'] .bio-properties-panel-group-header"
+            ).click()
         page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
 
 

@@ -21,6 +21,7 @@ from engine.services.processes import (
 )
 from engine.workflow.limits import DiagramLimits
 from web.context import cartable, new_uow
+from web.ui.formatting import local_digits
 from web.ui.process_design import bp
 
 json_bp = Blueprint("modeler_json", __name__)
@@ -153,6 +154,7 @@ def modeler(process_id: str) -> ResponseReturnValue:
     get_draft(new_uow(), process_id=process_id, actor_id=current_user.id)  # 404 if unknown
     config: dict[str, Any] = {
         "lang": str(get_locale()),
+        "digits": local_digits("0123456789"),  # the page's script for numbers
         "catalog": {
             "roles": [{"code": r.code, "name": r.name} for r in catalog.roles],
             "operators": list(catalog.operators),

@@ -10,7 +10,6 @@ from engine import clock
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.overdue import is_overdue
 from engine.domain.states import OPEN, DocumentState
-from engine.domain.steps import StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance
 from engine.services.documents._posting import open_amount
@@ -193,15 +192,8 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             created_at=instance.created_at,
             updated_at=instance.updated_at,
             incident=incident_of(instance),
-            step_labels=_element_labels(version_registry(uow, version.id)),
+            step_labels=version_registry(uow, version.id).element_labels(),
         )
-
-
-def _element_labels(registry: StepRegistry) -> dict[str, dict[str, str]]:
-    """Return every named element's labels by language: steps' and others' (issue 13 §3)."""
-    labels = {element_id: dict(names) for element_id, names in registry.names.items()}
-    labels.update({element_id: dict(step.labels) for element_id, step in registry.steps.items()})
-    return labels
 
 
 def incident_of(instance: ProcessInstance) -> IncidentView | None:

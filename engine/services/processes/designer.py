@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.domain.permissions import Perm
+from engine.services.processes._registry import version_registry
 from engine.services.processes.incidents import INCIDENT
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
@@ -34,6 +35,7 @@ class VersionActivity:
     incidents: dict[str, int]  # open incidents that failed there
     median_seconds: dict[str, float]  # median time in a user task over finished instances
     finished: int  # finished instances the medians are taken over
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # names by language (§3)
 
 
 def version_bpmn(uow: UnitOfWork, *, process_id: str, number: int, actor_id: int) -> VersionFile:
@@ -98,6 +100,7 @@ def version_activity(
             {k: v for k, v in incidents.items() if k},
             {element: statistics.median(times) for element, times in durations.items()},
             finished,
+            version_registry(uow, version.id).element_labels(),
         )
 
 

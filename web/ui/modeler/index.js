@@ -9,7 +9,7 @@ import spiffworkflow from "./spiffworkflow.json";
 import CartablePropertiesProvider from "./provider";
 import LocalizedLabelRenderer from "./labels";
 import { lintConfig } from "./lint";
-import { translateModule } from "./translate";
+import { localDigits, translateModule } from "./translate";
 
 const providerModule = {
   __init__: ["cartablePropertiesProvider"],
@@ -60,7 +60,7 @@ class ModelerPage {
       moddleExtensions: { spiffworkflow },
       additionalModules: [
         BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, providerModule,
-        lintModule, labelsModule, translateModule(config.words),
+        lintModule, labelsModule, translateModule(config.words, config.digits),
       ],
       cartableCatalog: config.catalog,
       localizedLabels: { lang: config.lang },
@@ -75,6 +75,10 @@ class ModelerPage {
     holder.querySelector("[data-deploy]").addEventListener("click", () => this.deploy());
   }
 
+  number(n) {
+    return localDigits(n, this.config.digits);
+  }
+
   say(text, kind) {
     this.status.textContent = text;
     this.status.dataset.kind = kind || "";
@@ -84,7 +88,7 @@ class ModelerPage {
     const draft = await call(this.holder.dataset.draftUrl, "GET");
     await this.modeler.importXML(draft.xml);
     this.modeler.get("canvas").zoom("fit-viewport", "auto");
-    this.say(draft.saved ? this.words.draft_loaded : this.words.version_loaded.replace("{n}", draft.version));
+    this.say(draft.saved ? this.words.draft_loaded : this.words.version_loaded.replace("{n}", this.number(draft.version)));
     this.holder.dataset.ready = "true";
   }
 
@@ -144,7 +148,7 @@ class ModelerPage {
       const comment = this.holder.querySelector("[data-comment]").value;
       const url = this.holder.dataset.deployUrl + "?comment=" + encodeURIComponent(comment);
       const version = await call(url, "POST", await this.xml());
-      const text = (version.created ? this.words.deployed : this.words.unchanged).replace("{n}", version.version);
+      const text = (version.created ? this.words.deployed : this.words.unchanged).replace("{n}", this.number(version.version));
       this.say(text, "success");
       this.holder.dataset.deployed = String(version.version);
     } catch (error) {
