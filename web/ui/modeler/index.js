@@ -11,6 +11,8 @@ import LocalizedLabelRenderer from "./labels";
 import { lintConfig } from "./lint";
 import { localDigits, translateModule } from "./translate";
 
+const PALETTE_WIDTH = 130; // screen pixels the palette covers at the canvas's left edge
+
 const providerModule = {
   __init__: ["cartablePropertiesProvider"],
   cartablePropertiesProvider: ["type", CartablePropertiesProvider],
@@ -87,7 +89,12 @@ class ModelerPage {
   async load() {
     const draft = await call(this.holder.dataset.draftUrl, "GET");
     await this.modeler.importXML(draft.xml);
-    this.modeler.get("canvas").zoom("fit-viewport", "auto");
+    // Fit the diagram to the canvas, leaving the palette's width free on the left.
+    const canvas = this.modeler.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    const box = canvas.viewbox();
+    const margin = PALETTE_WIDTH / box.scale;
+    canvas.viewbox({ x: box.x - margin, y: box.y, width: box.width + margin, height: box.height });
     this.say(draft.saved ? this.words.draft_loaded : this.words.version_loaded.replace("{n}", this.number(draft.version)));
     this.holder.dataset.ready = "true";
   }
