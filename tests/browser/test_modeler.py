@@ -89,7 +89,7 @@ def add_user_task(page: Page, lane_id: str) -> None:
     # The new task stays selected after its label, and its replacement after the menu.
     context_action(page, "replace")
     page.locator(".djs-popup [data-id='replace-with-user-task']").click()
-    expect(page.locator(f"{PANEL} .bio-properties-panel-header-type")).to_have_text("User Task")
+    expect(page.locator(f"{PANEL} .bio-properties-panel-header-type")).to_have_text("کار کاربر")
     open_group(page, "general")
     fill(page, "id", "review_invoice")
     open_group(page, "cartable-names")
