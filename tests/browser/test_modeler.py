@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from lxml import etree
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import sign_in
@@ -200,3 +201,45 @@ def test_a_designer_adds_a_step_deploys_it_and_migrates_an_older_invoice(
     designer.locator("#past-migrations button.revert").click()
     expect(designer.locator(".msg-success")).to_be_visible()
     expect(instance_row(designer, older)).to_have_attribute("data-version", "1")
+
+
+def test_operator_parameters_conditions_and_names_round_trip_through_the_draft(
+    new_page: Callable[[], Page],
+) -> None:
+    """Issue 13 §2, §3: what the panel edits is written as docs/bpmn.md says, and passes
+    the server's validation."""
+    designer = new_page()
+    sign_in(designer, "admin")
+    designer.goto(MODELER)
+    expect(designer.locator("[data-modeler]")).to_have_attribute("data-ready", "true")
+
+    select(designer, "take_number")
+    open_group(designer, "cartable-operator")
+    designer.locator(f"{PANEL} #bio-properties-panel-operator").select_option("post_document")
+    open_group(designer, "cartable-parameters")
+    designer.locator(
+        f"{PANEL} [data-group-id='group-cartable-parameters'] .bio-properties-panel-add-entry"
+    ).first.click()
+    fill(designer, "parameter-0-value", "total")
+    select(designer, "approval_decision")
+    open_group(designer, "cartable-names")
+    fill(designer, "label-ar", "هل وافق؟")
+    select(designer, "flow_approval_approved")
+    open_group(designer, "cartable-condition")
+    fill(designer, "condition", 'decision == "approve" and True')
+    designer.locator("#save-draft").click()
+    expect(designer.locator("#modeler-status")).to_have_attribute("data-kind", "success")
+
+    xml = designer.request.get(
+        "/processes/document_approval/modeler/draft", headers={"Accept": "application/json"}
+    ).json()["xml"]
+    assert '<spiffworkflow:serviceTaskOperator id="post_document">' in xml
+    assert '<spiffworkflow:parameter id="param_1" type="str" value="total" />' in xml
+    assert '<spiffworkflow:property name="label.ar" value="هل وافق؟" />' in xml
+    condition = etree.fromstring(xml.encode()).xpath(
+        "//bpmn:sequenceFlow[@id='flow_approval_approved']/bpmn:conditionExpression/text()",
+        namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"},
+    )
+    assert condition == ['decision == "approve" and True']
+    designer.locator("#validate-diagram").click()
+    expect(designer.locator("[data-modeler]")).to_have_attribute("data-valid", "true")

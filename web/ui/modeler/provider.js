@@ -195,13 +195,13 @@ function OperatorSelect({ element, id, catalog }) {
   });
 }
 
-function ParamText({ element, id, parameter, key, label }) {
+function ParamText({ element, id, parameter, attr, label }) {
   const commandStack = useService("commandStack");
   const translate = useService("translate");
   return h(TextFieldEntry, {
     element, id, label: translate(label), debounce: useService("debounceInput"),
-    getValue: () => parameter.get(key) || "",
-    setValue: (value) => commandStack.execute("element.updateModdleProperties", { element, moddleElement: parameter, properties: { [key]: value } }),
+    getValue: () => parameter.get(attr) || "",
+    setValue: (value) => commandStack.execute("element.updateModdleProperties", { element, moddleElement: parameter, properties: { [attr]: value } }),
   });
 }
 
@@ -213,8 +213,9 @@ function parametersGroup(element, injector, translate) {
     id: "cartable-parameters", label: translate("Operator parameters"), component: ListGroup, element,
     items: params.map((p, i) => ({
       id: "parameter-" + i, label: p.get("id") || "",
-      entries: [["id", "Name"], ["type", "Type"], ["value", "Value (an expression)"]].map(([key, label]) => ({
-        id: "parameter-" + i + "-" + key, element, parameter: p, key, label, component: ParamText, isEdited: isTextFieldEntryEdited,
+      // (`key` is Preact's own prop, so the attribute's name travels as `attr`.)
+      entries: [["id", "Name"], ["type", "Type"], ["value", "Value (an expression)"]].map(([attr, label]) => ({
+        id: "parameter-" + i + "-" + attr, element, parameter: p, attr, label, component: ParamText, isEdited: isTextFieldEntryEdited,
       })),
       remove: (event) => {
         event.stopPropagation();
