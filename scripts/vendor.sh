@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Copy the pinned front-end builds (package.json / package-lock.json) into
-# web/ui/static/vendor/. The copies are committed, so `make run` needs no npm; run
-# this after changing a version in package.json, then commit the result.
+# web/ui/static/vendor/, and bundle the process modeler (web/ui/modeler/*.js: bpmn-js's
+# modeler, the properties panel, bpmnlint and Cartable's own parts) with the pinned
+# esbuild into web/ui/static/vendor/modeler/. The copies and the bundle are committed,
+# so `make run` and `make test` need no npm; run this after changing a version in
+# package.json or a file in web/ui/modeler/, then commit the result. The bundle is
+# deterministic: the same sources and versions give the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --ignore-scripts
 src=node_modules
 dst=web/ui/static/vendor
 rm -rf "$dst"
-mkdir -p "$dst"/{htmx,bpmn-js,chart.js,vazirmatn/fonts/webfonts,vazirmatn/fonts/ttf}
+mkdir -p "$dst"/{htmx,bpmn-js,chart.js,modeler,vazirmatn/fonts/webfonts,vazirmatn/fonts/ttf}
 
 cp "$src/htmx.org/dist/htmx.min.js" "$dst/htmx/"
 cp "$src/htmx.org/LICENSE" "$dst/htmx/" 2>/dev/null || true
@@ -17,6 +21,14 @@ cp "$src/bpmn-js/dist/bpmn-navigated-viewer.production.min.js" "$dst/bpmn-js/"
 cp "$src/bpmn-js/dist/bpmn-modeler.production.min.js" "$dst/bpmn-js/"
 cp -r "$src/bpmn-js/dist/assets/." "$dst/bpmn-js/assets/"
 cp "$src/bpmn-js/LICENSE" "$dst/bpmn-js/"
+
+# The modeler (issue 13 §2): one script and the panel's and the linter's styles.
+./scripts/bundle-modeler.sh
+cp "$src/@bpmn-io/properties-panel/dist/assets/properties-panel.css" "$dst/modeler/"
+cp "$src/bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css" "$dst/modeler/"
+for package in bpmn-js-properties-panel @bpmn-io/properties-panel bpmn-js-bpmnlint bpmnlint; do
+    cp "$src/$package/LICENSE" "$dst/modeler/LICENSE.$(basename "$package")"
+done
 
 cp "$src/chart.js/dist/chart.umd.min.js" "$dst/chart.js/"
 cp "$src/chart.js/LICENSE.md" "$dst/chart.js/"

@@ -73,6 +73,7 @@ def _register_blueprints(api: CartableApi) -> None:
         followers,
         followups,
         messages,
+        modeling,
         payment_terms,
         payments,
         printouts,
@@ -97,6 +98,7 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(users.roles_blp)  # roles and their members (E2, issue 12 §2)
     api.register_blueprint(users.blp)
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
+    api.register_blueprint(modeling.blp)  # the modeler's drafts and validation (issue 13 §2)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
     api.register_blueprint(audit.blp)  # the audit log search (E2, issue 17 §4)

@@ -219,10 +219,15 @@ class Step:
 
 @dataclass(frozen=True)
 class StepRegistry:
-    """Lanes by name and steps by element id, as one process version declares them."""
+    """Lanes by name and steps by element id, as one process version declares them.
+
+    ``names`` holds every element's name per language (``label.<lang>`` on any element,
+    issue 13 §3), by element id, for pages that name a step, a gateway or an event.
+    """
 
     lanes: Mapping[str, Lane] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def lane(self, name: str) -> Lane | None:
         return self.lanes.get(name)
@@ -257,9 +262,19 @@ class StepRegistry:
         held = set(role_codes)
         return [lane.name for lane in self.lanes.values() if lane.worked_by(held)]
 
+    def element_labels(self) -> dict[str, dict[str, str]]:
+        """Return every named element's labels by language: steps' and others' (§3)."""
+        labels = {element_id: dict(names) for element_id, names in self.names.items()}
+        labels.update({element_id: dict(step.labels) for element_id, step in self.steps.items()})
+        return labels
+
     def merged(self, newer: StepRegistry) -> StepRegistry:
         """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
-        return StepRegistry({**self.lanes, **newer.lanes}, {**self.steps, **newer.steps})
+        return StepRegistry(
+            {**self.lanes, **newer.lanes},
+            {**self.steps, **newer.steps},
+            {**self.names, **newer.names},
+        )
 
 
 def ending_decisions(decisions: tuple[str, ...], declared: str | None) -> tuple[str, ...]:

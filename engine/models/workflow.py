@@ -150,3 +150,17 @@ class MigratedInstance(Base):
     # which would undo work done on the target version.
     moved_lock_version: Mapped[int]
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ProcessDraft(Base):
+    """A designer's diagram of a process, saved from the modeler but not deployed (issue 13 §2).
+
+    One per process: saving replaces it; deploying leaves it (the designer goes on from it).
+    """
+
+    __tablename__ = "process_draft"
+
+    process_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    xml: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -25,6 +25,7 @@ from engine.repositories.calendar import CalendarRepository
 from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
 from engine.repositories.documents import DocumentRepository, DocumentTypeRepository
+from engine.repositories.drafts import DraftRepository
 from engine.repositories.followers import FollowerRepository
 from engine.repositories.followups import FollowupRepository
 from engine.repositories.ledger import LedgerRepository, PaymentRepository
@@ -138,6 +139,7 @@ class UnitOfWork(AbstractUnitOfWork):
     cockpit: CockpitRepository
     migrations: MigrationRepository
     operations: OperationsRepository
+    drafts: DraftRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -166,6 +168,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.cockpit = CockpitRepository(s)
         self.migrations = MigrationRepository(s)
         self.operations = OperationsRepository(s)
+        self.drafts = DraftRepository(s)
         return self
 
     def __exit__(

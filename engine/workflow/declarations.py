@@ -88,7 +88,9 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
     """
     lanes: dict[str, Lane] = {}
     steps: dict[str, Step] = {}
+    names: dict[str, dict[str, str]] = {}
     for name, root in sorted(roots.items()):
+        names.update(_element_names(name, root))
         user_tasks = set(root.xpath(".//bpmn:userTask/@id", namespaces=NSMAP))
         for node in root.xpath(".//bpmn:lane", namespaces=NSMAP):
             lane = _lane(node, _Where(name, node.sourceline, f"lane {node.get('id')!r}"))
@@ -109,7 +111,18 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
             props = _properties(node, where)
             if props:  # a task declaring nothing takes free decisions, or an older version's
                 steps[node.get("id")] = _step(node, props, where)
-    return StepRegistry(lanes, steps)
+    return StepRegistry(lanes, steps, names)
+
+
+def _element_names(file: str, root: Any) -> dict[str, dict[str, str]]:
+    """Return each element's ``label.<lang>`` names by element id (issue 13 §3)."""
+    names: dict[str, dict[str, str]] = {}
+    for node in root.xpath(f".//bpmn:*[@id][{_PROPERTIES}]", namespaces=NSMAP):
+        where = _Where(file, node.sourceline, f"element {node.get('id')!r}")
+        labels = _labels(_properties(node, where), "", where)
+        if labels:
+            names[node.get("id")] = labels
+    return names
 
 
 def _properties(node: Any, where: _Where) -> dict[str, str]:

@@ -10,6 +10,7 @@ deployed rather than when an instance reaches it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from engine.workflow.operators import OperatorTask
 from engine.workflow.people import ParallelSteps, SequentialSteps
 from engine.workflow.serialization import specs_to_json
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SCRIPTS = ".//bpmn:scriptTask | .//spiffworkflow:preScript | .//spiffworkflow:postScript"
 # Every element whose text SpiffWorkflow evaluates (the script engine refuses the
 # rest at run time anyway; checking here makes a bad file fail when it is deployed).
@@ -130,13 +132,16 @@ def parse_xml(name: str, data: bytes) -> Any:
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
+    refused = ValidationFailed.single("bpmn", f"{name}: a DOCTYPE (and entities) is not allowed")
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if _DOCTYPE.search(data):  # e.g. libxml2 stopping an entity bomb: say why it is refused
+            raise refused from exc
         raise ValidationFailed.single("bpmn", f"{name}: line {exc.lineno}: {exc.msg}") from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise ValidationFailed.single("bpmn", f"{name}: a DOCTYPE (and entities) is not allowed")
+        raise refused
     return root
 
 

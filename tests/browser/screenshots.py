@@ -39,6 +39,7 @@ PAGES = (
     ("process-diff", "/processes/document_approval/diff?from=1&to=2"),
     ("process-instances", "/process-instances"),
     ("process-migrations", "/processes/document_approval/migrations"),
+    ("process-modeler", "/processes/document_approval/modeler"),
 )
 
 
@@ -100,6 +101,12 @@ def shoot(page: Page, out: Path, lang: str, ids: dict[str, int]) -> None:
             page.wait_for_selector("[data-bpmn-instance][data-ready]")
         if page.locator("[data-bpmn-activity]").count():
             page.wait_for_selector("[data-bpmn-activity][data-ready]")
+        if page.locator("[data-modeler]").count():
+            page.wait_for_selector("[data-modeler][data-ready]")
+            page.locator("[data-element-id='approve_document']").first.click()
+            page.locator(
+                "[data-group-id='group-cartable-decisions'] .bio-properties-panel-group-header"
+            ).click()
         page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
 
 

@@ -1,6 +1,6 @@
 """Issue 10 #10: the shipped pages work under the Content-Security-Policy: no violation
 in chromium's console on the cartable, a document with its bpmn-js diagram, a task, the
-process instance, reports (Chart.js), contacts and the administration pages."""
+process instance, reports (Chart.js), contacts, the administration pages and the modeler."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def test_pages_run_under_the_content_security_policy(new_page: Callable[[], Page
     for path in ADMIN_PAGES:
         admin.goto(path)
         admin.wait_for_load_state("networkidle")
+    admin.goto("/processes/document_approval/modeler")  # issue 13 §2: one bundled script
+    expect(admin.locator("[data-modeler]")).to_have_attribute("data-ready", "true")
+    admin.locator("#validate-diagram").click()
+    expect(admin.locator("[data-modeler]")).to_have_attribute("data-valid", "true")
     assert violations == []
     # The watch works: an injected inline script is refused and reported.
     admin.evaluate(

@@ -42,8 +42,9 @@ def test_the_list_shows_who_needs_action_and_bulk_processing_sends(
         instance_id = state.instance_id
     with time_machine.travel(at(DUE + timedelta(days=8)), tick=False):
         diagram = client.get(f"/process-instances/{instance_id}").get_data(as_text=True)
-    # E4: the new instance waits on its level timer, shown as the current step
-    assert 'data-status="running"' in diagram and "level_due" in diagram
+    # E4: the new instance waits on its level timer, shown as the current step under
+    # the diagram's Persian name (issue 13 §3)
+    assert 'data-status="running"' in diagram and "موعد مرحلهٔ بعد" in diagram
 
 
 def test_manual_send_and_print_from_the_customer_page(

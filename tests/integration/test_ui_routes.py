@@ -119,6 +119,20 @@ class Case:
     allowed: frozenset[str]
     # (world, role) -> (url values, form data)
     setup: Callable[[World, str], tuple[dict[str, Any], dict[str, Any]]] = lambda w, r: ({}, {})
+    xml: bool = False  # the modeler's routes take the diagram as the body (issue 13 §2)
+
+
+SHIPPED_APPROVAL = (BPMN_DIR / "document_approval.bpmn").read_bytes()
+
+
+def _send(client: UiClient, method: str, url: str, case: Case, data: dict[str, Any]) -> Any:
+    """Send a page request: a GET, a form, or the modeler's XML with the CSRF header."""
+    if method == "GET":
+        return client.get(url, status=None)
+    if case.xml:
+        headers = {"X-CSRFToken": client.token, "Content-Type": "application/xml"}
+        return client.client.open(url, method=method, data=SHIPPED_APPROVAL, headers=headers)
+    return client.post(url, data)
 
 
 def _week_form() -> dict[str, Any]:
@@ -432,6 +446,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("process_design_pages.migrations", "GET"): Case(DESIGNERS, lambda w, r: (APPROVAL, {})),
     ("process_design_pages.migrations", "POST"): Case(DESIGNERS, _migration_form),
     ("process_design_pages.revert", "POST"): Case(DESIGNERS, _migration),
+    ("process_design_pages.modeler", "GET"): Case(DESIGNERS, lambda w, r: (APPROVAL, {})),
+    ("modeler_json.draft", "GET"): Case(DESIGNERS, lambda w, r: (APPROVAL, {})),
+    ("modeler_json.draft", "PUT"): Case(DESIGNERS, lambda w, r: (APPROVAL, {}), xml=True),
+    ("modeler_json.validate", "POST"): Case(DESIGNERS, lambda w, r: (APPROVAL, {}), xml=True),
+    ("modeler_json.deploy", "POST"): Case(DESIGNERS, lambda w, r: (APPROVAL, {}), xml=True),
     ("cockpit_pages.cockpit", "GET"): Case(DESIGNERS),
     ("cockpit_pages.cancel_form", "GET"): Case(
         DESIGNERS,
@@ -573,11 +592,9 @@ def test_pages_need_a_session(app: Flask, world: World) -> None:
         values, data = EXPECTED[(endpoint, method)].setup(world, "admin")
         with app.test_request_context():
             url = url_for(endpoint, **values)
-        if method == "GET":
-            response = client.get(url, status=None)
-        else:
+        if method != "GET":
             client.get("/login")  # a fresh token (sign-out clears the session)
-            response = client.post(url, data)
+        response = _send(client, method, url, EXPECTED[(endpoint, method)], data)
         if endpoint == "home":
             assert response.headers["Location"].endswith("/login"), endpoint
             continue
@@ -596,17 +613,15 @@ def test_role_matrix(app: Flask, world: World, role: str) -> None:
         values, data = case.setup(world, role)
         with app.test_request_context():
             url = url_for(endpoint, **values)
-        if method == "GET":
-            response = client.get(url, status=None)
-        else:
+        if method != "GET":
             client.get("/cartable")  # a fresh token (logout and language reset the session)
-            response = client.post(url, data)
-            if endpoint == "account.logout":
-                client.login(role)
+        response = _send(client, method, url, case, data)
+        if endpoint == "account.logout":
+            client.login(role)
         status = response.status_code
         location = response.headers.get("Location", "")
         if role in case.allowed:
-            ok = status in (200, 204, 302, 303) and (
+            ok = status in (200, 201, 204, 302, 303) and (
                 "/login" not in location or endpoint in SESSIONLESS
             )
         else:

@@ -186,3 +186,29 @@ def test_every_decision_but_the_first_ends_a_vote_unless_declared(
 ) -> None:
     """Issue 12 §5: a reject ends the step unless the diagram says otherwise."""
     assert ending_decisions(("approve", "reject", "abstain"), declared) == ending
+
+
+def test_every_element_may_carry_its_names_per_language() -> None:
+    """Issue 13 §3: ``label.<lang>`` on a gateway, an event or a flow, by element id."""
+    gateway = _props({"label.fa": "تأیید شد؟", "label.ar": "هل اعتُمد؟"})
+    xml = _diagram(OK).replace(
+        "</bpmn:process>",
+        f'<bpmn:exclusiveGateway id="g1" name="Approved?">{gateway}'
+        "</bpmn:exclusiveGateway></bpmn:process>",
+    )
+
+    names = read_declarations({"d.bpmn": xml}).names
+
+    assert names["g1"] == {"fa": "تأیید شد؟", "ar": "هل اعتُمد؟"}
+    assert "t1" not in names  # a step's own labels are its step's
+
+
+def test_a_name_in_an_unknown_language_is_refused_naming_the_element() -> None:
+    gateway = _props({"label.de": "Genehmigt?"})
+    xml = _diagram(OK).replace(
+        "</bpmn:process>",
+        f'<bpmn:exclusiveGateway id="g1">{gateway}</bpmn:exclusiveGateway></bpmn:process>',
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        read_declarations({"d.bpmn": xml})
+    assert "element 'g1'" in exc.value.fields["bpmn"][0]

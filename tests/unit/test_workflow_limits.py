@@ -51,7 +51,7 @@ def test_an_entity_bomb_is_not_expanded_while_counting() -> None:
     check_diagram_limits({"bomb.bpmn": bomb}, DEFAULTS)  # expanded, it would be 10⁹ elements
     with pytest.raises(ValidationFailed) as exc:
         parse_process("r", {"bomb.bpmn": bomb})
-    assert reason(exc).startswith("bomb.bpmn: line 1:")
+    assert reason(exc) == "bomb.bpmn: a DOCTYPE (and entities) is not allowed"
 
 
 def test_a_file_not_in_utf8_is_refused_before_it_could_fail_when_stored() -> None:

@@ -68,6 +68,11 @@ class ActivityOut(Schema):
         metadata={"description": "median time in each user task over finished instances"},
     )
     finished = LocalInteger()
+    labels = fields.Dict(
+        keys=Text(),
+        values=fields.Dict(keys=Text(), values=Text()),
+        metadata={"description": "each named element's names by language (label.fa …)"},
+    )
 
 
 class InstanceCancelIn(Schema):

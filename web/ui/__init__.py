@@ -83,6 +83,7 @@ def _register_pages(app: Flask) -> None:
     from web.ui.documents import bp as document_pages
     from web.ui.followers import bp as follower_pages
     from web.ui.followups import bp as followup_pages
+    from web.ui.modeling import json_bp as modeler_json
     from web.ui.payment_terms import bp as term_pages
     from web.ui.printing import bp as print_pages
     from web.ui.process_design import bp as process_design_pages, cockpit_bp as cockpit_pages
@@ -97,7 +98,8 @@ def _register_pages(app: Flask) -> None:
     app.register_blueprint(followup_pages)  # F1, F4, F5, F7, F8
     app.register_blueprint(follower_pages)  # a document's followers and thread (F1, F7)
     app.register_blueprint(calendar_pages)  # the working week and holidays (issue 12 §6)
-    app.register_blueprint(process_design_pages)  # versions, diffs, migrations (issue 13)
+    app.register_blueprint(process_design_pages)  # versions, diffs, migrations, modeler (issue 13)
+    app.register_blueprint(modeler_json)  # the modeler's draft, validation, deploy (issue 13 §2)
     app.register_blueprint(cockpit_pages)  # the instance cockpit (issue 13 §4)
     app.register_blueprint(allocation_pages)  # credit applied and undone (issue 14 §2)
     app.register_blueprint(term_pages)  # payment terms (issue 14 §3, §4)

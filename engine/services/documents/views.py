@@ -204,10 +204,7 @@ def get_instance(uow: UnitOfWork, *, instance_id: int) -> InstanceView:
             created_at=instance.created_at,
             updated_at=instance.updated_at,
             incident=incident_of(instance),
-            step_labels={
-                element_id: dict(step.labels)
-                for element_id, step in version_registry(uow, version.id).steps.items()
-            },
+            step_labels=version_registry(uow, version.id).element_labels(),
         )
 
 

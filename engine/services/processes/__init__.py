@@ -47,6 +47,15 @@ if TYPE_CHECKING:
         revert_migration as revert_migration,
         run_migration as run_migration,
     )
+    from engine.services.processes.modeling import (
+        Catalog as Catalog,
+        Draft as Draft,
+        Validation as Validation,
+        designer_catalog as designer_catalog,
+        get_draft as get_draft,
+        save_draft as save_draft,
+        validate_diagram as validate_diagram,
+    )
     from engine.services.processes.timers import (
         run_due_timers as run_due_timers,
     )

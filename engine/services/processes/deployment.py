@@ -111,10 +111,7 @@ def deploy_process(
     role: nothing is stored), and Conflict when other deployments kept changing the
     processes during the parse.
     """
-    snapshot = _read_snapshot(uow, actor_id)
-    if len(process_id) > PROCESS_ID_MAX:  # PostgreSQL would refuse it when stored (a 500)
-        raise ValidationFailed.single("process_id", f"at most {PROCESS_ID_MAX} characters")
-    check_diagram_limits(files, limits or DiagramLimits())
+    snapshot = _checked_snapshot(uow, process_id, files, actor_id, limits)
     for _attempt in range(_ATTEMPTS):
         plans = _plan(process_id, dict(files), comment, snapshot)  # no transaction open
         try:
@@ -122,6 +119,40 @@ def deploy_process(
         except _Changed:
             snapshot = _read_snapshot(uow, actor_id)
     raise Conflict("other deployments changed the processes meanwhile; deploy again")
+
+
+def check_process(
+    uow: UnitOfWork,
+    *,
+    process_id: str,
+    files: Mapping[str, bytes],
+    actor_id: int,
+    limits: DiagramLimits | None = None,
+) -> ProcessBundle:
+    """Check a version as :func:`deploy_process` would, storing nothing (issue 13 §2).
+
+    Raises what deploy_process raises for the same input, but never Conflict.
+    """
+    snapshot = _checked_snapshot(uow, process_id, files, actor_id, limits)
+    plans = _plan(process_id, dict(files), "", snapshot)
+    with uow:
+        _check_roles(uow, plans)
+    return plans[0].bundle
+
+
+def _checked_snapshot(
+    uow: UnitOfWork,
+    process_id: str,
+    files: Mapping[str, bytes],
+    actor_id: int,
+    limits: DiagramLimits | None,
+) -> _Snapshot:
+    """Check the permission, the id's length and the files' limits; read the current files."""
+    snapshot = _read_snapshot(uow, actor_id)
+    if len(process_id) > PROCESS_ID_MAX:  # PostgreSQL would refuse it when stored (a 500)
+        raise ValidationFailed.single("process_id", f"at most {PROCESS_ID_MAX} characters")
+    check_diagram_limits(files, limits or DiagramLimits())
+    return snapshot
 
 
 def _read_snapshot(uow: UnitOfWork, actor_id: int) -> _Snapshot:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.domain.permissions import Perm
+from engine.services.processes._registry import version_registry
 from engine.services.processes.incidents import INCIDENT
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
@@ -34,6 +35,7 @@ class VersionActivity:
     incidents: dict[str, int]  # open incidents that failed there
     median_seconds: dict[str, float]  # median time in a user task over finished instances
     finished: int  # finished instances the medians are taken over
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # names by language (§3)
 
 
 def version_bpmn(uow: UnitOfWork, *, process_id: str, number: int, actor_id: int) -> VersionFile:
@@ -45,7 +47,7 @@ def version_bpmn(uow: UnitOfWork, *, process_id: str, number: int, actor_id: int
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         found = uow.cockpit.version_by_number(process_id, number)
-        name = _main_file(process_id, found.bpmn_files)
+        name = main_file(process_id, found.bpmn_files)
         return VersionFile(process_id, number, name, found.bpmn_files[name])
 
 
@@ -79,7 +81,7 @@ def version_activity(
     with uow:
         require(load_actor(uow, actor_id), Perm.DESIGN_PROCESSES)
         version = uow.cockpit.version_by_number(process_id, number)
-        main = _main_file(process_id, version.bpmn_files)
+        main = main_file(process_id, version.bpmn_files)
         files = dict(sorted(version.bpmn_files.items(), key=lambda kv: kv[0] != main))
         tokens: Counter[str] = Counter()
         incidents: Counter[str] = Counter()
@@ -98,10 +100,11 @@ def version_activity(
             {k: v for k, v in incidents.items() if k},
             {element: statistics.median(times) for element, times in durations.items()},
             finished,
+            version_registry(uow, version.id).element_labels(),
         )
 
 
-def _main_file(process_id: str, files: dict[str, str]) -> str:
+def main_file(process_id: str, files: dict[str, str]) -> str:
     """The file named after the process, else the only (or first) one."""
     name = f"{process_id}.bpmn"
     return name if name in files else sorted(files)[0]

@@ -14,6 +14,20 @@
     });
   }
 
+  // Draw each element's name in the page's language (issue 13 §3): its `label.<lang>`
+  // property (read here as the viewer's generic extension element), else its name.
+  function localizeNames(viewer) {
+    const lang = document.documentElement.lang || "en";
+    viewer.on("import.parse.complete", (event) => {
+      Object.values(event.elementsById || {}).forEach((bo) => {
+        const values = (bo.extensionElements && bo.extensionElements.values) || [];
+        const props = values.find((v) => v.$type === "spiffworkflow:properties");
+        const label = ((props && props.$children) || []).find((p) => p.name === "label." + lang);
+        if (label && label.value) bo.name = label.value;
+      });
+    });
+  }
+
   // Fetch the holder's JSON, draw each BPMN file it lists, and let `mark` decorate each.
   async function drawFiles(holder, url, mark) {
     holder.textContent = holder.dataset.loading;
@@ -28,6 +42,7 @@
         box.dataset.file = name;
         holder.appendChild(box);
         const viewer = new BpmnJS({ container: box });
+        localizeNames(viewer);
         await viewer.importXML(xml);
         viewer.get("canvas").zoom("fit-viewport", "auto");
         mark(viewer, data);
