@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.step_timers import StepTimer
 
 LANGUAGES = ("fa", "ar", "en")  # the languages a label may be given in
 FIELD_MAX_CHARS = 2000  # a form field's value (it is kept in the instance data)
@@ -213,6 +214,7 @@ class StepRegistry:
 
     lanes: Mapping[str, Lane] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)
+    timers: Mapping[str, StepTimer] = field(default_factory=dict)  # by boundary event id
 
     def lane(self, name: str) -> Lane | None:
         return self.lanes.get(name)
@@ -231,8 +233,12 @@ class StepRegistry:
         return [lane.name for lane in self.lanes.values() if lane.worked_by(held)]
 
     def merged(self, newer: StepRegistry) -> StepRegistry:
-        """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
-        return StepRegistry({**self.lanes, **newer.lanes}, {**self.steps, **newer.steps})
+        """Return this registry with ``newer``'s lanes, steps and timers replacing its own."""
+        return StepRegistry(
+            {**self.lanes, **newer.lanes},
+            {**self.steps, **newer.steps},
+            {**self.timers, **newer.timers},
+        )
 
 
 EMPTY = StepRegistry()

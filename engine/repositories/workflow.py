@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import defer
 
 from engine.domain.errors import NotFound
@@ -260,18 +260,15 @@ class TaskRepository(Repository[HumanTask]):
         overdue_at: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        for_users: Iterable[int] = (),
     ) -> list[HumanTask]:
-        """Return open tasks of the user's lanes or assigned to the user, oldest first;
-        with ``overdue_at``, only those due before it.
+        """Return open tasks of the user's lanes or assigned to the user (or to the users
+        of ``for_users``, whose substitute the user is), oldest first; with
+        ``overdue_at``, only those due before it.
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
+        visible = _visible(lanes, [user_id, *for_users])
         stmt = select(HumanTask).where(HumanTask.status == "open", visible)
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
@@ -287,17 +284,14 @@ class TaskRepository(Repository[HumanTask]):
         lanes: Iterable[str],
         query: TaskQuery,
         now: datetime,
+        for_users: Iterable[int] = (),
     ) -> tuple[list[HumanTask], int]:
-        """Return one page of the user's open tasks, filtered and sorted, and the match count.
+        """Return one page of the user's open tasks, filtered and sorted, and the match count
+        (``for_users``: as :meth:`cartable`).
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        lanes = list(lanes)
-        visible = (
-            or_(HumanTask.lane.in_(lanes), HumanTask.assignee_id == user_id)
-            if lanes
-            else (HumanTask.assignee_id == user_id)
-        )
+        visible = _visible(lanes, [user_id, *for_users])
         conditions = [HumanTask.status == "open", visible]
         if query.cartable:
             conditions.append(HumanTask.lane == query.cartable)
@@ -339,3 +333,10 @@ class TaskRepository(Repository[HumanTask]):
         if task is None:
             raise NotFound(f"task {task_id} not found")
         return task
+
+
+def _visible(lanes: Iterable[str], assignees: list[int]) -> ColumnElement[bool]:
+    """Tasks of these lanes or assigned to one of these users."""
+    lanes = list(lanes)
+    mine = HumanTask.assignee_id.in_(assignees)
+    return or_(HumanTask.lane.in_(lanes), mine) if lanes else mine

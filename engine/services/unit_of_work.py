@@ -38,6 +38,7 @@ from engine.repositories.protocols import (
     DocumentTypes,
     Followups,
     Ledger,
+    Outbox,
     Payments,
     Processes,
     Products,
@@ -86,6 +87,7 @@ class AbstractUnitOfWork(abc.ABC):
     tasks: Tasks
     followups: Followups
     calendar: Calendar
+    outbox: Outbox
 
     @abc.abstractmethod
     def __enter__(self) -> Self:
