@@ -16,6 +16,7 @@ from datetime import date
 
 from engine import clock
 from engine.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from engine.domain.messages import Channel
 from engine.domain.permissions import Perm
 from engine.models.users import Delegation, User
 from engine.services.unit_of_work import UnitOfWork
@@ -125,20 +126,21 @@ def set_assignment_notices(
     with uow:
         actor = load_actor(uow, actor_id)
         user = _owner(uow, actor, username)
-        errors = {}
-        if email and not (user.email or "").strip():
-            errors["email"] = "the user has no email address"
-        if sms and not (user.mobile or "").strip():
-            errors["sms"] = "the user has no mobile number"
-        if errors:
-            raise ValidationFailed(errors)
+        wanted = {Channel.EMAIL: (email, user.email), Channel.SMS: (sms, user.mobile)}
+        missing = {
+            c.value: "no address for it"
+            for c, (on, to) in wanted.items()
+            if on and not (to or "").strip()
+        }
+        if missing:
+            raise ValidationFailed(missing)
         user.notify_assigned_email, user.notify_assigned_sms = email, sms
         uow.audit.record(
             actor_id=actor.id,
             action="user.notices",
             entity="user",
             entity_id=user.id,
-            details={"email": email, "sms": sms},
+            details={channel.value: on for channel, (on, _) in wanted.items()},
         )
         view = user_view(user)
         uow.commit()
