@@ -151,6 +151,22 @@ def test_the_reminder_goes_to_the_holder_after_four_working_hours(
     assert "step_reminded" in [e["action"] for e in history]
 
 
+def test_an_unclaimed_step_reminds_every_member_of_its_lanes_roles(
+    api: Api, ids: dict[str, int], escalating: None, at: Any, uow: UnitOfWork
+) -> None:
+    """Issue 12 §6: nobody holds it, so the lane's role members with an address are reminded."""
+    api.ok("PATCH", "/api/v1/users/admin", {"email": "admin@example.com"})
+    at(tehran(3, 10))
+    submitted(api, ids)
+
+    at(tehran(3, 14, 30))
+    fire(uow)
+
+    reminded = {m["recipient"] for m in api.ok("GET", "/api/v1/messages")}
+    assert {"approver@example.com", "admin@example.com", "09121234567"} <= reminded
+    assert "boss@example.com" not in reminded  # the manager works no approval lane
+
+
 def test_an_unclaimed_step_escalates_to_the_supervisors_lane_on_sunday(
     api: Api, ids: dict[str, int], escalating: None, at: Any, uow: UnitOfWork
 ) -> None:

@@ -179,3 +179,18 @@ def test_the_first_target_that_applies_takes_the_escalated_step() -> None:
     assert escalation_target((MANAGER, "desk2"), 7, lanes) == (None, 7)
     assert escalation_target((MANAGER, "desk2"), None, lanes) == ("desk2", None)
     assert escalation_target(("gone", MANAGER), None, lanes) == (None, None)
+
+
+def test_a_date_timer_gives_the_step_a_fixed_deadline_from_the_instance_data() -> None:
+    """Issue 12 §6: a due-date expression (``timeDate``) is a moment, not working time."""
+    xml = diagram().replace(
+        b'<bpmn:timeDuration>"PT8H"</bpmn:timeDuration>',
+        b"<bpmn:timeDate>review_by</bpmn:timeDate>",
+    )
+    spec = load_bundle(parse_process("p", {"a.bpmn": xml}).spec_json)
+    with time_machine.travel(NOON, tick=False):
+        run = WorkflowRun.start(spec, {"review_by": "2026-12-09T10:00:00+00:00"}, NO_OPERATORS)
+        run.count_working_time(double_time)
+
+    timers = run.ready_user_tasks()[0].timers
+    assert step_deadline(timers) == datetime(2026, 12, 9, 10, tzinfo=UTC)
