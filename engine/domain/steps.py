@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.step_timers import StepTimer
 
 LANGUAGES = ("fa", "ar", "en")  # the languages a label may be given in
 FIELD_MAX_CHARS = 2000  # a form field's value (it is kept in the instance data)
@@ -228,6 +229,7 @@ class StepRegistry:
     lanes: Mapping[str, Lane] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    timers: Mapping[str, StepTimer] = field(default_factory=dict)  # by boundary event id
 
     def lane(self, name: str) -> Lane | None:
         return self.lanes.get(name)
@@ -269,11 +271,13 @@ class StepRegistry:
         return labels
 
     def merged(self, newer: StepRegistry) -> StepRegistry:
-        """Return this registry with ``newer``'s lanes and steps replacing same-named ones."""
+        """Return this registry with ``newer``'s lanes, steps, names and timers replacing
+        same-named ones."""
         return StepRegistry(
             {**self.lanes, **newer.lanes},
             {**self.steps, **newer.steps},
-            {**self.names, **newer.names},
+            names={**self.names, **newer.names},
+            timers={**self.timers, **newer.timers},
         )
 
 

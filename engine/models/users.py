@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType, utcnow
@@ -43,6 +43,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="fa")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Opted in: a message when a task is assigned to the user personally (issue 12 §7).
+    notify_assigned_email: Mapped[bool] = mapped_column(default=False, server_default=false())
+    notify_assigned_sms: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Part of every session cookie; replaced on sign-out and password change, which ends
     # every session of the user at once (issue 10 #8). None until the first sign-in.
     session_token: Mapped[str | None] = mapped_column(String(64))
@@ -54,6 +57,33 @@ class User(Base):
     @property
     def permissions(self) -> frozenset[str]:
         return frozenset(p for role in self.roles for p in role.permissions)
+
+
+class Delegation(Base):
+    """A user's substitute from one day to another, both included (issue 12 §7).
+
+    While it runs, the substitute sees and works the user's personal tasks and the
+    cartables of the user's roles; what the substitute does there is recorded as
+    "substitute for user".
+    """
+
+    __tablename__ = "delegation"
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="ck_delegation_range"),
+        CheckConstraint("user_id <> substitute_id", name="ck_delegation_self"),
+        Index("ix_delegation_substitute_ends_on", "substitute_id", "ends_on"),
+        Index("ix_delegation_user_ends_on", "user_id", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date())
+    ends_on: Mapped[date] = mapped_column(Date())
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(Base):

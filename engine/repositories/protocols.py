@@ -8,7 +8,7 @@ helpers they call) use are listed: a query service keeps the concrete unit of wo
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -43,6 +43,10 @@ class Users(Protocol):
     def by_username(self, username: str) -> User | None: ...
 
     def member_ids(self, code: str) -> list[int]: ...
+
+    def members_of(self, role_codes: Iterable[str]) -> list[User]: ...
+
+    def delegators_of(self, substitute_id: int, day: date) -> list[User]: ...
 
 
 class Audit(Protocol):
@@ -168,6 +172,16 @@ class Tasks(Protocol):
     def open_of_document(self, document_id: int) -> list[HumanTask]: ...
 
 
+class Outbox(Protocol):
+    def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]: ...
+
+    def mark_pending(self) -> None: ...
+
+    def insert_many(
+        self, rows: Sequence[Mapping[str, Any]], documents: Mapping[str, Sequence[int]]
+    ) -> dict[str, int]: ...
+
+
 class Followups(Protocol):
     def ensure(self, contact: Contact) -> CustomerFollowup: ...
 
@@ -181,6 +195,7 @@ __all__ = [
     "Documents",
     "Followups",
     "Ledger",
+    "Outbox",
     "Payments",
     "Processes",
     "Products",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from engine.models.audit import AuditEntry
-from engine.models.users import ApiToken, LoginFailure, Role, User, user_roles
+from engine.models.users import ApiToken, Delegation, LoginFailure, Role, User, user_roles
 from engine.repositories import journal
 from engine.repositories.base import Repository
 
@@ -128,6 +129,65 @@ class UserRepository(Repository[User]):
         """Return {role id: number of users holding it}."""
         stmt = select(user_roles.c.role_id, func.count()).group_by(user_roles.c.role_id)
         return {role_id: int(n) for role_id, n in self.session.execute(stmt)}
+
+    def members_of(self, role_codes: Iterable[str]) -> list[User]:
+        """Return the active users holding any of these roles, by login name."""
+        codes = list(role_codes)
+        stmt = (
+            select(User)
+            .join(user_roles, user_roles.c.user_id == User.id)
+            .join(Role, Role.id == user_roles.c.role_id)
+            .where(Role.code.in_(codes), User.is_active.is_(True))
+            .order_by(User.username)
+            .distinct()
+        )
+        return list(self.session.scalars(stmt)) if codes else []
+
+    def delegators_of(self, substitute_id: int, day: date) -> list[User]:
+        """Return the active users whose delegation to ``substitute_id`` runs on ``day``."""
+        stmt = (
+            select(User)
+            .join(Delegation, Delegation.user_id == User.id)
+            .where(
+                Delegation.substitute_id == substitute_id,
+                Delegation.starts_on <= day,
+                Delegation.ends_on >= day,
+                User.is_active.is_(True),
+            )
+            .order_by(User.username)
+            .distinct()
+        )
+        return list(self.session.scalars(stmt))
+
+    def delegations_of(self, user_id: int) -> list[Delegation]:
+        """Return the user's delegations, the earliest first."""
+        stmt = select(Delegation).where(Delegation.user_id == user_id)
+        return list(self.session.scalars(stmt.order_by(Delegation.starts_on, Delegation.id)))
+
+    def overlapping_delegation(
+        self, user_id: int, starts_on: date, ends_on: date
+    ) -> Delegation | None:
+        """Return a delegation of the user that shares a day with the range, or None."""
+        stmt = select(Delegation).where(
+            Delegation.user_id == user_id,
+            Delegation.starts_on <= ends_on,
+            Delegation.ends_on >= starts_on,
+        )
+        return self.session.scalars(stmt.order_by(Delegation.id)).first()
+
+    def add_delegation(self, delegation: Delegation) -> Delegation:
+        """Stage a delegation and flush it (its id is then known)."""
+        self.session.add(delegation)
+        self.session.flush()
+        return delegation
+
+    def delegation(self, delegation_id: int) -> Delegation | None:
+        """Return the delegation, or None."""
+        return self.session.get(Delegation, delegation_id)
+
+    def remove_delegation(self, delegation: Delegation) -> None:
+        """Delete the delegation (at the next flush)."""
+        self.session.delete(delegation)
 
     def with_permission(self, permission: str) -> list[User]:
         """Return active users holding ``permission`` through a role."""

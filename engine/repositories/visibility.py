@@ -52,13 +52,15 @@ def visible_documents(viewer: Viewer | None, doc: Any = Document) -> ColumnEleme
     return or_(doc.type_id.not_in(restricted), doc.created_by == viewer.user_id, has_step)
 
 
-def in_cartable(user_id: int, lanes: Iterable[str]) -> ColumnElement[bool]:
+def in_cartable(user_ids: int | Iterable[int], lanes: Iterable[str]) -> ColumnElement[bool]:
     """Return the condition keeping the tasks in a user's cartable: the pooled tasks of
-    their lanes and those assigned to them.
+    their lanes and those assigned to them (or, for a substitute, to the users they
+    stand in for today, issue 12 §7).
 
     A personal task (the diagram named its assignee, issue 12 §4-5) is its assignee's only.
     """
-    mine = HumanTask.assignee_id == user_id
+    ids = [user_ids] if isinstance(user_ids, int) else list(user_ids)
+    mine = HumanTask.assignee_id.in_(ids)
     lanes = list(lanes)
     if not lanes:
         return mine

@@ -263,13 +263,17 @@ class TaskRepository(Repository[HumanTask]):
         overdue_at: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        for_users: Iterable[int] = (),
     ) -> list[HumanTask]:
-        """Return open tasks of the user's lanes or assigned to the user, oldest first;
-        with ``overdue_at``, only those due before it.
+        """Return open tasks of the user's lanes or assigned to the user (or to the users
+        of ``for_users``, whose substitute the user is), oldest first; with
+        ``overdue_at``, only those due before it.
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        stmt = select(HumanTask).where(HumanTask.status == "open", in_cartable(user_id, lanes))
+        stmt = select(HumanTask).where(
+            HumanTask.status == "open", in_cartable([user_id, *for_users], lanes)
+        )
         if only_lanes is not None:
             stmt = stmt.where(HumanTask.lane.in_(list(only_lanes)))
         if overdue_at is not None:
@@ -284,12 +288,14 @@ class TaskRepository(Repository[HumanTask]):
         lanes: Iterable[str],
         query: TaskQuery,
         now: datetime,
+        for_users: Iterable[int] = (),
     ) -> tuple[list[HumanTask], int]:
-        """Return one page of the user's open tasks, filtered and sorted, and the match count.
+        """Return one page of the user's open tasks, filtered and sorted, and the match count
+        (``for_users``: as :meth:`cartable`).
 
         Reads only this table (and its indexes): never a workflow state.
         """
-        conditions = [HumanTask.status == "open", in_cartable(user_id, lanes)]
+        conditions = [HumanTask.status == "open", in_cartable([user_id, *for_users], lanes)]
         if query.cartable:
             conditions.append(HumanTask.lane == query.cartable)
         if query.document_type:

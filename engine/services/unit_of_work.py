@@ -40,6 +40,7 @@ from engine.repositories.protocols import (
     DocumentTypes,
     Followups,
     Ledger,
+    Outbox,
     Payments,
     PaymentTerms,
     Processes,
@@ -90,6 +91,7 @@ class AbstractUnitOfWork(abc.ABC):
     tasks: Tasks
     followups: Followups
     calendar: Calendar
+    outbox: Outbox
 
     @abc.abstractmethod
     def __enter__(self) -> Self:

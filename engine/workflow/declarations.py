@@ -9,8 +9,9 @@ line and element id, so a diagram fails when it is deployed.
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 from lxml import etree
 
 from engine.domain.errors import ValidationFailed
+from engine.domain.messages import Channel
+from engine.domain.step_timers import MANAGER, REMINDER_CHANNELS, StepTimer
 from engine.domain.steps import (
     LANGUAGES,
     Assignment,
@@ -89,9 +92,12 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
     lanes: dict[str, Lane] = {}
     steps: dict[str, Step] = {}
     names: dict[str, dict[str, str]] = {}
+    timers: dict[str, tuple[StepTimer, _Where]] = {}
+    spare: dict[str, Lane] = {}  # lanes without user tasks: cartables only as escalation targets
     for name, root in sorted(roots.items()):
         names.update(_element_names(name, root))
         user_tasks = set(root.xpath(".//bpmn:userTask/@id", namespaces=NSMAP))
+        timers.update(_timers(name, root, user_tasks))
         for node in root.xpath(".//bpmn:lane", namespaces=NSMAP):
             lane = _lane(node, _Where(name, node.sourceline, f"lane {node.get('id')!r}"))
             refs = {
@@ -100,7 +106,8 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
                 if ref.text
             }
             if not refs & user_tasks:
-                continue  # a lane of service tasks only is no cartable
+                spare.setdefault(lane.name, lane)  # a lane of service tasks only is no cartable
+                continue
             if lane.name in lanes and lanes[lane.name] != lane:
                 raise _Where(name, node.sourceline, f"lane {node.get('id')!r}").fail(
                     f"another diagram declares lane {lane.name!r} with other roles"
@@ -111,7 +118,10 @@ def declarations_of(roots: Mapping[str, Any]) -> StepRegistry:
             props = _properties(node, where)
             if props:  # a task declaring nothing takes free decisions, or an older version's
                 steps[node.get("id")] = _step(node, props, where)
-    return StepRegistry(lanes, steps, names)
+    _check_targets(timers.values(), lanes, spare)
+    return StepRegistry(
+        lanes, steps, names=names, timers={key: timer for key, (timer, _) in timers.items()}
+    )
 
 
 def _element_names(file: str, root: Any) -> dict[str, dict[str, str]]:
@@ -333,3 +343,83 @@ def _root(xml: str | bytes) -> Any:
     data = xml.encode() if isinstance(xml, str) else xml
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return etree.fromstring(data, parser)
+
+
+_TIMER_KEYS = frozenset({"remind", "escalate"})
+_CYCLE = "bpmn:timerEventDefinition/bpmn:timeCycle"
+_DURATION = "bpmn:timerEventDefinition/bpmn:timeDuration"
+
+
+def _timers(name: str, root: Any, user_tasks: set[str]) -> dict[str, tuple[StepTimer, _Where]]:
+    """Read the boundary timers of user tasks (issue 12 §6): working hours, what they do."""
+    found: dict[str, tuple[StepTimer, _Where]] = {}
+    for node in root.xpath(".//bpmn:boundaryEvent[bpmn:timerEventDefinition]", namespaces=NSMAP):
+        if node.get("attachedToRef") not in user_tasks:
+            continue
+        where = _Where(name, node.sourceline, f"timer {node.get('id')!r}")
+        if node.xpath(_CYCLE, namespaces=NSMAP):
+            raise where.fail("a user task's timer is a duration (PT8H) or a date, not a cycle")
+        for duration in node.xpath(_DURATION, namespaces=NSMAP):
+            _check_duration(duration.text or "", where)
+        props = _properties(node, where)
+        unknown = sorted(set(props) - _TIMER_KEYS)
+        if unknown:
+            raise where.fail(f"unknown property {unknown[0]!r}")
+        interrupting = (node.get("cancelActivity") or "true").lower() == "true"
+        timer = StepTimer(
+            element_id=node.get("id"),
+            step_id=node.get("attachedToRef"),
+            interrupting=interrupting,
+            remind=_channels(props.get("remind", ""), where),
+            escalate=tuple(props.get("escalate", "").replace(",", " ").split()),
+        )
+        _check_timer(timer, node, root, where)
+        found[timer.element_id] = (timer, where)
+    return found
+
+
+def _check_duration(text: str, where: _Where) -> None:
+    """Refuse a literal duration that is not working hours; an expression is read at run time."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        return  # an expression over the instance data (its text was checked as one)
+    if not isinstance(value, str):
+        raise where.fail(f'timeDuration {text.strip()!r} is not a duration (write "PT8H")')
+    try:
+        parse_working_span(value)
+    except ValueError as error:
+        raise where.fail(f"timeDuration {value!r}: {error}") from None
+
+
+def _channels(text: str, where: _Where) -> tuple[Channel, ...]:
+    names = tuple(text.replace(",", " ").split())
+    known = {channel.value: channel for channel in REMINDER_CHANNELS}
+    for value in names:
+        if value not in known:
+            raise where.fail(f"remind: {value!r} is not one of: {', '.join(known)}")
+    return tuple(known[value] for value in dict.fromkeys(names))
+
+
+def _check_timer(timer: StepTimer, node: Any, root: Any, where: _Where) -> None:
+    if timer.remind and timer.interrupting:
+        raise where.fail('a reminder leaves the step open: set cancelActivity="false"')
+    if timer.escalate and not timer.interrupting:
+        raise where.fail("an escalation takes the step away: it must interrupt (cancelActivity)")
+    if timer.escalate and not root.xpath(
+        ".//bpmn:sequenceFlow[@sourceRef=$id]", id=timer.element_id, namespaces=NSMAP
+    ):
+        raise where.fail("an escalation needs a flow to the step that opens in its target")
+
+
+def _check_targets(
+    timers: Iterable[tuple[StepTimer, _Where]], lanes: dict[str, Lane], spare: dict[str, Lane]
+) -> None:
+    """Refuse an escalation to an unknown lane; a lane only escalated to becomes a cartable."""
+    for timer, where in timers:
+        for target in timer.escalate:
+            if target == MANAGER or target in lanes:
+                continue
+            if target not in spare:
+                raise where.fail(f"escalate: no lane {target!r} (nor {MANAGER!r})")
+            lanes[target] = spare[target]

@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import Conflict, InvalidState, NotFound
+from engine.domain.step_timers import TimerDue
+from engine.domain.work_calendar import parse_working_span
 from engine.workflow.expressions import ExpressionFailed, ExpressionRejected
 from engine.workflow.operators import Operator
 from engine.workflow.script_engine import CartableScriptEngine
@@ -50,6 +54,20 @@ class ReadyTask:
     lane: str | None
     process_id: str
     data: Mapping[str, object]
+    timers: tuple[TimerDue, ...] = ()  # its waiting boundary timers (issue 12 §6)
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    """A boundary timer of a user task that fired while the run advanced."""
+
+    element_id: str  # the boundary event
+    task_id: str  # the user task it is attached to
+    opened: tuple[str, ...]  # the user tasks its flow has made READY
+
+
+# Working time after a start, counted over the company calendar: (start, span) -> moment.
+WorkingTime = Callable[[datetime, timedelta], datetime]
 
 
 class WorkflowRun:
@@ -57,6 +75,7 @@ class WorkflowRun:
 
     def __init__(self, workflow: Any) -> None:
         self._workflow = workflow
+        self.fired: list[FiredTimer] = []  # every user task's timer fired by this run
 
     @classmethod
     def start(
@@ -102,6 +121,7 @@ class WorkflowRun:
                 lane=task.task_spec.lane,
                 process_id=task.workflow.spec.name,
                 data=copy.deepcopy(task.data),
+                timers=tuple(_timers_of(task)),
             )
             for task in self._workflow.get_tasks(state=TaskState.READY, manual=True)
         ]
@@ -159,8 +179,37 @@ class WorkflowRun:
 
     def refresh_timers(self) -> None:
         """Fire the timers that are due and run to the next wait."""
-        self._workflow.refresh_timers()
-        self._advance(None)
+        self._advance(None, refresh=True)
+
+    def count_working_time(self, working_time: WorkingTime) -> None:
+        """Make every user task's duration timer that just started waiting count working time.
+
+        SpiffWorkflow sets such a timer to fire its duration after it started; this moves
+        it to ``working_time(start, duration)`` (issue 12 §6), once per timer. Raises
+        InvalidState naming the timer when its duration is not working hours and minutes.
+        """
+        for task in self._workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            if not (_is_step_timer(task) and isinstance(spec.event_definition, _DURATION)):
+                continue
+            if (
+                task._get_internal_data("working_time")
+                or task._get_internal_data("event_value") is None
+            ):
+                continue
+            text = self._workflow.script_engine.evaluate(task, spec.event_definition.expression)
+            try:
+                span = parse_working_span(str(text))
+            except ValueError as exc:
+                raise InvalidState(
+                    f"timer {spec.bpmn_id!r}: {text!r}: {exc}",
+                    details={"element_id": spec.bpmn_id, "error": str(exc)},
+                ) from exc
+            started = (
+                TimerEventDefinition.get_datetime(task._get_internal_data("event_value")) - span
+            )
+            due = working_time(started, span)
+            task._set_internal_data(event_value=due.isoformat(), working_time=True)
 
     def move_timers(self, when: datetime) -> int:
         """Make every waiting date timer due at ``when``; return how many were moved.
@@ -225,12 +274,23 @@ class WorkflowRun:
         except (ValueError, TypeError, AttributeError, TaskNotFoundException) as exc:
             raise NotFound(f"no task {task_id!r} in this instance") from exc
 
-    def _advance(self, task: Any | None) -> None:
-        """Run ``task`` if given, then engine steps; engine errors become InvalidState."""
+    def _advance(self, task: Any | None, *, refresh: bool = False) -> None:
+        """Run ``task`` if given (or fire due timers), then engine steps; note the user
+        tasks' timers that fired; engine errors become InvalidState."""
+        waiting = [
+            t for t in self._workflow.get_tasks(state=TaskState.WAITING) if _is_step_timer(t)
+        ]
         try:
             if task is not None:
                 task.run()
+            if refresh:
+                self._workflow.refresh_timers()
             self._workflow.do_engine_steps()
+            self.fired.extend(
+                _fired(timer, self._workflow)
+                for timer in waiting
+                if timer.state == TaskState.COMPLETED
+            )
         except SpiffWorkflowException as exc:
             raise _engine_error(exc) from exc
         except (ExpressionRejected, ExpressionFailed) as exc:
@@ -238,6 +298,66 @@ class WorkflowRun:
             raise InvalidState(
                 f"workflow failed: {exc}", details={"element_id": None, "error": str(exc)}
             ) from exc
+
+
+_DURATION = DurationTimerEventDefinition
+
+
+def _is_step_timer(task: Any) -> bool:
+    """Tell whether ``task`` is a timer on the boundary of a user task."""
+    spec = task.task_spec
+    if not isinstance(spec, BoundaryEvent) or not isinstance(
+        spec.event_definition, TimerEventDefinition
+    ):
+        return False
+    return _attached(task) is not None
+
+
+def _attached(timer: Any) -> Any | None:
+    """Return the user task a boundary event task belongs to (its split's main child)."""
+    for sibling in timer.parent.children if timer.parent else ():
+        if not isinstance(sibling.task_spec, BoundaryEvent) and sibling.task_spec.manual:
+            return sibling
+    return None
+
+
+def _timers_of(user_task: Any) -> list[TimerDue]:
+    """Return when each of a READY user task's waiting timers fires."""
+    found = []
+    for sibling in user_task.parent.children if user_task.parent else ():
+        value = sibling._get_internal_data("event_value")
+        if (
+            sibling.state == TaskState.WAITING
+            and _is_step_timer(sibling)
+            and isinstance(value, str)
+        ):
+            found.append(
+                TimerDue(
+                    sibling.task_spec.bpmn_id,
+                    TimerEventDefinition.get_datetime(value),
+                    bool(sibling.task_spec.cancel_activity),
+                )
+            )
+    return found
+
+
+def _fired(timer: Any, workflow: Any) -> FiredTimer:
+    attached = _attached(timer)
+    opened = [
+        str(task.id)
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True)
+        if _descends(task, timer)
+    ]
+    return FiredTimer(timer.task_spec.bpmn_id, str(attached.id) if attached else "", tuple(opened))
+
+
+def _descends(task: Any, ancestor: Any) -> bool:
+    node = task.parent
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
 
 
 def _element_ids(tasks: list[Any]) -> list[str]:

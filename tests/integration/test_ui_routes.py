@@ -41,6 +41,7 @@ from engine.services.processes.migrations import MigrationPlan, run_migration
 from engine.services.terms.records import create_term
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.accounts import create_user
+from engine.services.users.delegations import create_delegation
 from tests.integration.postings import pay, posted_invoice
 from tests.integration.test_ui_flow import UiClient
 
@@ -155,6 +156,25 @@ def _term(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     made = create_term(w.uow, name=f"t-{r}-{uuid4().hex[:6]}", lines=lines, actor_id=w.ids["admin"])
     form = {"name": made.name, "lines-0-value": "balance", "lines-0-days": "45"}
     return {"term_id": made.id}, form
+
+
+def _substitute_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    day = f"2027-05-{ROLES.index(r) + 1:02d}"
+    other = "viewer" if r != "viewer" else "admin"
+    return {}, {"substitute": other, "starts_on": day, "ends_on": day}
+
+
+def _delegation(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    _, form = _substitute_form(w, r)
+    made = create_delegation(
+        w.uow,
+        actor_id=w.ids[r],
+        username=r,
+        substitute=form["substitute"],
+        starts_on=date(2027, 6, 1),
+        ends_on=date(2027, 6, 2),
+    )
+    return {"delegation_id": made.id}, {}
 
 
 def _doc(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -401,6 +421,10 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("account.logout", "POST"): Case(ALL),
     ("account.language", "POST"): Case(ALL, lambda w, r: ({}, {"lang": "fa"})),
     ("account.me", "GET"): Case(ALL),
+    # One's own substitutes and notices (issue 12 §7)
+    ("account.add_delegation", "POST"): Case(ALL, _substitute_form),
+    ("account.remove_delegation", "POST"): Case(ALL, _delegation),
+    ("account.notices", "POST"): Case(ALL),
     # The same password again: the role's later sign-ins still work (issue 10 #8).
     ("account.password", "POST"): Case(
         ALL, lambda w, r: ({}, {"current_password": r, "new_password": r})

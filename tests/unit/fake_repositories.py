@@ -7,7 +7,7 @@ call (engine.repositories.protocols) are here.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -99,6 +99,14 @@ class FakeUsers(FakeRepository[User]):
         return sorted(
             u.id for u in self.rows.values() if u.is_active and code in self.role_codes(u)
         )
+
+    def delegators_of(self, substitute_id: int, day: date) -> list[User]:
+        return []  # the unit tests set no substitutes
+
+    def members_of(self, role_codes: Iterable[str]) -> list[User]:
+        codes = set(role_codes)
+        found = [u for u in self.rows.values() if u.is_active and codes & self.role_codes(u)]
+        return sorted(found, key=lambda u: u.username)
 
 
 class FakeAudit(FakeRepository[AuditEntry]):
@@ -286,3 +294,24 @@ class FakeCalendar:
 
     def holidays(self, *, since: date | None = None) -> list[Holiday]:
         return [h for d, h in sorted(self.days.items()) if since is None or d >= since]
+
+
+class FakeOutbox:
+    """Messages staged by the services, as the rows the real outbox would insert."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
+        ids = {key: n for n, key in enumerate(self.rows, start=1)}
+        return {key: ids[key] for key in keys if key in ids}
+
+    def mark_pending(self) -> None:
+        pass
+
+    def insert_many(
+        self, rows: Sequence[Mapping[str, Any]], documents: Mapping[str, Sequence[int]]
+    ) -> dict[str, int]:
+        for row in rows:
+            self.rows.setdefault(str(row["idempotency_key"]), dict(row))
+        return self.ids_for_keys(str(row["idempotency_key"]) for row in rows)

@@ -37,6 +37,7 @@ from tests.unit.fake_repositories import (
     FakeDocuments,
     FakeDocumentTypes,
     FakeLedger,
+    FakeOutbox,
     FakePayments,
     FakePaymentTerms,
     FakeProducts,
@@ -63,6 +64,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.tasks = FakeTasks()
         self.followups = FakeFollowups()
         self.calendar = FakeCalendar()
+        self.outbox = FakeOutbox()
         self.committed = False
         self.commits = 0
         self._open = False

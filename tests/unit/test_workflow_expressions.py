@@ -71,6 +71,9 @@ def test_expression_error_outside_a_task_becomes_invalid_state() -> None:
     """SpiffWorkflow evaluates some conditions through environment.evaluate unwrapped."""
 
     class Workflow:
+        def get_tasks(self, **_: object) -> list[object]:
+            return []  # no timers waiting
+
         def do_engine_steps(self) -> None:
             SandboxEnvironment().evaluate("missing", {})
 

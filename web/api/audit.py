@@ -42,6 +42,10 @@ class AuditOut(Schema):
     entity_id = Text(allow_none=True)
     details = fields.Dict()
     remote_addr = Text(allow_none=True)
+    for_user = Text(
+        allow_none=True,
+        metadata={"description": "the user a substitute acted for: actor for for_user (§7)"},
+    )
 
 
 class FilterIn(Schema):

@@ -1,5 +1,6 @@
 """/api/v1/roles and /api/v1/users: roles (code, name, permissions) and their members
-(E2, issue 12 §2). Every call needs manage_users; the services check it."""
+(E2, issue 12 §2). Every call needs manage_users, except a user's own substitutes and
+notices (issue 12 §7); the services check it."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ from marshmallow import Schema, fields
 
 from engine.services.users import (
     UserEdit,
+    create_delegation,
     create_role,
     create_user,
+    delete_delegation,
     get_user,
+    list_delegations,
     list_roles,
     list_users,
+    set_assignment_notices,
     update_user,
 )
-from web.api.fields import Id, LocalInteger, Text
+from web.api.fields import Id, LocalDate, LocalInteger, Text
 from web.context import actor_id, new_uow, require_token
 
 roles_blp = Blueprint("roles", __name__, url_prefix="/api/v1/roles", description="Roles")
@@ -69,6 +74,29 @@ class UserOut(Schema):
     is_active = fields.Boolean()
     roles = fields.List(Text(), metadata={"description": "role codes"})
     permissions = fields.List(Text())
+    notify_assigned_email = fields.Boolean()
+    notify_assigned_sms = fields.Boolean()
+
+
+class DelegationIn(Schema):
+    substitute = Text(required=True, max_length=80, metadata={"description": "a username"})
+    starts_on = LocalDate(required=True)
+    ends_on = LocalDate(required=True)
+
+
+class DelegationOut(Schema):
+    id = Id()
+    username = Text()
+    substitute = Text()
+    substitute_name = Text()
+    starts_on = LocalDate()
+    ends_on = LocalDate()
+    active = fields.Boolean(metadata={"description": "runs today"})
+
+
+class NoticesIn(Schema):
+    email = fields.Boolean(required=True)
+    sms = fields.Boolean(required=True)
 
 
 @roles_blp.route("", methods=["GET"])
@@ -127,3 +155,39 @@ def users_patch(body: dict[str, Any], username: str) -> Any:
         if name in body and body[name] is None:
             body[name] = ""
     return update_user(new_uow(), actor_id=actor_id(), username=username, edit=UserEdit(**body))
+
+
+@blp.route("/<username>/delegations", methods=["GET"])
+@blp.response(200, DelegationOut(many=True))
+def delegations_index(username: str) -> Any:
+    """List the user's substitutes, the earliest first (one's own, or manage_users)."""
+    return list_delegations(new_uow(), actor_id=actor_id(), username=username)
+
+
+@blp.route("/<username>/delegations", methods=["POST"])
+@blp.arguments(DelegationIn)
+@blp.response(201, DelegationOut)
+def delegations_create(body: dict[str, Any], username: str) -> Any:
+    """Name a substitute from starts_on to ends_on (both included): meanwhile the
+    substitute sees and works the user's tasks and cartables, recorded as "X for Y".
+    422 names substitute, starts_on (overlap) or ends_on."""
+    return create_delegation(new_uow(), actor_id=actor_id(), username=username, **body)
+
+
+@blp.route("/<username>/delegations/<int:delegation_id>", methods=["DELETE"])
+@blp.response(204)
+def delegations_delete(username: str, delegation_id: int) -> Any:
+    """Remove a delegation (it ends now)."""
+    delete_delegation(
+        new_uow(), actor_id=actor_id(), username=username, delegation_id=delegation_id
+    )
+    return ""
+
+
+@blp.route("/<username>/notices", methods=["PUT"])
+@blp.arguments(NoticesIn)
+@blp.response(200, UserOut)
+def notices_put(body: dict[str, Any], username: str) -> Any:
+    """Opt in or out of an email and an SMS when a task is assigned to the user
+    personally; 422 names email or sms when the user has no address for it."""
+    return set_assignment_notices(new_uow(), actor_id=actor_id(), username=username, **body)

@@ -1,4 +1,5 @@
-"""Sign in, sign out, password change and the language switch (E1, E2, issue 10 #8)."""
+"""Sign in, sign out, password change, the language switch (E1, E2, issue 10 #8), and
+one's own substitutes and assignment notices (issue 12 §7)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,24 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engine.domain.errors import PermissionDenied, TooManyAttempts
+from engine import clock
+from engine.domain.errors import PermissionDenied, TooManyAttempts, ValidationFailed
 from engine.services.users import (
     authenticate,
     change_password,
+    colleagues,
+    create_delegation,
+    delete_delegation,
     end_sessions,
     get_user,
+    list_delegations,
+    set_assignment_notices,
     set_locale,
     start_session,
 )
 from web.auth import SessionUser
 from web.context import new_uow
+from web.ui.forms import flag, optional_date
 from web.ui.i18n import LANGUAGES
 from web.ui.pages import safe_next, ui_blueprint
 
@@ -79,8 +87,66 @@ def language() -> ResponseReturnValue:
 @bp.route("/me", methods=["GET"])
 @login_required
 def me() -> ResponseReturnValue:
-    """Show who is signed in, with roles and permissions, and the password form."""
-    return render_template("me.html", user=get_user(new_uow(), user_id=current_user.id))
+    """Show who is signed in, with roles and permissions, the password form, one's
+    substitutes and the assignment notices."""
+    user = get_user(new_uow(), user_id=current_user.id)
+    return render_template(
+        "me.html",
+        user=user,
+        delegations=list_delegations(new_uow(), actor_id=user.id, username=user.username),
+        people=[p for p in colleagues(new_uow(), actor_id=user.id) if p.id != user.id],
+        today=clock.business_today(),
+    )
+
+
+@bp.route("/me/delegations", methods=["POST"])
+@login_required
+def add_delegation() -> ResponseReturnValue:
+    """Name a substitute for a range of days (Jalali or Gregorian dates)."""
+    starts_on = optional_date(request.form.get("starts_on"), field="starts_on")
+    ends_on = optional_date(request.form.get("ends_on"), field="ends_on")
+    if starts_on is None or ends_on is None:
+        field = "starts_on" if starts_on is None else "ends_on"
+        raise ValidationFailed.single(field, _("Enter both days."))
+    create_delegation(
+        new_uow(),
+        actor_id=current_user.id,
+        username=current_user.username,
+        substitute=request.form.get("substitute", ""),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    flash(_("Substitute saved."), "success")
+    return redirect(url_for("account.me"))
+
+
+@bp.route("/me/delegations/<int:delegation_id>/delete", methods=["POST"])
+@login_required
+def remove_delegation(delegation_id: int) -> ResponseReturnValue:
+    """End one of one's delegations now."""
+    delete_delegation(
+        new_uow(),
+        actor_id=current_user.id,
+        username=current_user.username,
+        delegation_id=delegation_id,
+    )
+    flash(_("Substitute removed."), "success")
+    return redirect(url_for("account.me"))
+
+
+@bp.route("/me/notices", methods=["POST"])
+@login_required
+def notices() -> ResponseReturnValue:
+    """Opt in or out of an email or SMS when a task is assigned to oneself."""
+    set_assignment_notices(
+        new_uow(),
+        actor_id=current_user.id,
+        username=current_user.username,
+        email=flag(request.form.get("email")),
+        sms=flag(request.form.get("sms")),
+    )
+    flash(_("Notices saved."), "success")
+    return redirect(url_for("account.me"))
 
 
 @bp.route("/me/password", methods=["POST"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from flask import Flask
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from engine.domain.step_timers import ESCALATED, REMINDED
 from engine.domain.steps import label_in
 
 STATES = {
@@ -114,6 +115,8 @@ EVENTS = {
     "reply_received": _l("Reply received"),
     "follower_added": _l("Follower added"),
     "follower_removed": _l("Follower removed"),
+    REMINDED: _l("Reminder sent"),
+    ESCALATED: _l("Escalated: the deadline passed"),
 }
 CHANNELS = {"email": _l("Email"), "sms": _l("SMS"), "letter": _l("Letter")}
 MESSAGE_STATUSES = {

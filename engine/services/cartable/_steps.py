@@ -17,33 +17,46 @@ from engine.models.documents import Document
 from engine.models.users import User
 from engine.models.workflow import HumanTask
 from engine.services.documents._posting import record_event
-from engine.services.processes._registry import instance_registry, lane_directory
+from engine.services.processes._registry import delegators, instance_registry, lane_directory
 from engine.services.processes._runs import restore_run, save_run
 from engine.services.unit_of_work import AbstractUnitOfWork
 
 
-def check_may_work(uow: AbstractUnitOfWork, actor: User, task: HumanTask) -> None:
+def check_may_work(uow: AbstractUnitOfWork, actor: User, task: HumanTask) -> int | None:
     """Raise PermissionDenied unless ``actor`` may complete or claim ``task``.
 
     A four-eyes step is refused to its document's creator (issue 12 §4); a personal
-    task (the diagram named its assignee) is worked by its assignee alone.
+    task (the diagram named its assignee) is worked by its assignee alone, or their
+    substitute. Return the id of the user the actor works it for, as their substitute
+    today (issue 12 §7: the task is that user's, or in a cartable of that user's roles
+    and not of the actor's own), or None when the actor works it as themself.
     """
+    substituted = delegators(uow, actor)
+    holder = None
     if task.assignee_id is not None and task.assignee_id != actor.id:
-        raise PermissionDenied("this task is held by another user")
+        if not any(user.id == task.assignee_id for user in substituted):
+            raise PermissionDenied("this task is held by another user")
+        holder = task.assignee_id  # the absent user's own task
     if is_barred(uow, task, actor.id):
         raise PermissionDenied(
             "four-eyes: the creator of a document may not decide its step"
             f" {task.element_id!r}; another user must"
         )
-    if task.personal:
-        return
+    if holder is not None or task.personal:
+        return holder
     lane = lane_directory(uow).lane(task.lane)
     if lane is not None and lane.assignment is Assignment.CREATOR:
         if task.assignee_id != actor.id:
             raise PermissionDenied("only the document's author may work this task")
-        return
-    if lane is None or not lane.worked_by(uow.users.role_codes(actor)):
-        raise PermissionDenied(f"you are not in the {task.lane!r} cartable")
+        return None
+    if lane is not None and lane.worked_by(uow.users.role_codes(actor)):
+        return None
+    for user in substituted:
+        if lane is not None and lane.worked_by(uow.users.role_codes(user)):
+            return user.id
+    if task.assignee_id == actor.id:
+        return None  # given to the actor personally: escalated to a manager (§6)
+    raise PermissionDenied(f"you are not in the {task.lane!r} cartable")
 
 
 def is_barred(uow: AbstractUnitOfWork, task: HumanTask, user_id: int) -> bool:
@@ -64,8 +77,9 @@ def complete_task_row(
     actor: User,
     form: Mapping[str, Any],
     operators: Mapping[str, Any],
-) -> None:
-    """Complete ``task`` with ``form`` and run the workflow to its next wait.
+) -> int | None:
+    """Complete ``task`` with ``form`` and run the workflow to its next wait; return the
+    user the actor completed it for as their substitute (None: as themself).
 
     ``form`` holds ``decision``, ``comment`` and ``fields`` (the step's form fields by
     name); the decision and the fields' typed values join the instance data. Raises
@@ -78,7 +92,7 @@ def complete_task_row(
     decision = str(form.get("decision", ""))
     raw_comment = form.get("comment")
     comment = raw_comment if isinstance(raw_comment, str) else None
-    check_may_work(uow, actor, task)
+    substitute_for = check_may_work(uow, actor, task)
     # Locked before its registry is read: one SELECT ... FOR UPDATE, not a read and a lock.
     instance = uow.processes.get_for_update(task.instance_id)
     step = step_of(uow, task)
@@ -94,6 +108,8 @@ def complete_task_row(
     )
     if task.document_id is not None:
         details: dict[str, object] = {"step": task.element_id}
+        if substitute_for is not None:  # "X for Y" (issue 12 §7)
+            details["for_user"] = substitute_for
         if chosen is not None:  # the history shows the diagram's label of an unknown event
             details.update(decision=chosen.value, labels=dict(chosen.labels))
         record_event(
@@ -108,6 +124,7 @@ def complete_task_row(
     data = {**values, "decision": decision, "comment": comment, "actor_id": actor.id}
     run.complete(task.task_guid, data)
     save_run(uow, instance, run)
+    return substitute_for
 
 
 def complete_step_of(

@@ -15,8 +15,10 @@ from engine.domain.steps import Decision, Field, StepRegistry
 from engine.models.workflow import HumanTask
 from engine.repositories.workflow import TaskQuery
 from engine.services.cartable._steps import check_may_work, complete_task_row
+from engine.services.processes._notices import notify_assigned
 from engine.services.processes._operators import operator_run
 from engine.services.processes._registry import (
+    delegators,
     instance_registry,
     lane_directory,
     lanes_of,
@@ -86,6 +88,7 @@ def list_cartable(
             overdue_at=clock.now() if overdue else None,
             limit=min(limit, 500),
             offset=offset,
+            for_users=[user.id for user in delegators(uow, actor)],
         )
         return task_views(uow, rows, actor.id)
 
@@ -134,7 +137,11 @@ def search_cartable(uow: UnitOfWork, *, actor_id: int, query: TaskQuery) -> Cart
         actor = load_actor(uow, actor_id)
         _check_cartable(lane_directory(uow), query.cartable)
         rows, total = uow.tasks.search(
-            user_id=actor.id, lanes=lanes_of(uow, actor), query=query, now=clock.now()
+            user_id=actor.id,
+            lanes=lanes_of(uow, actor),
+            query=query,
+            now=clock.now(),
+            for_users=[user.id for user in delegators(uow, actor)],
         )
         return CartablePage(task_views(uow, rows, actor.id), total)
 
@@ -145,7 +152,8 @@ def get_task(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskView:
         actor = load_actor(uow, actor_id)
         task = uow.tasks.get(task_id)
         pooled = task.lane in lanes_of(uow, actor) and not task.personal
-        if not pooled and task.assignee_id != actor.id and task.completed_by != actor.id:
+        holders = {actor.id, *(user.id for user in delegators(uow, actor))}
+        if not pooled and task.assignee_id not in holders and task.completed_by != actor.id:
             raise PermissionDenied("this task is not in your cartable")
         return task_view(uow, task, actor.id)
 
@@ -158,9 +166,15 @@ def claim_task(uow: AbstractUnitOfWork, *, task_id: int, actor_id: int) -> TaskV
         _check_open(task)
         if task.assignee_id is not None and task.assignee_id != actor.id:
             raise Conflict("another user already holds this task")
-        check_may_work(uow, actor, task)
+        substitute_for = check_may_work(uow, actor, task)
         task.assignee_id, task.claimed_at = actor.id, clock.now()
-        uow.audit.record(actor_id=actor.id, action="task.claim", entity="task", entity_id=task.id)
+        uow.audit.record(
+            actor_id=actor.id,
+            action="task.claim",
+            entity="task",
+            entity_id=task.id,
+            details=_acting_for(substitute_for),
+        )
         uow.commit()
         return task_view(uow, task, actor.id)
 
@@ -203,6 +217,7 @@ def assign_task(
                 "assignee_id", f"that user cannot work this task: {error}"
             ) from error
         task.assignee_id, task.claimed_at = assignee.id, clock.now()
+        notify_assigned(uow, task, instance_registry(uow, task.instance_id))
         uow.audit.record(
             actor_id=actor.id,
             action="task.assign",
@@ -235,18 +250,27 @@ def complete_task(
         task = uow.tasks.get_for_update(task_id)
         form = {"decision": decision, "comment": comment, "fields": dict(fields or {})}
         with operator_run(uow, actor_id=actor.id) as run:
-            complete_task_row(uow, task, actor, form, run.operators)
+            substitute_for = complete_task_row(uow, task, actor, form, run.operators)
         uow.audit.record(
             actor_id=actor.id,
             action="task.complete",
             entity="task",
             entity_id=task.id,
-            details={"decision": decision, "document_id": task.document_id},
+            details={
+                "decision": decision,
+                "document_id": task.document_id,
+                **_acting_for(substitute_for),
+            },
         )
         state = uow.documents.get(task.document_id).state if task.document_id else None
         uow.commit()
         logger.info("task completed", extra={"task_id": task.id, "decision": decision})
         return CompletionResult(task.id, task.document_id, decision, state)
+
+
+def _acting_for(user_id: int | None) -> dict[str, object]:
+    """The audit details of a substitute's act: "X for Y" (issue 12 §7)."""
+    return {} if user_id is None else {"for_user": user_id}
 
 
 def _check_open(task: HumanTask) -> None:

@@ -12,7 +12,7 @@ from engine.domain.states import EDITABLE_BEFORE_POSTING, POSTED, DocumentState
 from engine.models.documents import Document, DocumentType
 from engine.models.users import User
 from engine.services.documents._instance_data import document_data
-from engine.services.processes._registry import instance_registry, lanes_of
+from engine.services.processes._registry import delegators, instance_registry, lanes_of
 from engine.services.unit_of_work import AbstractUnitOfWork
 from engine.services.users.access import require
 
@@ -61,11 +61,12 @@ def check_may_edit(uow: AbstractUnitOfWork, actor: User, document: Document) -> 
 
 def _check_holds_step(uow: AbstractUnitOfWork, actor: User, document: Document) -> None:
     lanes = set(lanes_of(uow, actor))
+    holders = {actor.id, *(user.id for user in delegators(uow, actor))}  # a substitute (§7)
     for task in uow.tasks.open_of_document(document.id):
         step = instance_registry(uow, task.instance_id).step(task.element_id)
         if step is None or not step.editable:  # the diagram says whose step may edit
             continue
-        if task.assignee_id == actor.id or (task.assignee_id is None and task.lane in lanes):
+        if task.assignee_id in holders or (task.assignee_id is None and task.lane in lanes):
             return
     raise PermissionDenied("only the user holding the current cartable step may edit this document")
 

@@ -20,7 +20,7 @@ from engine.models.outbox import (
     OutboxMessage,
 )
 from engine.repositories.outbox import PENDING_MARK as PENDING_MARK  # notifications.dispatch
-from engine.services.unit_of_work import UnitOfWork
+from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.services.users.access import account_viewer
 
 # Who may read messages (they hold customers' addresses and texts): account readers,
@@ -54,7 +54,7 @@ class MessageView:
 
 
 def enqueue_message(
-    uow: UnitOfWork,
+    uow: AbstractUnitOfWork,
     *,
     channel: str,
     recipient: str,
@@ -96,7 +96,7 @@ def enqueue_message(
     return enqueue_messages(uow, [request])[0]
 
 
-def enqueue_messages(uow: UnitOfWork, requests: Sequence[Mapping[str, Any]]) -> list[int]:
+def enqueue_messages(uow: AbstractUnitOfWork, requests: Sequence[Mapping[str, Any]]) -> list[int]:
     """Stage many messages (each the keyword arguments of :func:`enqueue_message`).
 
     Returns their ids in order. A few statements for the whole list, whatever its

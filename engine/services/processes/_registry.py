@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from engine import clock
 from engine.domain.steps import EMPTY, StepRegistry
 from engine.models.users import User
 from engine.services.unit_of_work import AbstractUnitOfWork
@@ -75,5 +76,14 @@ def instance_registry(uow: AbstractUnitOfWork, instance_id: int) -> StepRegistry
 
 
 def lanes_of(uow: AbstractUnitOfWork, user: User) -> list[str]:
-    """Return the cartables whose pooled tasks ``user`` works (their roles' lanes)."""
-    return lane_directory(uow).lanes_for(uow.users.role_codes(user))
+    """Return the cartables whose pooled tasks ``user`` works: their roles' lanes, and
+    those of the users whose substitute they are today (issue 12 §7)."""
+    codes = set(uow.users.role_codes(user))
+    for other in delegators(uow, user):
+        codes |= uow.users.role_codes(other)
+    return lane_directory(uow).lanes_for(codes)
+
+
+def delegators(uow: AbstractUnitOfWork, user: User) -> list[User]:
+    """Return the users whose work ``user`` does today as their substitute (issue 12 §7)."""
+    return uow.users.delegators_of(user.id, clock.business_today())

@@ -11,11 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from engine import clock
+from engine.domain.step_timers import step_deadline
 from engine.domain.steps import EMPTY, Assignment, StepRegistry
 from engine.models.documents import Document
 from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
+from engine.services.processes._notices import notify_assigned
 from engine.services.processes._people import assignee_of
 from engine.services.processes._registry import instance_registry, version_registry
+from engine.services.processes._step_timers import act_on_fired_timers
 from engine.services.processes.calendar import work_calendar
 from engine.services.processes.deployment import (
     BPMN_DIR,
@@ -32,6 +35,7 @@ __all__ = [
     "SHIPPED",
     "VersionInfo",
     "cancel_instance",
+    "count_working_time",
     "document_instance_ids",
     "refresh_task_summaries",
     "deploy_process",
@@ -70,6 +74,7 @@ def start_instance(
     )
     uow.processes.add(instance)
     run = WorkflowRun.start(version_spec(version), data, operators)
+    count_working_time(uow, run)
     store_run(instance, run)
     sync_tasks(uow, instance, run.ready_user_tasks(), open_rows=[])  # a new run has none yet
     return instance
@@ -98,9 +103,25 @@ def version_spec(version: ProcessVersion) -> LoadedSpec:
 
 
 def save_run(uow: AbstractUnitOfWork, instance: ProcessInstance, run: WorkflowRun) -> None:
-    """Store the run's state on the instance and rewrite its open task rows."""
+    """Store the run's state on the instance and rewrite its open task rows.
+
+    The user tasks' timers that just started count working time; those that fired
+    remind or escalate (issue 12 §6: history, audit and outbox rows).
+    """
+    count_working_time(uow, run)
     store_run(instance, run)
-    sync_tasks(uow, instance, run.ready_user_tasks())
+    if not run.fired:
+        sync_tasks(uow, instance, run.ready_user_tasks())
+        return
+    held = uow.tasks.open_of_instance(instance.id)
+    sync_tasks(uow, instance, run.ready_user_tasks(), open_rows=held)
+    act_on_fired_timers(uow, instance, run.fired, {row.task_guid: row for row in held})
+    run.fired.clear()
+
+
+def count_working_time(uow: AbstractUnitOfWork, run: WorkflowRun) -> None:
+    """Make the run's new step timers fire after working time over the company calendar."""
+    run.count_working_time(lambda start, span: work_calendar(uow).add(start, span))
 
 
 def store_run(instance: ProcessInstance, run: WorkflowRun) -> None:
@@ -164,10 +185,14 @@ def sync_tasks(
             row.status = "cancelled"
     new = [task for task in ready if task.id not in by_guid]
     registry = version_registry(uow, instance.version_id) if new else EMPTY
-    for task in new:
-        uow.tasks.stage(_task_row(uow, instance, task, registry))
+    rows = [_task_row(uow, instance, task, registry) for task in new]
+    for row in rows:
+        uow.tasks.stage(row)
     if flush:
         uow.flush()
+        for row in rows:  # a batch (the follow-up pass) sends none: its rows have no id yet
+            if row.assignee_id is not None:
+                notify_assigned(uow, row, registry)
 
 
 def _task_row(
@@ -203,8 +228,11 @@ def _task_row(
     named = assignee_of(uow, step, task.data, barred)
     if named is not None:  # the diagram names who decides it (issue 12 §4-5)
         row.assignee_id, row.personal = named, True
+    deadline = step_deadline(task.timers)
     if step is not None and step.due is not None:  # the diagram's own deadline (issue 12 §6)
         row.due_at = work_calendar(uow).add(row.created_at, step.due)
+    elif deadline is not None:  # its boundary timer's, in working hours
+        row.due_at = deadline
     return row
 
 
@@ -217,9 +245,17 @@ def refresh_task_summaries(uow: AbstractUnitOfWork, document: Document) -> None:
     """Make the document's open cartable rows show it as it is now (after an edit)."""
     for row in uow.tasks.open_of_document(document.id):
         _summarize(uow, row, document)
-        step = instance_registry(uow, row.instance_id).step(row.element_id)
-        if step is None or step.due is None:  # due with its document: follow its due date
+        registry = instance_registry(uow, row.instance_id)
+        if not _has_own_deadline(registry, row.element_id):  # due with its document
             row.due_at = _document_due(document)
+
+
+def _has_own_deadline(registry: StepRegistry, element_id: str) -> bool:
+    """Tell whether the diagram gives the step a deadline (``due`` or a boundary timer)."""
+    step = registry.step(element_id)
+    if step is not None and step.due is not None:
+        return True
+    return any(timer.step_id == element_id for timer in registry.timers.values())
 
 
 def _summarize(uow: AbstractUnitOfWork, row: HumanTask, document: Document) -> None:

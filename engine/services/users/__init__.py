@@ -28,6 +28,13 @@ if TYPE_CHECKING:
         set_locale as set_locale,
         update_user as update_user,
     )
+    from engine.services.users.delegations import (
+        DelegationView as DelegationView,
+        create_delegation as create_delegation,
+        delete_delegation as delete_delegation,
+        list_delegations as list_delegations,
+        set_assignment_notices as set_assignment_notices,
+    )
     from engine.services.users.logins import (
         authenticate as authenticate,
         end_sessions as end_sessions,

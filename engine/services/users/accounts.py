@@ -36,6 +36,9 @@ class UserView:
     mobile: str | None = None
     manager: str | None = None  # the manager's username
     role_names: list[str] | None = None  # display names, in the order of ``roles``
+    # Opted in: a message when a task is assigned to the user personally (issue 12 §7).
+    notify_assigned_email: bool = False
+    notify_assigned_sms: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,8 @@ def user_view(user: User) -> UserView:
         mobile=user.mobile,
         manager=user.manager.username if user.manager is not None else None,
         role_names=[r.name for r in roles],
+        notify_assigned_email=user.notify_assigned_email,
+        notify_assigned_sms=user.notify_assigned_sms,
     )
 
 

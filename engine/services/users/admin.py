@@ -34,6 +34,7 @@ class AuditView:
     entity_id: str | None
     details: dict[str, object]
     remote_addr: str | None
+    for_user: str | None = None  # a substitute acted for this user: "actor for for_user" (§7)
 
 
 def set_locale(uow: UnitOfWork, *, user_id: int, locale: str) -> None:
@@ -215,6 +216,11 @@ def search_audit(
                 r.entity_id,
                 dict(r.details or {}),
                 r.remote_addr,
+                _name_of(names, (r.details or {}).get("for_user")),
             )
             for r in rows
         ]
+
+
+def _name_of(names: dict[int, str], user_id: object) -> str | None:
+    return names.get(user_id) if isinstance(user_id, int) else None
