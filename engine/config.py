@@ -70,7 +70,7 @@ class Settings:
     # max_request_bytes is a 413; a diagram over either diagram limit a 422 on ``bpmn``.
     max_request_bytes: int = 4 * 1024 * 1024
     max_diagram_bytes: int = 2 * 1024 * 1024
-    max_diagram_elements: int = 5_000
+    max_diagram_elements: int = 10_000
     # The business's time zone: calendar dates (due dates, follow-ups) and shown times.
     timezone: str = clock.DEFAULT_ZONE
     # The production server (gunicorn, web/server.py): worker processes x threads each.
@@ -188,7 +188,7 @@ def _notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
 _LIMITS = {
     "CARTABLE_MAX_REQUEST_BYTES": ("max_request_bytes", 4 * 1024 * 1024),
     "CARTABLE_MAX_DIAGRAM_BYTES": ("max_diagram_bytes", 2 * 1024 * 1024),
-    "CARTABLE_MAX_DIAGRAM_ELEMENTS": ("max_diagram_elements", 5_000),
+    "CARTABLE_MAX_DIAGRAM_ELEMENTS": ("max_diagram_elements", 10_000),
 }
 
 

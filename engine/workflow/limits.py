@@ -23,7 +23,7 @@ class DiagramLimits:
     """The largest diagram file a designer may deploy (CARTABLE_MAX_DIAGRAM_*)."""
 
     max_bytes: int = 2 * MIB
-    max_elements: int = 5_000
+    max_elements: int = 10_000
 
 
 def check_diagram_limits(files: Mapping[str, bytes], limits: DiagramLimits) -> None:

@@ -35,10 +35,10 @@ def test_a_file_over_the_byte_limit_is_refused_naming_the_limit() -> None:
 def test_two_million_elements_are_refused_at_once() -> None:
     """The 38 MB diagram of the finding: the count stops just past the limit. What follows
     the limit is malformed, so a count that read on would fail on it instead."""
-    huge = b"<r>" + b"<a/>" * 5_001 + b"<a>" * 2_000_000 + b"</oops>"
+    huge = b"<r>" + b"<a/>" * 10_001 + b"<a>" * 2_000_000 + b"</oops>"
     with pytest.raises(ValidationFailed) as exc:
         check_diagram_limits({"huge.bpmn": huge}, DiagramLimits(max_bytes=len(huge)))
-    assert "5000 elements" in reason(exc)
+    assert "10000 elements" in reason(exc)
 
 
 def test_an_entity_bomb_is_not_expanded_while_counting() -> None:
@@ -70,7 +70,7 @@ def test_settings_read_the_limits_and_refuse_nonsense(tmp_path: object) -> None:
     env = {"CARTABLE_DATA_DIR": str(tmp_path), "CARTABLE_SECRET_KEY": "k"}
     settings = Settings.from_env(env)
     assert (settings.max_request_bytes, settings.max_diagram_bytes) == (4 << 20, 2 << 20)
-    assert settings.max_diagram_elements == 5000
+    assert settings.max_diagram_elements == 10000
     custom = Settings.from_env({**env, "CARTABLE_MAX_DIAGRAM_ELEMENTS": "20000"})
     assert custom.max_diagram_elements == 20000
     for bad in ("0", "-1", "4MB", "٤"):
