@@ -63,6 +63,7 @@ def _register_blueprints(api: CartableApi) -> None:
     from web.api import (
         allocations,
         auth,
+        bank,
         calendar,
         contact_files,
         contacts,
@@ -96,6 +97,8 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(process_design.blp)  # versions, cockpit, migrations (issue 13)
     api.register_blueprint(contacts.groups_blp)  # customer groups (P3, issue 14 §8)
     api.register_blueprint(allocations.blp)  # credit applied to invoices (issue 14 §2)
+    for module_blp in (bank.accounts_blp, bank.blp, bank.lines_blp):  # F2, issue 14 §7
+        api.register_blueprint(module_blp)
 
 
 def _register_webhooks(app: Flask) -> None:

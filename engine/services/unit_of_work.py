@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.domain.errors import Conflict
+from engine.repositories.bank import BankAccountRepository, BankStatementRepository
 from engine.repositories.calendar import CalendarRepository
 from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
@@ -131,6 +132,8 @@ class UnitOfWork(AbstractUnitOfWork):
     followers: FollowerRepository
     cockpit: CockpitRepository
     migrations: MigrationRepository
+    bank_accounts: BankAccountRepository
+    bank_statements: BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -157,6 +160,8 @@ class UnitOfWork(AbstractUnitOfWork):
         self.saved_filters = SavedFilterRepository(s)
         self.cockpit = CockpitRepository(s)
         self.migrations = MigrationRepository(s)
+        self.bank_accounts = BankAccountRepository(s)
+        self.bank_statements = BankStatementRepository(s)
         return self
 
     def __exit__(
