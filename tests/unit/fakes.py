@@ -56,6 +56,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.products = FakeProducts()
         self.types = FakeDocumentTypes()
         self.documents = FakeDocuments()
+        self.documents.ledger, self.documents.contacts = self.ledger, self.contacts
         self.payments = FakePayments()
         self.processes = FakeProcesses()
         self.tasks = FakeTasks()

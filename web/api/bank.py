@@ -74,7 +74,7 @@ class BankAccountOut(Schema):
     iban = Text(allow_none=True)
     currency = Text()
     csv_mapping = fields.Dict(allow_none=True)
-    lock_version = fields.Integer()
+    lock_version = LocalInteger()
 
 
 class BankProposalOut(Schema):
@@ -83,14 +83,14 @@ class BankProposalOut(Schema):
     contact_id = Id()
     contact_name = Text()
     kind = Text()
-    score = fields.Integer()
+    score = LocalInteger()
     signs = fields.List(Text())
     open_amount = DecimalString()
 
 
 class BankLineOut(Schema):
     id = Id()
-    position = fields.Integer()
+    position = LocalInteger()
     booked_on = LocalDate()
     amount = DecimalString()
     reference = Text()
@@ -113,10 +113,10 @@ class BankStatementSummaryOut(Schema):
     filename = Text()
     statement_ref = Text()
     imported_at = fields.DateTime()
-    lines_in_file = fields.Integer()
-    already_imported = fields.Integer()
-    lines = fields.Integer()
-    open_lines = fields.Integer()
+    lines_in_file = LocalInteger()
+    already_imported = LocalInteger()
+    lines = LocalInteger()
+    open_lines = LocalInteger()
     followed_up_at = fields.DateTime(allow_none=True)
 
 
@@ -124,7 +124,7 @@ class BankStatementOut(BankStatementSummaryOut):
     bank_account_name = Text()
     currency = Text()
     lines = fields.List(fields.Nested(BankLineOut), attribute="items")
-    line_count = fields.Integer(attribute="lines")
+    line_count = LocalInteger(attribute="lines")
 
 
 class BankStatementUpload(Schema):
