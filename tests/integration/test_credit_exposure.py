@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.conftest import Api
 from tests.integration.flows import approve_and_number, field_errors, task_of
 from tests.integration.test_instance_data import ready_data
+from tests.integration.test_ui_flow import UiClient
 
 
 @pytest.fixture(autouse=True)
@@ -216,3 +218,56 @@ def test_a_bad_credit_breach_setting_is_refused(api: Api) -> None:
     assert response.status_code == 422
     assert "credit_breach" in field_errors(response)
     assert api.ok("GET", "/api/v1/document-types/sales_invoice")["credit_breach"] == "refuse"
+
+
+def test_the_contact_shows_its_limit_exposure_and_available_credit(
+    api: Api, ids: dict[str, int]
+) -> None:
+    """Limit 1,000,000, 600,000 owed, an order of 300,000: exposure 900,000, 100,000 left."""
+    contact = customer(api, "1000000", opening="600000")
+    confirmed_order(api, ids, contact, "300000")
+    unlimited = customer(api, "", opening="5")
+
+    shown = api.ok("GET", f"/api/v1/contacts/{contact}")
+    free = api.ok("GET", f"/api/v1/contacts/{unlimited}")
+
+    assert (shown["credit_limit"], shown["exposure"], shown["available_credit"]) == (
+        "1000000",
+        "900000",
+        "100000",
+    )
+    assert (free["credit_limit"], free["exposure"], free["available_credit"]) == (None, "5", None)
+
+
+def test_the_credit_approval_task_shows_the_exposure_and_the_ageing(
+    app: Flask, api: Api, ids: dict[str, int]
+) -> None:
+    """50,000 posted and not yet due, 80,000 submitted past a limit of 100,000: the task
+    shows the exposure it was opened with, the exposure now and the customer's ageing."""
+    contact = customer(api, "1000000")
+    approve_and_number(api, invoice(api, ids, contact, "50000").get_json()["id"])
+    api.ok("PATCH", f"/api/v1/contacts/{contact}", {"credit_limit": "100000"})
+    api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"credit_breach": "approve"})
+    doc = invoice(api, ids, contact, "80000").get_json()
+    api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
+    task = task_of(api, doc["id"], "approval", "approver")
+
+    credit = api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"]
+    page = UiClient(app, "approver").get(f"/tasks/{task['id']}").get_data(as_text=True)
+
+    assert (credit["exposure"], credit["credit_limit"], credit["exposure_now"]) == (
+        "130000",
+        "100000",
+        "130000",
+    )
+    assert credit["available_credit"] == "0"
+    assert credit["ageing"]["current"] == "50000" and credit["ageing"]["90+"] == "0"
+    assert 'id="task-ageing"' in page and "۵۰٬۰۰۰" in page  # Persian digits, fa default
+
+
+def test_a_task_without_a_breach_has_no_credit(api: Api, ids: dict[str, int]) -> None:
+    doc = invoice(api, ids, customer(api, ""), "1000").get_json()
+    api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
+    task = task_of(api, doc["id"], "approval", "approver")
+
+    assert api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"] is None

@@ -242,6 +242,17 @@ BANK_WORDS = {
 }
 
 
+def bucket_names() -> dict[str, str]:
+    """Return the ageing buckets' names (reports, a credit approval's ageing)."""
+    return {
+        "current": gettext("Not yet due"),
+        "1-30": gettext("1–30 days"),
+        "31-60": gettext("31–60 days"),
+        "61-90": gettext("61–90 days"),
+        "90+": gettext("Over 90 days"),
+    }
+
+
 def diff_change_label(code: str) -> str:
     """Return what changed in an element: a known part, else the attribute (``@default``)."""
     return _label(DIFF_CHANGES, code, code)
