@@ -271,3 +271,48 @@ def test_a_task_without_a_breach_has_no_credit(api: Api, ids: dict[str, int]) ->
     task = task_of(api, doc["id"], "approval", "approver")
 
     assert api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"] is None
+
+
+def test_approve_mode_routes_a_confirmation_past_the_limit_to_credit_approval(
+    api: Api, ids: dict[str, int]
+) -> None:
+    """Issue 14 §5: the quote type says "approve": confirming 300,000 for a customer
+    with a limit of 250,000 waits in the approval cartable; approved, it is an order."""
+    api.ok("PATCH", "/api/v1/document-types/sales_quote", {"credit_breach": "approve"})
+    contact = customer(api, "250000")
+    quote = api.ok(
+        "POST", "/api/v1/documents", body(ids, contact, "300000", "sales_quote"), "clerk", 201
+    )
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/submit", as_="clerk")
+
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/confirm", as_="clerk")
+    task = task_of(api, quote["id"], "approval", "approver")
+    credit = api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"]
+
+    assert task["element_id"] == "approve_order_credit"
+    assert (credit["exposure"], credit["credit_limit"]) == ("300000", "250000")
+    assert api.ok("GET", f"/api/v1/documents/{quote['id']}")["state"] == "posted"
+    api.ok("POST", f"/api/v1/tasks/{task['id']}/complete", {"decision": "approve"}, as_="approver")
+    assert api.ok("GET", f"/api/v1/documents/{quote['id']}")["state"] == "confirmed"
+
+
+def test_approve_mode_routes_a_delivery_past_the_limit_and_a_rejection_holds_the_goods(
+    api: Api, ids: dict[str, int]
+) -> None:
+    api.ok("PATCH", "/api/v1/document-types/sales_quote", {"credit_breach": "approve"})
+    contact = customer(api, "1000000")
+    order = confirmed_order(api, ids, contact, "300000")
+    api.ok("PATCH", f"/api/v1/contacts/{contact}", {"credit_limit": "200000"})
+
+    api.ok("POST", f"/api/v1/documents/{order}/deliver", as_="admin")
+    task = task_of(api, order, "approval", "approver")
+    api.ok(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"decision": "reject", "comment": "اول تسویه"},
+        as_="approver",
+    )
+
+    assert task["element_id"] == "approve_delivery_credit"
+    assert api.ok("GET", f"/api/v1/documents/{order}")["state"] == "confirmed"
+    assert task_of(api, order, "warehouse", "clerk")["element_id"] == "deliver_order"

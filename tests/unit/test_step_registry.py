@@ -56,6 +56,8 @@ def test_only_a_rejection_needs_a_comment() -> None:
     }
     assert needing == {
         ("approve_credit", "reject"),
+        ("approve_order_credit", "reject"),
+        ("approve_delivery_credit", "reject"),
         ("approve_document", "reject"),
         ("number_document", "reject"),
     }

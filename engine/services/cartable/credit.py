@@ -40,7 +40,8 @@ def task_credit(uow: UnitOfWork, *, task_id: int, actor_id: int) -> TaskCredit |
         run = restore_run(uow, uow.processes.get(row.instance_id), NO_OPERATORS)
         data = next((t.data for t in run.ready_user_tasks() if t.id == row.task_guid), {})
         exposure, limit = data.get("exposure"), data.get("credit_limit")
-        if data.get("credit_breach") is not True or not isinstance(exposure, Decimal):
+        breach = data.get("credit_breach") is True or data.get("order_credit_breach") is True
+        if not breach or not isinstance(exposure, Decimal):
             return None
         limit = limit if isinstance(limit, Decimal) else None
         contact_id = data.get("contact_id")

@@ -30,13 +30,11 @@ class CreditCheck:
     exposure: Decimal
     credit_limit: Decimal | None
 
-    def data(self) -> dict[str, object]:
-        """Return the instance data the approval diagram routes on."""
-        return {
-            "credit_breach": self.breach,
-            "exposure": self.exposure,
-            "credit_limit": self.credit_limit,
-        }
+    def data(self, key: str = "credit_breach") -> dict[str, object]:
+        """Return the instance data a diagram routes on: ``credit_breach`` for the
+        approval of a sale, ``order_credit_breach`` for confirming or delivering an order
+        (quote_to_invoice.bpmn; a key of its own, as the approval's data flows back)."""
+        return {key: self.breach, "exposure": self.exposure, "credit_limit": self.credit_limit}
 
 
 def check_sale(
@@ -72,20 +70,26 @@ def check_sale(
     return check
 
 
-def check_order(uow: AbstractUnitOfWork, order: Document, *, recheck: bool) -> None:
-    """Refuse to confirm an order (``recheck`` False: it adds its total) or to deliver
-    one (``recheck`` True: the exposure as it stands, this order in it) past the limit.
+def check_order(
+    uow: AbstractUnitOfWork, order: Document, *, recheck: bool, route: bool = False
+) -> CreditCheck:
+    """Check confirming an order (``recheck`` False: it adds its total) or delivering
+    one (``recheck`` True: the exposure as it stands, this order in it, must be within
+    the limit, so no goods ship to a customer past it).
 
-    Raises ValidationFailed on ``credit_limit``: the order flow has no credit step.
+    A breach raises ValidationFailed on ``credit_limit`` naming the limit and the
+    exposure, unless ``route`` and the order's type says "approve": then the returned
+    check carries the breach for quote_to_invoice.bpmn's credit approval.
     """
     if _unlimited(uow, order):
-        return
+        return CreditCheck(False, ZERO, None)
     figures = _figures(uow, order)
     base, own = figures.others, figures.own_order
     before = base + own if recheck else base
     check = _judge(uow, order, before=before, after=base + own, recheck=recheck)
-    if check.breach:
+    if check.breach and not (route and order.type.credit_breach == CreditBreach.APPROVE):
         raise credit_refusal(limit=check.credit_limit or ZERO, exposure=check.exposure)
+    return check
 
 
 def contact_exposure(uow: AbstractUnitOfWork, contact_id: int) -> Decimal:
