@@ -277,7 +277,7 @@ def test_approve_mode_routes_a_confirmation_past_the_limit_to_credit_approval(
     api: Api, ids: dict[str, int]
 ) -> None:
     """Issue 14 §5: the quote type says "approve": confirming 300,000 for a customer
-    with a limit of 250,000 waits in the credit cartable; approved, it is an order."""
+    with a limit of 250,000 waits in the credit_approval cartable; approved, it is an order."""
     api.ok("PATCH", "/api/v1/document-types/sales_quote", {"credit_breach": "approve"})
     contact = customer(api, "250000")
     quote = api.ok(
@@ -286,7 +286,7 @@ def test_approve_mode_routes_a_confirmation_past_the_limit_to_credit_approval(
     api.ok("POST", f"/api/v1/documents/{quote['id']}/submit", as_="clerk")
 
     api.ok("POST", f"/api/v1/documents/{quote['id']}/confirm", as_="clerk")
-    task = task_of(api, quote["id"], "credit", "approver")
+    task = task_of(api, quote["id"], "credit_approval", "approver")
     credit = api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"]
 
     assert task["element_id"] == "approve_order_credit"
@@ -305,7 +305,7 @@ def test_approve_mode_routes_a_delivery_past_the_limit_and_a_rejection_holds_the
     api.ok("PATCH", f"/api/v1/contacts/{contact}", {"credit_limit": "200000"})
 
     api.ok("POST", f"/api/v1/documents/{order}/deliver", as_="admin")
-    task = task_of(api, order, "credit", "approver")
+    task = task_of(api, order, "credit_approval", "approver")
     api.ok(
         "POST",
         f"/api/v1/tasks/{task['id']}/complete",

@@ -92,7 +92,7 @@ def test_lanes_name_their_roles_and_assignee() -> None:
     }
     assert found == {
         "approval": (("approver", "admin"), Assignment.POOL, True),
-        "credit": (("approver", "admin"), Assignment.POOL, True),  # orders (issue 14 §5)
+        "credit_approval": (("approver", "admin"), Assignment.POOL, True),  # issue 14 §5
         "numbering": (("numberer", "admin"), Assignment.POOL, True),
         "sales": (("clerk", "admin"), Assignment.POOL, True),
         "warehouse": (("clerk", "admin"), Assignment.POOL, True),
@@ -103,11 +103,11 @@ def test_lanes_name_their_roles_and_assignee() -> None:
 
 def test_lanes_for_roles() -> None:
     """Issue 12 §2 (E2): a user's pooled lanes follow from their roles; author never."""
-    assert sorted(STEPS.lanes_for({"approver"})) == ["approval", "credit"]
+    assert sorted(STEPS.lanes_for({"approver"})) == ["approval", "credit_approval"]
     assert sorted(STEPS.lanes_for({"clerk"})) == ["followup", "sales", "warehouse"]
     assert sorted(STEPS.lanes_for({"admin"})) == [
         "approval",
-        "credit",
+        "credit_approval",
         "followup",
         "numbering",
         "sales",

@@ -109,7 +109,7 @@ def test_path_taken_goes_through_both_call_activities() -> None:
 
 
 def test_a_confirmation_past_the_limit_waits_for_credit_approval() -> None:
-    """Issue 14 §5: a quote type that says "approve" sends a breach to the credit lane;
+    """Issue 14 §5: a quote type that says "approve" sends a breach to the credit_approval lane;
     approving confirms the order, rejecting returns the quote to sales."""
     recorder = Recorder(invoice_id=INVOICE_ID)
     recorder.order_breaches = [True, True]
@@ -118,7 +118,7 @@ def test_a_confirmation_past_the_limit_waits_for_credit_approval() -> None:
 
     assert (only_ready(run).element_id, only_ready(run).lane) == (
         "approve_order_credit",
-        "credit",
+        "credit_approval",
     )
     complete_step(run, "approve_order_credit", REJECT)
     assert only_ready(run).element_id == "confirm_quote"

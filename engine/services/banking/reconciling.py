@@ -23,7 +23,7 @@ from engine.domain.permissions import Perm
 from engine.models.bank import BankStatementLine
 from engine.services.accounts import _allocations
 from engine.services.accounts.payments import Allocation, NewPayment, stage_payment
-from engine.services.banking.statements import line_proposals
+from engine.services.banking._proposals import line_proposals
 from engine.services.documents._posting import open_amount
 from engine.services.followups.passes import process_followups
 from engine.services.unit_of_work import UnitOfWork

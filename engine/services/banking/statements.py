@@ -19,12 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.domain.bank_csv import mapping_from, read_csv
 from engine.domain.bank_lines import BankLine, LineStatus, with_identities
-from engine.domain.bank_matching import OpenItem, Proposal, propose, text_tokens
+from engine.domain.bank_matching import Proposal
 from engine.domain.camt import read_camt053
-from engine.domain.effects import ContactEffect
 from engine.domain.errors import Conflict, NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.bank import BankAccount, BankStatement, BankStatementLine
+from engine.services.banking._proposals import line_proposals
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
 
@@ -195,28 +195,6 @@ def _line_views(uow: UnitOfWork, rows: list[BankStatementLine]) -> list[LineView
         contact_ids, {r.document_id for r in rows if r.document_id}
     )
     return [_line_view(r, proposals.get(r.id, []), names, numbers) for r in rows]
-
-
-def line_proposals(uow: UnitOfWork, rows: list[BankStatementLine]) -> dict[int, list[Proposal]]:
-    """Return {line id: ranked proposals} for open lines, reading the open invoices once
-    per direction (money in pays sales invoices, money out purchase invoices)."""
-    if not rows:
-        return {}
-    by_iban = uow.bank_statements.contacts_by_iban({r.counterparty_iban for r in rows} - {""})
-    by_name = uow.bank_statements.contacts_by_name({r.counterparty_name for r in rows} - {""})
-    items: dict[bool, list[OpenItem]] = {}
-    found: dict[int, list[Proposal]] = {}
-    for row in rows:
-        incoming = row.amount > 0
-        if incoming not in items:
-            effect = ContactEffect.DEBIT if incoming else ContactEffect.CREDIT
-            items[incoming] = uow.bank_statements.open_items(effect.value)
-        contacts = by_iban.get(row.counterparty_iban, set()) | by_name.get(
-            row.counterparty_name, set()
-        )
-        tokens = text_tokens(row.reference, row.description)
-        found[row.id] = propose(row.amount, tokens, contacts, items[incoming])
-    return found
 
 
 def _format(given: str | None, filename: str, content: bytes) -> str:
