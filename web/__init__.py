@@ -65,6 +65,7 @@ def _register_blueprints(api: CartableApi) -> None:
         allocations,
         audit,
         auth,
+        bank,
         calendar,
         contact_files,
         contacts,
@@ -104,6 +105,9 @@ def _register_blueprints(api: CartableApi) -> None:
     api.register_blueprint(audit.blp)  # the audit log search (E2, issue 17 §4)
     api.register_blueprint(audit.filters_blp)  # saved cartable filters (issue 17 §4)
     api.register_blueprint(payment_terms.blp)  # instalments, early discount (issue 14 §3, §4)
+
+    for module_blp in (bank.accounts_blp, bank.blp, bank.lines_blp):  # F2, issue 14 §7
+        api.register_blueprint(module_blp)
 
 
 def _register_operations(app: Flask) -> None:

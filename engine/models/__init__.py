@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from engine.models.audit import AuditEntry
+from engine.models.bank import BankAccount, BankStatement, BankStatementLine
 from engine.models.base import Base
 from engine.models.calendar import Holiday, WorkDay
 from engine.models.contacts import Contact, CustomerGroup
@@ -36,6 +37,9 @@ from engine.models.workflow import (
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "BankAccount",
+    "BankStatement",
+    "BankStatementLine",
     "Base",
     "Contact",
     "CustomerFollowup",

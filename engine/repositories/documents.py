@@ -7,23 +7,26 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from engine.domain.effects import ContactEffect
 from engine.domain.errors import NotFound
-from engine.domain.states import OPEN, DocumentState
+from engine.domain.exposure import CreditFigures
+from engine.domain.states import IN_APPROVAL, OPEN, ORDER_PROGRESS, POSTED, DocumentState
 from engine.models.contacts import Contact
 from engine.models.decimal_text import xdec_greatest, xdec_least
 from engine.models.documents import Document, DocumentEvent, DocumentLine, DocumentType
-from engine.models.ledger import NumberSequence
+from engine.models.ledger import LedgerEntry, NumberSequence
 from engine.models.payment_terms import DocumentInstallment
 from engine.models.types import ExactDecimal
 from engine.repositories import journal
-from engine.repositories.base import Repository
+from engine.repositories.base import Repository, exact
 from engine.repositories.visibility import Viewer, visible_documents
 
 # A document loads its lines and additions on first use (issue 11 §4: most commands on
@@ -35,7 +38,12 @@ Money = ColumnElement[Decimal] | InstrumentedAttribute[Decimal]
 
 def states_in(group: Collection[DocumentState]) -> ColumnElement[bool]:
     """Return the condition that keeps documents whose state is in ``group``."""
-    return Document.state.in_(sorted(state.value for state in group))
+    return states_in_of(Document, group)
+
+
+def states_in_of(alias: Any, group: Collection[DocumentState]) -> ColumnElement[bool]:
+    """Return :func:`states_in` for an alias of the document table."""
+    return cast(ColumnElement[bool], alias.state.in_(sorted(state.value for state in group)))
 
 
 def open_expr() -> ColumnElement[Decimal]:
@@ -315,3 +323,105 @@ class DocumentRepository(Repository[Document]):
         if exclude_id is not None:
             stmt = stmt.where(Document.id != exclude_id)
         return {lid: Decimal(qty) for lid, qty in self.session.execute(stmt) if lid is not None}
+
+    def credit_figures(
+        self, contact_id: int, *, leave_out: int | None, source_id: int | None
+    ) -> CreditFigures:
+        """Return a contact's credit exposure cut around ``leave_out`` (and its source
+        order ``source_id``) in one aggregate query (issue 14 §5, decisions §19).
+
+        It reads sums, never the documents: the ledger balance less the left-out
+        document's own rows, the credit sales in approval, and per order not yet
+        invoiced its total less what its invoices count (their posted amount, or their
+        total while in approval), never below 0.
+        """
+        left_out, source = leave_out or 0, source_id or 0  # ids start at 1
+        zero = literal(Decimal(0), ExactDecimal())
+
+        def total(expr: Any) -> ColumnElement[Decimal]:
+            return func.coalesce(exact(func.sum(expr)), zero)
+
+        entry = LedgerEntry
+        balance = (
+            select(total(entry.debit - entry.credit))
+            .where(entry.contact_id == contact_id)
+            .scalar_subquery()
+        )
+        own_posted = (
+            select(total(entry.debit - entry.credit))
+            .where(entry.document_id == left_out, entry.payment_id.is_(None))
+            .scalar_subquery()
+        )
+        pending = (
+            select(total(Document.total))
+            .join(DocumentType, DocumentType.id == Document.type_id)
+            .where(
+                Document.contact_id == contact_id,
+                states_in(IN_APPROVAL),
+                DocumentType.contact_effect == ContactEffect.DEBIT.value,
+                DocumentType.source_kind.is_(None),
+                Document.id != left_out,
+            )
+            .scalar_subquery()
+        )
+        orders = self._orders_open(contact_id, left_out, zero).subquery()
+
+        def of_orders(keep: ColumnElement[bool]) -> ColumnElement[Decimal]:
+            chosen = exact(case((keep, orders.c.still), else_=zero))
+            return select(total(chosen)).scalar_subquery()
+
+        row = self.session.execute(
+            select(
+                exact(balance),
+                exact(pending),
+                of_orders(and_(orders.c.id != left_out, orders.c.id != source)),
+                of_orders(orders.c.id == source),
+                of_orders(orders.c.id == left_out),
+                exact(own_posted),
+            )
+        ).one()
+        balance_, pending_, others, source_order, own_order, posted = row
+        return CreditFigures(
+            others=balance_ - posted + pending_ + others,
+            source_order=source_order,
+            own_order=own_order,
+            own_posted=posted,
+        )
+
+    def _orders_open(
+        self, contact_id: int, left_out: int, zero: ColumnElement[Decimal]
+    ) -> Select[int, Decimal]:
+        """Return (order id, what it still counts) for the contact's orders not yet
+        invoiced, its invoices other than ``left_out`` taken off."""
+        # the contact's orders, and the left-out document: an order being confirmed
+        # (still a quote) counts what it will count once confirmed
+        kept = or_(
+            and_(Document.contact_id == contact_id, states_in(ORDER_PROGRESS)),
+            Document.id == left_out,
+        )
+        orders = select(Document.id).where(kept)
+        child = aliased(Document)
+        net = (
+            select(exact(func.sum(LedgerEntry.debit - LedgerEntry.credit)))
+            .where(LedgerEntry.document_id == child.id, LedgerEntry.payment_id.is_(None))
+            .scalar_subquery()
+        )
+        counted = exact(
+            case(
+                (states_in_of(child, POSTED), func.coalesce(exact(net), zero)),
+                (states_in_of(child, IN_APPROVAL), child.total),
+                else_=zero,
+            )
+        )
+        invoiced = (
+            select(child.source_id.label("order_id"), exact(func.sum(counted)).label("amount"))
+            .where(child.source_id.in_(orders), child.id != left_out)
+            .group_by(child.source_id)
+            .subquery()
+        )
+        rest = exact(Document.total - func.coalesce(exact(invoiced.c.amount), zero))
+        return (
+            select(Document.id, exact(case((rest > zero, rest), else_=zero)).label("still"))
+            .outerjoin(invoiced, invoiced.c.order_id == Document.id)
+            .where(kept)
+        )

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from engine.domain.exposure import CreditFigures
 from engine.domain.followups import LevelRule
 from engine.domain.states import DocumentState
 from engine.models.calendar import Holiday, WorkDay
@@ -110,6 +111,10 @@ class Documents(Protocol):
     def returned_by_line(
         self, source_id: int, exclude_id: int | None = None
     ) -> dict[int, Decimal]: ...
+
+    def credit_figures(
+        self, contact_id: int, *, leave_out: int | None, source_id: int | None
+    ) -> CreditFigures: ...
 
 
 class PaymentTerms(Protocol):

@@ -28,6 +28,8 @@ UNIQUE_FIELDS: dict[str, str] = {
     "uq_role_code": "code",
     "uq_user_account_username": "username",
     "uq_saved_filter_user_id_name": "name",
+    "uq_bank_account_name": "name",
+    "uq_bank_account_iban": "iban",
 }
 
 _SQLITE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")

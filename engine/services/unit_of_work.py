@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.domain.errors import Conflict
 from engine.repositories import journal
+from engine.repositories.bank import BankAccountRepository, BankStatementRepository
 from engine.repositories.calendar import CalendarRepository
 from engine.repositories.cockpit import CockpitRepository, MigrationRepository
 from engine.repositories.contacts import ContactRepository, ProductRepository
@@ -142,6 +143,8 @@ class UnitOfWork(AbstractUnitOfWork):
     migrations: MigrationRepository
     operations: OperationsRepository
     drafts: DraftRepository
+    bank_accounts: BankAccountRepository
+    bank_statements: BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -171,6 +174,8 @@ class UnitOfWork(AbstractUnitOfWork):
         self.migrations = MigrationRepository(s)
         self.operations = OperationsRepository(s)
         self.drafts = DraftRepository(s)
+        self.bank_accounts = BankAccountRepository(s)
+        self.bank_statements = BankStatementRepository(s)
         return self
 
     def __exit__(

@@ -13,7 +13,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_journeys import create_i7_invoice
 
 CSP_ERROR = re.compile(r"Content Security Policy|Refused to (load|execute|apply|frame|connect)")
-ADMIN_PAGES = ("/reports", "/contacts", "/admin/users", "/admin/audit", "/me")
+ADMIN_PAGES = ("/reports", "/contacts", "/bank", "/admin/users", "/admin/audit", "/me")
 
 
 def _watch(page: Page, violations: list[str]) -> None:

@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from engine.services.unit_of_work import UnitOfWork
 from tests.integration.conftest import Api
 from tests.integration.flows import approve_and_number, field_errors, task_of
 from tests.integration.test_instance_data import ready_data
+from tests.integration.test_ui_flow import UiClient
 
 
 @pytest.fixture(autouse=True)
@@ -216,3 +218,101 @@ def test_a_bad_credit_breach_setting_is_refused(api: Api) -> None:
     assert response.status_code == 422
     assert "credit_breach" in field_errors(response)
     assert api.ok("GET", "/api/v1/document-types/sales_invoice")["credit_breach"] == "refuse"
+
+
+def test_the_contact_shows_its_limit_exposure_and_available_credit(
+    api: Api, ids: dict[str, int]
+) -> None:
+    """Limit 1,000,000, 600,000 owed, an order of 300,000: exposure 900,000, 100,000 left."""
+    contact = customer(api, "1000000", opening="600000")
+    confirmed_order(api, ids, contact, "300000")
+    unlimited = customer(api, "", opening="5")
+
+    shown = api.ok("GET", f"/api/v1/contacts/{contact}")
+    free = api.ok("GET", f"/api/v1/contacts/{unlimited}")
+
+    assert (shown["credit_limit"], shown["exposure"], shown["available_credit"]) == (
+        "1000000",
+        "900000",
+        "100000",
+    )
+    assert (free["credit_limit"], free["exposure"], free["available_credit"]) == (None, "5", None)
+
+
+def test_the_credit_approval_task_shows_the_exposure_and_the_ageing(
+    app: Flask, api: Api, ids: dict[str, int]
+) -> None:
+    """50,000 posted and not yet due, 80,000 submitted past a limit of 100,000: the task
+    shows the exposure it was opened with, the exposure now and the customer's ageing."""
+    contact = customer(api, "1000000")
+    approve_and_number(api, invoice(api, ids, contact, "50000").get_json()["id"])
+    api.ok("PATCH", f"/api/v1/contacts/{contact}", {"credit_limit": "100000"})
+    api.ok("PATCH", "/api/v1/document-types/sales_invoice", {"credit_breach": "approve"})
+    doc = invoice(api, ids, contact, "80000").get_json()
+    api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
+    task = task_of(api, doc["id"], "approval", "approver")
+
+    credit = api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"]
+    page = UiClient(app, "approver").get(f"/tasks/{task['id']}").get_data(as_text=True)
+
+    assert (credit["exposure"], credit["credit_limit"], credit["exposure_now"]) == (
+        "130000",
+        "100000",
+        "130000",
+    )
+    assert credit["available_credit"] == "0"
+    assert credit["ageing"]["current"] == "50000" and credit["ageing"]["90+"] == "0"
+    assert 'id="task-ageing"' in page and "۵۰٬۰۰۰" in page  # Persian digits, fa default
+
+
+def test_a_task_without_a_breach_has_no_credit(api: Api, ids: dict[str, int]) -> None:
+    doc = invoice(api, ids, customer(api, ""), "1000").get_json()
+    api.ok("POST", f"/api/v1/documents/{doc['id']}/submit", as_="clerk")
+    task = task_of(api, doc["id"], "approval", "approver")
+
+    assert api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"] is None
+
+
+def test_approve_mode_routes_a_confirmation_past_the_limit_to_credit_approval(
+    api: Api, ids: dict[str, int]
+) -> None:
+    """Issue 14 §5: the quote type says "approve": confirming 300,000 for a customer
+    with a limit of 250,000 waits in the credit_approval cartable; approved, it is an order."""
+    api.ok("PATCH", "/api/v1/document-types/sales_quote", {"credit_breach": "approve"})
+    contact = customer(api, "250000")
+    quote = api.ok(
+        "POST", "/api/v1/documents", body(ids, contact, "300000", "sales_quote"), "clerk", 201
+    )
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/submit", as_="clerk")
+
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/confirm", as_="clerk")
+    task = task_of(api, quote["id"], "credit_approval", "approver")
+    credit = api.ok("GET", f"/api/v1/tasks/{task['id']}", as_="approver")["credit"]
+
+    assert task["element_id"] == "approve_order_credit"
+    assert (credit["exposure"], credit["credit_limit"]) == ("300000", "250000")
+    assert api.ok("GET", f"/api/v1/documents/{quote['id']}")["state"] == "posted"
+    api.ok("POST", f"/api/v1/tasks/{task['id']}/complete", {"decision": "approve"}, as_="approver")
+    assert api.ok("GET", f"/api/v1/documents/{quote['id']}")["state"] == "confirmed"
+
+
+def test_approve_mode_routes_a_delivery_past_the_limit_and_a_rejection_holds_the_goods(
+    api: Api, ids: dict[str, int]
+) -> None:
+    api.ok("PATCH", "/api/v1/document-types/sales_quote", {"credit_breach": "approve"})
+    contact = customer(api, "1000000")
+    order = confirmed_order(api, ids, contact, "300000")
+    api.ok("PATCH", f"/api/v1/contacts/{contact}", {"credit_limit": "200000"})
+
+    api.ok("POST", f"/api/v1/documents/{order}/deliver", as_="admin")
+    task = task_of(api, order, "credit_approval", "approver")
+    api.ok(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"decision": "reject", "comment": "اول تسویه"},
+        as_="approver",
+    )
+
+    assert task["element_id"] == "approve_delivery_credit"
+    assert api.ok("GET", f"/api/v1/documents/{order}")["state"] == "confirmed"
+    assert task_of(api, order, "warehouse", "clerk")["element_id"] == "deliver_order"

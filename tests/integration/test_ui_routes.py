@@ -8,6 +8,7 @@ by the API tests; static files and the login form are open to all.
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -22,6 +23,9 @@ from sqlalchemy import select
 from engine.domain.steps import StepAction
 from engine.models.users import User
 from engine.services.accounts.allocations import NewAllocation, allocate_credit
+from engine.services.banking.accounts import NewBankAccount, create_bank_account
+from engine.services.banking.reconciling import ignore_line
+from engine.services.banking.statements import get_statement, import_statement
 from engine.services.cartable.saved_filters import save_filter
 from engine.services.cartable.tasks import claim_task, list_cartable
 from engine.services.contacts.records import NewContact, create_contact
@@ -341,6 +345,56 @@ def _allocation(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"contact_id": w.ids["sameri"], "allocation_id": allocation_id}, {}
 
 
+BANK_MAPPING = {"columns": {"date": 1, "amount": 2, "description": 3}}
+
+
+def _bank_account(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def make() -> int:
+        cmd = NewBankAccount(name="بانک آزمون", csv_mapping=BANK_MAPPING)
+        return create_bank_account(w.uow, cmd, actor_id=w.ids["admin"])
+
+    return {"bank_account_id": w.shared("bank", make)}, {}
+
+
+def _bank_csv(r: str) -> bytes:
+    return f"2026-11-23,1000,{r} {uuid.uuid4().hex}\n".encode()
+
+
+def _bank_account_form(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    form = {"name": f"acc-{r}", "column.date": "1", "column.amount": "2", "delimiter": ","}
+    return _bank_account(w, r)[0], form | {"decimal": ".", "calendar": "gregorian"}
+
+
+def _bank_upload(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    account_id = _bank_account(w, r)[0]["bank_account_id"]
+    return {}, {"bank_account_id": str(account_id), "file": (io.BytesIO(_bank_csv(r)), "s.csv")}
+
+
+def _bank_statement(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    account_id = _bank_account(w, r)[0]["bank_account_id"]
+    statement_id = import_statement(
+        w.uow, bank_account_id=account_id, content=_bank_csv(r), actor_id=w.ids["admin"]
+    )
+    return {"statement_id": statement_id}, {}
+
+
+def _bank_line(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    statement_id = _bank_statement(w, r)[0]["statement_id"]
+    found = get_statement(w.uow, statement_id=statement_id, actor_id=w.ids["admin"])
+    return {"line_id": found.items[0].id}, {"statement_id": str(statement_id)}
+
+
+def _bank_line_to_contact(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    values, form = _bank_line(w, r)
+    return values, form | {"contact_id": str(w.ids["sameri"])}
+
+
+def _bank_ignored_line(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    values, form = _bank_line(w, r)
+    ignore_line(w.uow, line_id=values["line_id"], actor_id=w.ids["admin"])
+    return values, form
+
+
 def _import_file(w: World, r: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {}, {"file": (io.BytesIO(f"name,kind\nimported {r},customer\n".encode()), "c.csv")}
 
@@ -541,6 +595,17 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("contact_pages.pay_due", "POST"): Case(PAYERS, _amount_due),
     ("allocation_pages.allocate", "POST"): Case(PAYERS, _allocate_form),
     ("allocation_pages.undo", "POST"): Case(PAYERS, _allocation),
+    # Bank statements (F2, issue 14 §7): record_payments
+    ("bank_pages.index", "GET"): Case(PAYERS),
+    ("bank_pages.create_account", "POST"): Case(PAYERS, lambda w, r: ({}, {"name": f"b-{r}"})),
+    ("bank_pages.account", "GET"): Case(PAYERS, _bank_account),
+    ("bank_pages.save_account", "POST"): Case(PAYERS, _bank_account_form),
+    ("bank_pages.upload", "POST"): Case(PAYERS, _bank_upload),
+    ("bank_pages.statement", "GET"): Case(PAYERS, _bank_statement),
+    ("bank_pages.confirm", "POST"): Case(PAYERS, _bank_statement),
+    ("bank_pages.match", "POST"): Case(PAYERS, _bank_line_to_contact),
+    ("bank_pages.ignore", "POST"): Case(PAYERS, _bank_line),
+    ("bank_pages.reopen", "POST"): Case(PAYERS, _bank_ignored_line),
     ("contact_pages.statement", "GET"): Case(LEDGER_READERS, _contact_file("xlsx")),
     ("contact_pages.statements", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "xlsx"}, {})),
     ("contact_pages.export", "GET"): Case(LEDGER_READERS, lambda w, r: ({"fmt": "csv"}, {})),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from engine.domain.errors import NotFound
+from engine.domain.exposure import CreditFigures
 from engine.domain.states import DocumentState
 from engine.models.audit import AuditEntry
 from engine.models.base import Base
@@ -24,6 +25,7 @@ from engine.models.payment_terms import DocumentInstallment, PaymentTerm
 from engine.models.products import Product, StockMove, Warehouse
 from engine.models.users import User
 from engine.repositories.visibility import Viewer
+from tests.credit_walk import walk_figures
 
 ModelT = TypeVar("ModelT", bound=Base)
 
@@ -205,6 +207,9 @@ class FakeDocuments(FakeRepository[Document]):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[DocumentEvent] = []
+        # set by the unit of work: the exposure walks the ledger and the balances
+        self.ledger: FakeLedger | None = None
+        self.contacts: FakeContacts | None = None
 
     def delete(self, document: Document) -> None:
         del self.rows[document.id]
@@ -224,6 +229,14 @@ class FakeDocuments(FakeRepository[Document]):
             for d in self.rows.values()
             if d.source_id == source_id and (kind is None or d.type.kind == kind)
         ]
+
+    def credit_figures(
+        self, contact_id: int, *, leave_out: int | None, source_id: int | None
+    ) -> CreditFigures:
+        assert self.ledger is not None and self.contacts is not None
+        return walk_figures(
+            self, self.ledger, self.contacts, contact_id, leave_out=leave_out, source_id=source_id
+        )
 
     def returned_by_line(self, source_id: int, exclude_id: int | None = None) -> dict[int, Decimal]:
         returned: dict[int, Decimal] = {}

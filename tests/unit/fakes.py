@@ -58,6 +58,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.products = FakeProducts()
         self.types = FakeDocumentTypes()
         self.documents = FakeDocuments()
+        self.documents.ledger, self.documents.contacts = self.ledger, self.contacts
         self.payments = FakePayments()
         self.terms = FakePaymentTerms()
         self.processes = FakeProcesses()

@@ -60,6 +60,8 @@ def test_only_a_rejection_needs_a_comment() -> None:
     }
     assert needing == {
         ("approve_credit", "reject"),
+        ("approve_order_credit", "reject"),
+        ("approve_delivery_credit", "reject"),
         ("approve_document", "reject"),
         ("approve_finance", "reject"),
         ("number_document", "reject"),
@@ -100,6 +102,7 @@ def test_lanes_name_their_roles_and_assignee() -> None:
     }
     assert found == {
         "approval": (("approver", "admin"), Assignment.POOL, True),
+        "credit_approval": (("approver", "admin"), Assignment.POOL, True),  # issue 14 §5
         "numbering": (("numberer", "admin"), Assignment.POOL, True),
         "finance": (("finance_approver", "admin"), Assignment.POOL, True),  # issue 12 §5
         "sales": (("clerk", "admin"), Assignment.POOL, True),
@@ -111,11 +114,12 @@ def test_lanes_name_their_roles_and_assignee() -> None:
 
 def test_lanes_for_roles() -> None:
     """Issue 12 §2 (E2): a user's pooled lanes follow from their roles; author never."""
-    assert STEPS.lanes_for({"approver"}) == ["approval"]
+    assert sorted(STEPS.lanes_for({"approver"})) == ["approval", "credit_approval"]
     assert sorted(STEPS.lanes_for({"clerk"})) == ["followup", "sales", "warehouse"]
     assert STEPS.lanes_for({"finance_approver"}) == ["finance"]
     assert sorted(STEPS.lanes_for({"admin"})) == [
         "approval",
+        "credit_approval",
         "finance",
         "followup",
         "numbering",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from engine.workflow import WorkflowRun
-from tests.unit.test_workflow_support import APPROVE, Recorder, complete_step, only_ready, shipped
+from tests.unit.test_workflow_support import (
+    APPROVE,
+    REJECT,
+    Recorder,
+    complete_step,
+    only_ready,
+    shipped,
+)
 
 QUOTE_ID, INVOICE_ID = 10, 500
 
@@ -100,3 +107,44 @@ def test_path_taken_goes_through_both_call_activities() -> None:
     assert path.index("number_document") < path.index("invoiced")
     # Completion order: a call activity completes after the process it called.
     assert path.index("submitted") < path.index("approve_quote")
+
+
+def test_a_confirmation_past_the_limit_waits_for_credit_approval() -> None:
+    """Issue 14 §5: a quote type that says "approve" sends a breach to the credit_approval lane;
+    approving confirms the order, rejecting returns the quote to sales."""
+    recorder = Recorder(invoice_id=INVOICE_ID)
+    recorder.order_breaches = [True, True]
+    run = start_quote(recorder)
+    complete_step(run, "confirm_quote", {"decision": "confirm"})
+
+    assert (only_ready(run).element_id, only_ready(run).lane) == (
+        "approve_order_credit",
+        "credit_approval",
+    )
+    complete_step(run, "approve_order_credit", REJECT)
+    assert only_ready(run).element_id == "confirm_quote"
+    complete_step(run, "confirm_quote", {"decision": "confirm"})
+    complete_step(run, "approve_order_credit", APPROVE)
+    assert only_ready(run).element_id == "deliver_order"
+    assert [c.params.get("credit") for c in recorder.calls if c.name == "confirm_order"] == [
+        "route",
+        "route",
+        "approved",
+    ]
+
+
+def test_a_delivery_past_the_limit_waits_for_credit_approval() -> None:
+    recorder = Recorder(invoice_id=INVOICE_ID)
+    recorder.order_breaches = [False, True]
+    run = start_quote(recorder)
+    complete_step(run, "confirm_quote", {"decision": "confirm"})
+    complete_step(run, "deliver_order", {})
+
+    assert only_ready(run).element_id == "approve_delivery_credit"
+    assert "create_invoice" not in recorder.names
+    complete_step(run, "approve_delivery_credit", APPROVE)
+    assert only_ready(run).element_id == "approve_document"  # the invoice's approval
+    assert [c.params.get("credit") for c in recorder.calls if c.name == "deliver_order"] == [
+        "route",
+        "approved",
+    ]

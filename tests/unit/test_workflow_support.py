@@ -52,11 +52,13 @@ class Recorder:
     def __init__(self, invoice_id: int = 500) -> None:
         self.calls: list[OperatorCall] = []
         self.invoice_id = invoice_id
+        self.order_breaches: list[bool] = []  # the routed credit checks' answers, in turn
 
     @property
     def operators(self) -> dict[str, Operator]:
         ops: dict[str, Operator] = {name: self._record for name in OPERATOR_NAMES}
         ops["create_invoice"] = self._create_invoice
+        ops["confirm_order"] = ops["deliver_order"] = self._order_credit
         return ops
 
     @property
@@ -68,6 +70,12 @@ class Recorder:
 
     def _record(self, call: OperatorCall) -> None:
         self.calls.append(call)
+
+    def _order_credit(self, call: OperatorCall) -> Mapping[str, object]:
+        self.calls.append(call)
+        routed = call.params.get("credit") == "route"
+        breach = self.order_breaches.pop(0) if self.order_breaches and routed else False
+        return {"order_credit_breach": breach}
 
     def _create_invoice(self, call: OperatorCall) -> Mapping[str, object]:
         self.calls.append(call)

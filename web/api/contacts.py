@@ -114,12 +114,14 @@ class ContactOut(Schema):
     delivery_address = Text(allow_none=True)
     lock_version = LocalInteger()
     balance = DecimalString(allow_none=True)
+    exposure = DecimalString(allow_none=True)
+    available_credit = DecimalString(allow_none=True)
     ledger = fields.List(fields.Nested(LedgerLineOut))
 
 
 class ContactSummaryOut(ContactOut):
     class Meta:
-        exclude = ("balance", "ledger")
+        exclude = ("balance", "exposure", "available_credit", "ledger")
 
 
 class ContactQuery(Schema):

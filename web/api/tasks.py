@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -16,6 +17,7 @@ from engine.services.cartable import (
     complete_tasks,
     get_task,
     search_cartable,
+    task_credit,
     unclaim_task,
 )
 from web.api.fields import DecimalString, Id, LocalInteger, Offset, Text
@@ -84,6 +86,24 @@ class TaskOut(Schema):
 
 # The API's sort names (``-`` first: descending) and the cartable's.
 SORTS = {"created_at": "created", "due_at": "due", "priority": "priority", "amount": "amount"}
+
+
+class TaskCreditOut(Schema):
+    exposure = DecimalString(metadata={"description": "when the breach was found"})
+    credit_limit = DecimalString(allow_none=True)
+    contact_id = Id(allow_none=True)
+    exposure_now = DecimalString(allow_none=True)
+    available_credit = DecimalString(allow_none=True)
+    ageing = fields.Dict(keys=Text(), values=DecimalString())
+    unallocated_credit = DecimalString()
+
+
+class TaskDetailOut(TaskOut):
+    credit = fields.Nested(
+        TaskCreditOut,
+        allow_none=True,
+        metadata={"description": "a credit approval's exposure, limit and ageing (issue 14 §5)"},
+    )
 
 
 class TaskQuery(Schema):
@@ -208,10 +228,12 @@ def _bulk_result(outcome: BulkOutcome) -> dict[str, Any]:
 
 
 @blp.route("/<int:task_id>", methods=["GET"])
-@blp.response(200, TaskOut)
+@blp.response(200, TaskDetailOut)
 def show(task_id: int) -> Any:
-    """Return one task."""
-    return get_task(new_uow(), task_id=task_id, actor_id=actor_id())
+    """Return one task; a credit approval carries the customer's exposure and ageing."""
+    task = get_task(new_uow(), task_id=task_id, actor_id=actor_id())
+    credit = task_credit(new_uow(), task_id=task_id, actor_id=actor_id())
+    return SimpleNamespace(**vars(task), credit=credit)
 
 
 @blp.route("/<int:task_id>/claim", methods=["POST"])

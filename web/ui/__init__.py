@@ -76,6 +76,7 @@ def _register_pages(app: Flask) -> None:
     from web.auth.routes import bp as auth_pages
     from web.ui.admin import bp as admin_pages
     from web.ui.allocations import bp as allocation_pages
+    from web.ui.bank import bp as bank_pages
     from web.ui.calendar import bp as calendar_pages
     from web.ui.cartable import bp as cartable_pages
     from web.ui.contact_forms import bp as contact_forms
@@ -103,6 +104,7 @@ def _register_pages(app: Flask) -> None:
     app.register_blueprint(cockpit_pages)  # the instance cockpit (issue 13 §4)
     app.register_blueprint(allocation_pages)  # credit applied and undone (issue 14 §2)
     app.register_blueprint(term_pages)  # payment terms (issue 14 §3, §4)
+    app.register_blueprint(bank_pages)  # bank statements (F2, issue 14 §7)
     app.add_url_rule("/", "home", _home)
 
 

@@ -35,6 +35,7 @@ from engine.services.documents import document_history, get_document, list_types
 from engine.services.users import colleagues
 from web.context import new_uow
 from web.ui.forms import flag, optional_decimal, optional_int
+from web.ui.labels import bucket_names
 from web.ui.pages import back_to, error_message, is_htmx, safe_next, ui_blueprint
 
 bp = ui_blueprint("cartable", __name__)
@@ -164,6 +165,7 @@ def show(task_id: int) -> ResponseReturnValue:
         history=history,
         people=people,
         credit=credit,
+        bucket_names=bucket_names(),
     )
 
 

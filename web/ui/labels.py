@@ -5,6 +5,7 @@ The engine keeps stable English codes; pages show these labels in the page's lan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from flask import Flask
@@ -13,6 +14,7 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 from engine.domain.step_timers import ESCALATED, REMINDED
 from engine.domain.steps import label_in
 
+_FILE_PLACE = re.compile(r"^(lines|entries)\[(\d+)\]\.")
 STATES = {
     "draft": _l("Draft"),
     "awaiting_approval": _l("Awaiting approval"),
@@ -129,6 +131,7 @@ MESSAGE_STATUSES = {
 # Input fields as error pages name them (a ValidationFailed names fields by these codes).
 FIELDS = {
     "amount": _l("Amount"),
+    "bank_account_id": _l("Bank account"),
     "body": _l("Message"),
     "cheque_due_date": _l("Cheque due date"),
     "cheque_number": _l("Cheque number"),
@@ -141,12 +144,17 @@ FIELDS = {
     "day": _l("Day of the month"),
     "days": _l("Days"),
     "delay": _l("Due"),
+    "debit": _l("Debit"),
+    "credit": _l("Credit"),
     "description": _l("Description"),
+    "direction": _l("Debit or credit"),
+    "document_id": _l("Invoice"),
     "due_date": _l("Due date"),
     "email": _l("Email"),
     "file": _l("File"),
     "format": _l("Format"),
     "from": _l("From"),
+    "iban": _l("IBAN"),
     "lang": _l("Language"),
     "language": _l("Language"),
     "lines": _l("Lines"),
@@ -228,6 +236,48 @@ DIFF_CHANGES = {
     "content": _l("Content (conditions, timers, flows)"),
 }
 
+# Bank statements (issue 14 §7): a line's status, a proposal's kind and what agrees,
+# a CSV column's role, the calendars and date orders of a mapping.
+BANK_WORDS = {
+    "open": _l("Open"),
+    "matched": _l("Matched"),
+    "ignored": _l("Ignored"),
+    "exact": _l("Exact match"),
+    "partial": _l("Candidate"),
+    "reference": _l("Number in the reference"),
+    "amount": _l("Amount"),
+    "part_amount": _l("Part of the amount"),
+    "contact": _l("Payer"),
+    "column.date": _l("Date"),
+    "column.amount": _l("Amount"),
+    "column.sign": _l("Debit/credit column"),
+    "column.debit": _l("Debit"),
+    "column.credit": _l("Credit"),
+    "column.reference": _l("Reference"),
+    "column.description": _l("Description"),
+    "column.counterparty_name": _l("Other party's name"),
+    "column.counterparty_iban": _l("Other party's IBAN"),
+    "column.id": _l("Bank's line id"),
+    "gregorian": _l("Gregorian"),
+    "jalali": _l("Jalali"),
+    "ymd": _l("year/month/day"),
+    "dmy": _l("day/month/year"),
+    "mdy": _l("month/day/year"),
+    "csv": _l("CSV"),
+    "camt053": _l("CAMT.053 (XML)"),
+}
+
+
+def bucket_names() -> dict[str, str]:
+    """Return the ageing buckets' names (reports, a credit approval's ageing)."""
+    return {
+        "current": gettext("Not yet due"),
+        "1-30": gettext("1–30 days"),
+        "31-60": gettext("31–60 days"),
+        "61-90": gettext("61–90 days"),
+        "90+": gettext("Over 90 days"),
+    }
+
 
 def diff_change_label(code: str) -> str:
     """Return what changed in an element: a known part, else the attribute (``@default``)."""
@@ -235,9 +285,17 @@ def diff_change_label(code: str) -> str:
 
 
 def field_label(key: str) -> str:
-    """Return the translated name of an error's field: ``rows[3].email`` → "Email"."""
+    """Return the translated name of an error's field: ``rows[3].email`` → "Email";
+    a bank file's ``lines[3].amount`` → "Line 3: Amount" (issue 14 §7: the line counts)."""
     code = key.rsplit(".", 1)[-1].split("[", 1)[0]
-    return _label(FIELDS, code, key)
+    name = _label(FIELDS, code, key)
+    where = _FILE_PLACE.match(key)
+    if where is None:
+        return name
+    number = int(where.group(2))
+    if where.group(1) == "lines":
+        return gettext("Line %(number)s: %(field)s", number=number, field=name)
+    return gettext("Entry %(number)s: %(field)s", number=number, field=name)
 
 
 def register_labels(app: Flask) -> None:
@@ -258,4 +316,5 @@ def register_labels(app: Flask) -> None:
         weekday_label=lambda c: _label(WEEKDAYS, c),
         diff_change_label=diff_change_label,
         term_label=lambda c: _label(TERM_WORDS, c),
+        bank_label=lambda c: _label(BANK_WORDS, c),
     )

@@ -28,6 +28,7 @@ NAV: list[NavItem] = [
     NavItem("contact_pages.index", _l("Contacts")),
     NavItem("followup_pages.index", _l("Follow-ups")),
     NavItem("report_pages.index", _l("Reports")),
+    NavItem("bank_pages.index", _l("Bank"), Perm.RECORD_PAYMENTS),
     NavItem("admin.index", _l("Administration"), Perm.MANAGE_USERS),
     NavItem("process_design_pages.index", _l("Processes"), Perm.DESIGN_PROCESSES),
     NavItem("cockpit_pages.cockpit", _l("Instances"), Perm.DESIGN_PROCESSES),

@@ -25,19 +25,10 @@ from engine.services.reporting import (
 from web.auth import permission_required
 from web.context import new_uow
 from web.ui.forms import optional_date
+from web.ui.labels import bucket_names
 from web.ui.pages import back_to, ui_blueprint
 
 bp = ui_blueprint("report_pages", __name__)
-
-
-def _bucket_names() -> dict[str, str]:
-    return {
-        "current": _("Not yet due"),
-        "1-30": _("1–30 days"),
-        "31-60": _("31–60 days"),
-        "61-90": _("61–90 days"),
-        "90+": _("Over 90 days"),
-    }
 
 
 def _params() -> dict[str, date]:
@@ -88,7 +79,7 @@ def index() -> str:
     received = svc.received_from_customers(uow, actor_id=actor, period=period)
     collection = svc.collection_percentage(uow, actor_id=actor, period=period)
     ageing = svc.ageing(uow, actor_id=actor, as_of=p["as_of"])
-    names = _bucket_names()
+    names = bucket_names()
     chart = {
         "ageing": [str(ageing.buckets[b]) for b in svc.AGEING_BUCKETS],
         "months": [r["month"] for r in received.by_month],

@@ -27,7 +27,12 @@ _ZERO = Decimal(0)
 
 def payment_effect(payment: Payment) -> str:
     """Return the effect a payment has on its contact: in credits it, out debits it."""
-    return ContactEffect.DEBIT.value if payment.direction == "out" else ContactEffect.CREDIT.value
+    return payment_effect_of(payment.direction)
+
+
+def payment_effect_of(direction: str) -> str:
+    """Return the effect of a payment of ``direction`` (in credits, out debits)."""
+    return ContactEffect.DEBIT.value if direction == "out" else ContactEffect.CREDIT.value
 
 
 def live(allocations: list[PaymentAllocation]) -> list[PaymentAllocation]:

@@ -73,48 +73,58 @@ def record_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -
     for a non-positive amount, an allocation past what is open on the invoice, or
     allocations that add up to more than the payment.
     """
-    _check_payment(cmd)
     with uow:
         require(load_actor(uow, actor_id), Perm.RECORD_PAYMENTS)
-        if uow.contacts.find(cmd.contact_id) is None:
-            raise ValidationFailed.single("contact_id", f"unknown contact {cmd.contact_id}")
-        payment = uow.payments.add(
-            Payment(
-                contact_id=cmd.contact_id,
-                amount=cmd.amount,
-                method=cmd.method,
-                direction=cmd.direction,
-                received_on=cmd.received_on or clock.business_today(),
-                reference=cmd.reference,
-                cheque_number=cmd.cheque_number,
-                cheque_due_date=cmd.cheque_due_date,
-                cheque_state="received" if cmd.method == "cheque" else None,
-                created_by=actor_id,
-            )
-        )
-        _allocate(uow, payment, cmd, actor_id)
-        out = cmd.direction == "out"
-        uow.ledger.stage(
-            LedgerEntry(
-                contact_id=cmd.contact_id,
-                payment_id=payment.id,
-                kind="payment",
-                entry_date=payment.received_on,
-                debit=cmd.amount if out else Decimal(0),
-                credit=Decimal(0) if out else cmd.amount,
-                memo=f"{cmd.method} {cmd.reference}".strip(),
-            )
-        )
-        uow.audit.record(
-            actor_id=actor_id,
-            action="payment.record",
-            entity="payment",
-            entity_id=payment.id,
-            details={"amount": str(cmd.amount)},
-        )
+        payment = stage_payment(uow, cmd, actor_id=actor_id)
         uow.commit()
         logger.info("payment recorded", extra={"payment_id": payment.id})
         return payment.id
+
+
+def stage_payment(uow: AbstractUnitOfWork, cmd: NewPayment, *, actor_id: int) -> Payment:
+    """Stage a payment, its allocations, its ledger row and its audit row in the
+    caller's transaction (it checks no permission and does not commit).
+
+    Raises ValidationFailed as :func:`record_payment` does.
+    """
+    _check_payment(cmd)
+    if uow.contacts.find(cmd.contact_id) is None:
+        raise ValidationFailed.single("contact_id", f"unknown contact {cmd.contact_id}")
+    payment = uow.payments.add(
+        Payment(
+            contact_id=cmd.contact_id,
+            amount=cmd.amount,
+            method=cmd.method,
+            direction=cmd.direction,
+            received_on=cmd.received_on or clock.business_today(),
+            reference=cmd.reference,
+            cheque_number=cmd.cheque_number,
+            cheque_due_date=cmd.cheque_due_date,
+            cheque_state="received" if cmd.method == "cheque" else None,
+            created_by=actor_id,
+        )
+    )
+    _allocate(uow, payment, cmd, actor_id)
+    out = cmd.direction == "out"
+    uow.ledger.stage(
+        LedgerEntry(
+            contact_id=cmd.contact_id,
+            payment_id=payment.id,
+            kind="payment",
+            entry_date=payment.received_on,
+            debit=cmd.amount if out else Decimal(0),
+            credit=Decimal(0) if out else cmd.amount,
+            memo=f"{cmd.method} {cmd.reference}".strip(),
+        )
+    )
+    uow.audit.record(
+        actor_id=actor_id,
+        action="payment.record",
+        entity="payment",
+        entity_id=payment.id,
+        details={"amount": str(cmd.amount)},
+    )
+    return payment
 
 
 def set_cheque_state(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from engine import clock
 from engine.domain.errors import ValidationFailed
+from engine.domain.exposure import available_credit
 from engine.domain.permissions import Perm
 from engine.models.contacts import Contact
 from engine.models.ledger import LedgerEntry
 from engine.models.products import Product, StockMove
 from engine.repositories.visibility import Viewer
+from engine.services.documents._credit import contact_exposure
 from engine.services.terms._schedule import check_term_id
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import account_viewer, load_actor, require
@@ -62,6 +64,9 @@ class ContactView:
     customer_group_id: int | None = None
     lock_version: int = 1
     payment_term_id: int | None = None
+    # issue 14 §5: what counts toward the credit limit, and what is left of it
+    exposure: Decimal | None = None
+    available_credit: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -159,9 +164,10 @@ def get_contact(
 def contact_view(
     uow: UnitOfWork, contact: Contact, viewer: Viewer | None, *, with_ledger: bool = False
 ) -> ContactView:
-    """Return a contact's view with what ``viewer`` may see of its ledger (open uow)."""
+    """Return a contact's view with what ``viewer`` may see of its ledger, and a
+    customer's credit exposure and available credit (open uow)."""
     ledger = uow.ledger.of_contact(contact.id, viewer=viewer) if with_ledger else []
-    return _contact_view(
+    view = _contact_view(
         uow,
         contact,
         uow.contacts.balance(contact.id, viewer),
@@ -178,6 +184,12 @@ def contact_view(
             }
             for e in ledger
         ],
+    )
+    if contact.kind == "supplier":
+        return view
+    exposure = contact_exposure(uow, contact.id)
+    return replace(
+        view, exposure=exposure, available_credit=available_credit(contact.credit_limit, exposure)
     )
 
 

@@ -4,7 +4,8 @@ Exposure = the contact's balance (open receivables net of its unallocated credit
 + credit sales submitted and not yet posted + confirmed orders not yet invoiced. An
 order counts what its posted or submitted invoices have not taken from it, so an
 invoice made from an order is never counted twice. A check compares the exposure
-before and after the action: an edit counts only its change.
+before and after the action: an edit counts only its change. The figures come from one
+aggregate query (``uow.documents.credit_figures``), whatever the contact's history.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.domain.effects import is_credit_sale
-from engine.domain.states import IN_APPROVAL, ORDER_PROGRESS, POSTED
+from engine.domain.exposure import CreditFigures
 from engine.domain.terms import CreditBreach, credit_breached, credit_refusal
 from engine.models.documents import Document
 from engine.services.unit_of_work import AbstractUnitOfWork
@@ -29,13 +30,11 @@ class CreditCheck:
     exposure: Decimal
     credit_limit: Decimal | None
 
-    def data(self) -> dict[str, object]:
-        """Return the instance data the approval diagram routes on."""
-        return {
-            "credit_breach": self.breach,
-            "exposure": self.exposure,
-            "credit_limit": self.credit_limit,
-        }
+    def data(self, key: str = "credit_breach") -> dict[str, object]:
+        """Return the instance data a diagram routes on: ``credit_breach`` for the
+        approval of a sale, ``order_credit_breach`` for confirming or delivering an order
+        (quote_to_invoice.bpmn; a key of its own, as the approval's data flows back)."""
+        return {key: self.breach, "exposure": self.exposure, "credit_limit": self.credit_limit}
 
 
 def check_sale(
@@ -57,13 +56,13 @@ def check_sale(
         return CreditCheck(False, ZERO, None)
     if _unlimited(uow, document):
         return CreditCheck(False, ZERO, None)
-    base, source_open = _others(uow, document)
-    own = counted(uow, document) if old is None else old
+    figures = _figures(uow, document)
+    own = figures.counted(document.state, document.total) if old is None else old
     check = _judge(
         uow,
         document,
-        before=base + max(own, source_open),
-        after=base + max(document.total, source_open),
+        before=figures.others + max(own, figures.source_order),
+        after=figures.others + max(document.total, figures.source_order),
         recheck=False,
     )
     if check.breach and not (route and doc_type.credit_breach == CreditBreach.APPROVE):
@@ -71,25 +70,41 @@ def check_sale(
     return check
 
 
-def check_order(uow: AbstractUnitOfWork, order: Document, *, recheck: bool) -> None:
-    """Refuse to confirm an order (``recheck`` False: it adds its total) or to deliver
-    one (``recheck`` True: the exposure as it stands, this order in it) past the limit.
+def check_order(
+    uow: AbstractUnitOfWork, order: Document, *, recheck: bool, route: bool = False
+) -> CreditCheck:
+    """Check confirming an order (``recheck`` False: it adds its total) or delivering
+    one (``recheck`` True: the exposure as it stands, this order in it, must be within
+    the limit, so no goods ship to a customer past it).
 
-    Raises ValidationFailed on ``credit_limit``: the order flow has no credit step.
+    A breach raises ValidationFailed on ``credit_limit`` naming the limit and the
+    exposure, unless ``route`` and the order's type says "approve": then the returned
+    check carries the breach for quote_to_invoice.bpmn's credit approval.
     """
     if _unlimited(uow, order):
-        return
-    base, _ = _others(uow, order)
-    own = _order_open(uow, order, skip=None)
+        return CreditCheck(False, ZERO, None)
+    figures = _figures(uow, order)
+    base, own = figures.others, figures.own_order
     before = base + own if recheck else base
     check = _judge(uow, order, before=before, after=base + own, recheck=recheck)
-    if check.breach:
+    if check.breach and not (route and order.type.credit_breach == CreditBreach.APPROVE):
         raise credit_refusal(limit=check.credit_limit or ZERO, exposure=check.exposure)
+    return check
+
+
+def contact_exposure(uow: AbstractUnitOfWork, contact_id: int) -> Decimal:
+    """Return a contact's whole credit exposure (one aggregate query)."""
+    return uow.documents.credit_figures(contact_id, leave_out=None, source_id=None).exposure()
+
+
+def _figures(uow: AbstractUnitOfWork, document: Document) -> CreditFigures:
+    return uow.documents.credit_figures(
+        document.contact_id, leave_out=document.id, source_id=document.source_id
+    )
 
 
 def _unlimited(uow: AbstractUnitOfWork, document: Document) -> bool:
-    """A contact without a limit is never refused: its exposure is not worth reading
-    (it walks the contact's open documents)."""
+    """A contact without a limit is never refused: its exposure is not worth reading."""
     return uow.contacts.get(document.contact_id).credit_limit is None
 
 
@@ -99,54 +114,3 @@ def _judge(
     limit = uow.contacts.get(document.contact_id).credit_limit
     breach = credit_breached(limit=limit, before=before, after=after, recheck=recheck)
     return CreditCheck(breach, after, limit)
-
-
-def counted(uow: AbstractUnitOfWork, document: Document) -> Decimal:
-    """Return what a credit sale adds to its contact's exposure as stored: its ledger
-    amount once posted, its total while in approval, nothing as a draft."""
-    if document.state in POSTED:
-        return _ledger_net(uow, document.id)
-    if document.state in IN_APPROVAL:
-        return document.total
-    return ZERO
-
-
-def _others(uow: AbstractUnitOfWork, document: Document) -> tuple[Decimal, Decimal]:
-    """Return (the contact's exposure leaving out ``document`` and its source order,
-    what that source order still counts without ``document``)."""
-    contact_id = document.contact_id
-    base = uow.contacts.balance(contact_id) - _ledger_net(uow, document.id)
-    for pending in uow.documents.of_contact(contact_id, IN_APPROVAL):
-        if pending.id != document.id and is_credit_sale(
-            pending.type.contact_effect, pending.type.source_kind
-        ):
-            base += pending.total
-    source_open = ZERO
-    for order in uow.documents.of_contact(contact_id, ORDER_PROGRESS):
-        if order.id == document.id:
-            continue
-        still = _order_open(uow, order, skip=document.id)
-        if order.id == document.source_id:
-            source_open = still
-        else:
-            base += still
-    return base, source_open
-
-
-def _order_open(uow: AbstractUnitOfWork, order: Document, *, skip: int | None) -> Decimal:
-    """Return what an order still counts: its total less what its invoices count."""
-    invoiced = sum(
-        (counted(uow, child) for child in uow.documents.children(order.id) if child.id != skip),
-        ZERO,
-    )
-    return max(order.total - invoiced, ZERO)
-
-
-def _ledger_net(uow: AbstractUnitOfWork, document_id: int | None) -> Decimal:
-    """Return debit minus credit of what the document itself posted (not its payments)."""
-    if document_id is None:
-        return ZERO
-    return sum(
-        (e.debit - e.credit for e in uow.ledger.of_document(document_id) if e.payment_id is None),
-        ZERO,
-    )
