@@ -125,3 +125,27 @@ def test_an_edit_during_approval_routes_again_on_the_new_total(
     task = task_of(api, doc["id"], "approval", "approver")
     assert task["element_id"] == "big_review"
     assert ready_data(uow, task["instance_id"])["total"] == total_of(edited)
+
+
+def test_an_invoice_made_from_an_order_is_the_data_of_its_approval(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """Its approval (a call activity of quote_to_invoice) tests the invoice's own type,
+    id and total, not the order's."""
+    lines = [{"product_id": ids["desk"], "quantity": "2", "unit_price": "1000"}]
+    body = {"type": "sales_quote", "contact_id": ids["sameri"], "lines": lines}
+    quote = api.ok("POST", "/api/v1/documents", body, as_="clerk", status=201)
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/submit", as_="clerk")
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/confirm", as_="clerk")
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/deliver", as_="admin")
+    invoices = api.ok("GET", f"/api/v1/documents?type=sales_invoice&contact_id={ids['sameri']}")
+    [invoice] = [d for d in invoices if d["source_id"] == quote["id"]]
+    task = task_of(api, invoice["id"], "approval", "approver")
+
+    data = ready_data(uow, task["instance_id"])
+
+    assert data["document_id"] == invoice["id"] != quote["id"]
+    assert data["type"] == "sales_invoice"
+    assert data["author_id"] == ids["clerk"]
+    assert data["total"] == total_of(invoice)
+    assert data["quote_id"] == quote["id"]

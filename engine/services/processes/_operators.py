@@ -19,7 +19,7 @@ from engine.domain.states import DocumentState, transition
 from engine.models.documents import Document
 from engine.services.documents._credit import check_order, check_sale
 from engine.services.documents._posting import assign_number, post_document as post, record_event
-from engine.services.documents._rules import type_data
+from engine.services.documents._rules import start_data
 from engine.services.documents.content import Content, LineCommand, due_date_for, fill_document
 from engine.services.followups._effects import follow_invoice, start_follow_up
 from engine.services.followups._operators import FOLLOWUP_OPERATORS, FollowupContext
@@ -165,12 +165,9 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
     credit = check_sale(run.uow, invoice, route=True)  # netted against its order
     record_event(run.uow, order, "invoiced", actor_id=run.actor_id, invoice_id=invoice.id)
     record_event(run.uow, invoice, "created", actor_id=run.actor_id, source_id=order.id)
-    return {
-        "quote_id": order.id,
-        "document_id": invoice.id,
-        **type_data(invoice_type),
-        **credit.data(),
-    }
+    # From here the flow works on the invoice: its approval (a call activity) tests the
+    # invoice's own type, author and total, not the order's (issue 12 §3).
+    return {"quote_id": order.id, **start_data(invoice, invoice_type), **credit.data()}
 
 
 # The one registry, built at import (issue 11 §3): name -> function of (context, call).
