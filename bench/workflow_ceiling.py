@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ START_DATA = {
     "requires_numbering": False,
     "author_id": 1,
     "credit_breach": False,  # what start_data gives a sale within its limit (issue 14 §5)
+    "type": "sales_quote",
+    "total": Decimal(90_000_000),
+    "finance_approval_above": None,  # the type's default: no finance level (issue 12 §5)
 }
 FORMS: Mapping[str, Mapping[str, object]] = {
     "confirm_quote": {"decision": "confirm"},
@@ -48,12 +52,19 @@ def _noop(call: OperatorCall) -> None:
     return None
 
 
+def _within_limit(call: OperatorCall) -> Mapping[str, object]:
+    return {"order_credit_breach": False}  # what confirm/deliver say of an order within it
+
+
 def _create_invoice(call: OperatorCall) -> Mapping[str, object]:
     return {
         "quote_id": call.data["document_id"],
         "document_id": 2,
+        "type": "sales_invoice",
+        "total": Decimal(90_000_000),
         "requires_approval": True,
         "requires_numbering": True,
+        "finance_approval_above": None,  # the type's default: no finance level
     }
 
 
@@ -66,10 +77,10 @@ OPERATORS: Mapping[str, Operator] = {
             "mark_awaiting_numbering",
             "take_number",
             "post_document",
-            "confirm_order",
-            "deliver_order",
         )
     },
+    "confirm_order": _within_limit,
+    "deliver_order": _within_limit,
     "create_invoice": _create_invoice,
 }
 
