@@ -156,6 +156,15 @@ class WorkflowRun:
             if task.state & _CURRENT or keys & set(task.data):
                 task.data.update(copy.deepcopy(dict(values)))
 
+    def fill_missing_data(self, values: Mapping[str, object]) -> None:
+        """Give the current tasks each of ``values`` they do not hold yet (kept as is
+        where they do): what a newer version's gateways test that the older one's start
+        never put in (a migration, issue 13 §5)."""
+        for task in self._workflow.get_tasks():
+            if task.state & _CURRENT:
+                for key, value in values.items():
+                    task.data.setdefault(key, copy.deepcopy(value))
+
     def restart_process_of(self, task_id: str) -> None:
         """Send the (sub)process holding ``task_id`` back to its start and run to the next wait.
 

@@ -351,3 +351,23 @@ def test_an_invoice_without_a_term_is_one_instalment(
         None,
     )
     assert installments(inv) == [("2027-03-31", "1090", "1090")]
+
+
+def test_an_orders_term_carries_to_its_invoice(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """§3: a quote agreed on its own term keeps it when the order becomes an invoice."""
+    t = term(api, [{"value": "fixed", "amount": "500"}, {"value": "balance", "days": 30}])
+    c = customer(uow, ids, "شرایط سفارش")
+    line = {"product_id": ids["desk"], "quantity": "1", "unit_price": "1000"}
+    body = {"type": "sales_quote", "contact_id": c, "lines": [line], "payment_term_id": t["id"]}
+    quote = api.ok("POST", "/api/v1/documents", body, as_="clerk", status=201)
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/submit", as_="clerk")
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/confirm", as_="clerk")
+    api.ok("POST", f"/api/v1/documents/{quote['id']}/deliver", as_="admin")
+    [invoice] = [
+        d
+        for d in api.ok("GET", f"/api/v1/documents?type=sales_invoice&contact_id={c}")
+        if d["source_id"] == quote["id"]
+    ]
+    assert invoice["payment_term_id"] == t["id"]

@@ -4,6 +4,7 @@ instance cockpit, cancelling an instance, and migrating instances between versio
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -342,3 +343,23 @@ def test_an_incident_is_counted_on_its_element_and_found_by_the_filter(
     assert activity["tokens"] == {"approve_document": 1}  # the other, still running
     listed = api.ok("GET", "/api/v1/process-instances?incident=true")
     assert [row["id"] for row in listed] == [stuck]
+
+
+def test_an_instance_from_before_the_finance_level_migrates_and_is_approved(
+    api: Api, ids: dict[str, int], uow: UnitOfWork
+) -> None:
+    """Its data never had ``finance_approval_above`` (started before issue 12 §5): the
+    migration fills what the target's gateways test, so approving goes on to numbering."""
+    document_id = submitted_invoice(api, ids)
+    instance_id = instance_of(api, document_id)["id"]
+    with uow:  # as an instance started before the finance level stored its data
+        instance = uow.processes.get(instance_id)
+        state = json.loads(json.dumps(instance.state).replace('"finance_approval_above"', '"x_"'))
+        instance.state = state
+        uow.commit()
+    deploy(api, SHIPPED.replace(b'name="Approve document"', b'name="Approve the invoice"'))
+
+    api.ok("POST", "/api/v1/process-migrations", plan(1, 2), status=201)
+    approve(api, document_id)
+
+    assert api.ok("GET", f"/api/v1/documents/{document_id}")["state"] == "awaiting_numbering"

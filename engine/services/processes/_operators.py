@@ -144,6 +144,10 @@ def create_invoice(run: RunContext, call: OperatorCall) -> Mapping[str, object]:
         notes=order.notes,
         created_by=order.created_by,
         paid=Decimal(0),
+        # the order's term carries to its invoice; without one, the customer's (§3)
+        payment_term_id=order.payment_term_id
+        if order.payment_term_id is not None
+        else run.uow.contacts.get(order.contact_id).payment_term_id,
     )
     content = Content(
         lines=[

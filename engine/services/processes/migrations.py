@@ -15,11 +15,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from engine import clock
 from engine.domain.errors import InvalidState, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.models.workflow import MigratedInstance, ProcessInstance, ProcessMigration
+from engine.services.documents._rules import start_data
 from engine.services.processes._runs import sync_tasks, version_spec
 from engine.services.unit_of_work import UnitOfWork
 from engine.services.users.access import load_actor, require
@@ -127,7 +129,9 @@ def run_migration(uow: UnitOfWork, *, plan: MigrationPlan, actor_id: int) -> Mig
             move = _check(source, target, instance, plan.mapping)
             if move.movable:
                 previous = dict(instance.state)
-                instance.state = move_state(source, target, instance.state, plan.mapping)
+                instance.state = _with_document_data(
+                    uow, instance, target, move_state(source, target, instance.state, plan.mapping)
+                )
                 instance.version_id = ends.target_id
                 _resync(uow, instance, target)
                 uow.flush()  # the lock_version after the move, for Revert's check
@@ -252,6 +256,22 @@ def _check(
         return InstanceMove(instance.id, instance.document_id, (), False, error.message)
     reason = "" if check.movable else f"not in the target: {', '.join(check.missing)}"
     return InstanceMove(instance.id, instance.document_id, check.waiting, check.movable, reason)
+
+
+def _with_document_data(
+    uow: UnitOfWork, instance: ProcessInstance, spec: LoadedSpec, state: dict[str, Any]
+) -> dict[str, Any]:
+    """Return ``state`` with the document's data its run does not hold yet (an instance
+    started before its type's process asked for ``finance_approval_above``, say), so the
+    target version's gateways find every name they test; nothing it holds changes."""
+    if instance.document_id is None:
+        return state
+    document = uow.documents.find(instance.document_id)
+    if document is None:
+        return state
+    run = WorkflowRun.restore(spec, state, NO_OPERATORS)
+    run.fill_missing_data(start_data(document, document.type))
+    return run.dump()
 
 
 def _resync(uow: UnitOfWork, instance: ProcessInstance, spec: LoadedSpec) -> None:
