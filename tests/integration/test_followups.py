@@ -25,6 +25,8 @@ from engine.services.followups.levels import update_level
 from engine.services.followups.passes import process_customers, process_followups
 from engine.services.processes.timers import run_due_timers
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.users.admin import UserEdit, update_user
+from engine.services.users.delegations import set_assignment_notices
 from tests.integration.followup_support import (
     at,
     customer,
@@ -305,3 +307,22 @@ def test_a_bounced_cheque_puts_the_customer_back_under_follow_up(
 
     sent = _run(uow, DUE + timedelta(days=7))
     assert [(m.days, m.channel) for m in sent] == [(7, "email")]  # type: ignore[attr-defined]
+
+
+def test_the_responsible_user_who_opted_in_is_told_of_the_activity(
+    uow: UnitOfWork, ids: dict[str, int]
+) -> None:
+    """Issue 12 §7: the pass's batch-made activity task is assigned to the customer's
+    responsible user personally, so one who opted in gets the assignment message."""
+    update_user(
+        uow,
+        actor_id=ids["admin"],
+        username="clerk",
+        edit=UserEdit(email="clerk@example.com"),
+    )
+    set_assignment_notices(uow, actor_id=ids["clerk"], username="clerk", email=True, sms=False)
+    _setup(uow, ids, owner="clerk")
+    _run(uow, DUE + timedelta(days=30))
+
+    told = [m for m in messages(uow) if m.template == "task_assigned"]
+    assert [(m.recipient, m.channel) for m in told] == [("clerk@example.com", "email")]

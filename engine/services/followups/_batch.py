@@ -32,10 +32,15 @@ from engine.models.followups import (
     FollowupLevel,
     InvoiceFollowup,
 )
-from engine.models.workflow import ProcessInstance, ProcessVersion
+from engine.models.workflow import HumanTask, ProcessInstance, ProcessVersion
 from engine.services.followups.followers import add_followers
 from engine.services.messaging.outbox import enqueue_messages
-from engine.services.processes._runs import store_run, sync_tasks, version_spec
+from engine.services.processes._runs import (
+    notify_new_tasks,
+    store_run,
+    sync_tasks,
+    version_spec,
+)
 from engine.services.unit_of_work import AbstractUnitOfWork, UnitOfWork
 from engine.workflow import LoadedSpec, WorkflowRun
 
@@ -240,18 +245,20 @@ class FollowupBatch:
         # New instances first: their ids join the customers' other changes in one UPDATE.
         self._write_new_runs(b.new_runs)
         self._write_messages(b.messages)
+        staged: list[HumanTask] = []
         for instance, run in b.fired:
             store_run(instance, run)
             ready = run.ready_user_tasks()
             if instance.id in self._open_task_instances:
                 sync_tasks(self.uow, instance, ready)  # rare: an activity still open
             elif ready:  # the activity user task (F1); the instance had no open rows
-                sync_tasks(self.uow, instance, ready, open_rows=[], flush=False)
+                staged += sync_tasks(self.uow, instance, ready, open_rows=[], flush=False)
         for row in b.progress:
             self.uow.followups.add_invoice_progress(row)
         self._write_events(b.events)
         self._write_followers(b.followers)
         self.uow.flush()
+        notify_new_tasks(self.uow, staged)  # its responsible user, if they opted in (§7)
 
     def _write_messages(self, messages: list[PendingMessage]) -> None:
         # One bulk insert for the batch's outbox rows, before the history refers to them.

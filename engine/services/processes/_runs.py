@@ -170,7 +170,7 @@ def sync_tasks(
     *,
     open_rows: list[HumanTask] | None = None,
     flush: bool = True,
-) -> None:
+) -> list[HumanTask]:
     """Make the instance's open human_task rows equal its READY user tasks.
 
     A batch that already knows the instance's open rows passes ``open_rows`` (no query)
@@ -190,9 +190,18 @@ def sync_tasks(
         uow.tasks.stage(row)
     if flush:
         uow.flush()
-        for row in rows:  # a batch (the follow-up pass) sends none: its rows have no id yet
-            if row.assignee_id is not None:
-                notify_assigned(uow, row, registry)
+        notify_new_tasks(uow, rows, registry)
+    return rows
+
+
+def notify_new_tasks(
+    uow: AbstractUnitOfWork, rows: list[HumanTask], registry: StepRegistry | None = None
+) -> None:
+    """Tell each new (flushed) task's assignee it is theirs, if they opted in (issue 12
+    §7). A batch that staged rows with ``flush=False`` calls it after its own flush."""
+    for row in rows:
+        if row.assignee_id is not None:
+            notify_assigned(uow, row, registry or instance_registry(uow, row.instance_id))
 
 
 def _task_row(
