@@ -227,6 +227,10 @@ def test_operator_parameters_conditions_and_names_round_trip_through_the_draft(
     select(designer, "flow_approval_approved", x=0.2)  # its middle carries the label
     open_group(designer, "cartable-condition")
     fill(designer, "condition", 'decision == "approve" and True')
+    select(designer, "approve_document")
+    open_group(designer, "cartable-step")
+    fill(designer, "assignee", "owner(contact_id)")
+    designer.locator(f"{PANEL} #bio-properties-panel-four_eyes").select_option("true")
     designer.locator("#save-draft").click()
     expect(designer.locator("#modeler-status")).to_have_attribute("data-kind", "success")
 
@@ -236,6 +240,8 @@ def test_operator_parameters_conditions_and_names_round_trip_through_the_draft(
     assert '<spiffworkflow:serviceTaskOperator id="post_document">' in xml
     assert '<spiffworkflow:parameter id="param_1" type="str" value="total" />' in xml
     assert '<spiffworkflow:property name="label.ar" value="هل وافق؟" />' in xml
+    assert '<spiffworkflow:property name="assignee" value="owner(contact_id)" />' in xml
+    assert '<spiffworkflow:property name="four_eyes" value="true" />' in xml
     condition = etree.fromstring(xml.encode()).xpath(
         "//bpmn:sequenceFlow[@id='flow_approval_approved']/bpmn:conditionExpression/text()",
         namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"},

@@ -104,6 +104,12 @@ WORDS = {
     "Assignment": _l("Assignment"),
     "Cartable step": _l("Cartable step"),
     "Deadline in working hours (e.g. PT8H)": _l("Deadline in working hours (e.g. PT8H)"),
+    "Assignee (an expression, e.g. owner(contact_id))": _l(
+        "Assignee (an expression, e.g. owner(contact_id))"
+    ),
+    "Four-eyes: the document's creator may not decide": _l(
+        "Four-eyes: the document's creator may not decide"
+    ),
     "The holder may edit the document": _l("The holder may edit the document"),
     "Decision sent by bulk approval": _l("Decision sent by bulk approval"),
     "Document command that completes it": _l("Document command that completes it"),

@@ -92,6 +92,8 @@ function stepGroup(element, translate, catalog) {
     id: "cartable-step", label: translate("Cartable step"), component: Group,
     entries: [
       { ...text("due", "due", "Deadline in working hours (e.g. PT8H)"), element },
+      { ...text("assignee", "assignee", "Assignee (an expression, e.g. owner(contact_id))"), element },
+      { ...select("four_eyes", "four_eyes", "Four-eyes: the document's creator may not decide", () => ["", "true", "false"]), element },
       { ...check("editable", "editable", "The holder may edit the document"), element },
       { ...select("bulk", "bulk", "Decision sent by bulk approval", decisions), element },
       { ...select("command", "command", "Document command that completes it", () => ["", ...catalog.commands]), element },
