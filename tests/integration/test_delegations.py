@@ -4,14 +4,17 @@ history and the audit log say "X for Y"; users opt in to a message on assignment
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.integration.conftest import Api
 from tests.integration.flows import field_errors, i7_invoice, task_of
 from tests.integration.test_step_deadlines import TEHRAN, at
+from tests.integration.test_ui_flow import UiClient
 
 __all__ = ["at"]  # the clock-moving fixture
 
@@ -160,3 +163,12 @@ def test_a_user_who_opted_in_is_emailed_when_a_task_is_assigned_to_them(
 
     sent = [m for m in api.ok("GET", "/api/v1/messages") if m["template"] == "task_assigned"]
     assert [(m["recipient"], m["channel"]) for m in sent] == [("approver@example.com", "email")]
+
+
+def test_the_me_page_shows_its_sections_once_under_a_plain_title(app: Flask) -> None:
+    """Issue 12 §7's substitutes and notices are sections of /me's content, each once;
+    the page's title is the user's name, not the forms."""
+    page = UiClient(app, "approver").get("/me").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None and "<" not in title.group(1)
+    assert page.count('id="substitutes"') == 1 and page.count('id="notices"') == 1
