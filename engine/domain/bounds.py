@@ -93,6 +93,17 @@ def check_text(value: str, *, field: str, maximum: int | None = TEXT_MAX) -> str
     return value
 
 
+def required_name(value: str | None, *, maximum: int, field: str = "name") -> str:
+    """Return ``value`` stripped; raise ValidationFailed on ``field`` when it is empty,
+    longer than ``maximum`` or not acceptable text."""
+    name = (value or "").strip()
+    if not name:
+        raise ValidationFailed.single(field, "is required")
+    if len(name) > maximum:
+        raise ValidationFailed.single(field, f"must be at most {maximum} characters")
+    return check_text(name, field=field, maximum=maximum)
+
+
 def check_document_header(
     *, issue_date: date | None, due_date: date | None, notes: str | None
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.domain.bounds import required_name
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.permissions import Perm
 from engine.services.unit_of_work import UnitOfWork
@@ -64,11 +65,7 @@ def rename_group(uow: UnitOfWork, *, group_id: int, name: str, actor_id: int) ->
 
 def _checked_name(uow: UnitOfWork, name: str, own_id: int | None) -> str:
     """Return the stripped name, or raise ValidationFailed on ``name``."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed.single("name", "is required")
-    if len(name) > MAX_NAME:
-        raise ValidationFailed.single("name", f"must be at most {MAX_NAME} characters")
+    name = required_name(name, maximum=MAX_NAME)
     other = uow.contacts.group_named(name)
     if other is not None and other.id != own_id:
         raise ValidationFailed.single("name", "another customer group has this name")

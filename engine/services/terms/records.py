@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from engine.domain.bounds import required_name
 from engine.domain.errors import Conflict, InvalidState, ValidationFailed
 from engine.domain.payment_terms import MAX_NAME, parse_term
 from engine.domain.permissions import Perm
@@ -153,11 +154,7 @@ def _view(uow: UnitOfWork, row: PaymentTerm) -> TermView:
 
 def _checked_name(uow: UnitOfWork, name: str, own_id: int | None) -> str:
     """Return the stripped name, or raise ValidationFailed on ``name``."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed.single("name", "is required")
-    if len(name) > MAX_NAME:
-        raise ValidationFailed.single("name", f"must be at most {MAX_NAME} characters")
+    name = required_name(name, maximum=MAX_NAME)
     other = uow.terms.named(name)
     if other is not None and other.id != own_id:
         raise ValidationFailed.single("name", "another payment term has this name")
